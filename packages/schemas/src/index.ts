@@ -1,0 +1,35 @@
+export {
+  ORDER_STATUSES,
+  ORDER_TRANSITIONS,
+  OPEN_ORDER_STATUSES,
+  canTransition,
+  type OrderStatus,
+  type DecimalString,
+  type IsoTimestamp,
+  type Customer,
+  type Product,
+  type Order,
+} from './domain.js';
+export {
+  EVENT_LOG_SCHEMA,
+  EVENT_LOG_TABLE,
+  type DomainEvent,
+  type DomainEventType,
+  type LoggedEvent,
+} from './events.js';
+export {
+  BUSINESS_TABLES,
+  SOURCE_SCHEMA,
+  DEFAULT_TOPIC_PREFIX,
+  topicFor,
+  tableOfTopic,
+  type BusinessTable,
+} from './tables.js';
+export {
+  type DebeziumOp,
+  type DebeziumSource,
+  type DebeziumEnvelope,
+  type ChangeRecord,
+  type Row,
+} from './cdc.js';
+export { ENV, type EnvName } from './config.js';

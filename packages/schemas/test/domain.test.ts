@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { ORDER_STATUSES, canTransition, tableOfTopic, topicFor } from '../src/index.js';
+
+describe('order status transitions', () => {
+  it('only move forward', () => {
+    const rank = (s: string) => ORDER_STATUSES.indexOf(s as never);
+    for (const from of ORDER_STATUSES)
+      for (const to of ORDER_STATUSES)
+        if (canTransition(from, to) && to !== 'cancelled') expect(rank(to)).toBeGreaterThan(rank(from));
+  });
+  it('never ship a cancelled order', () => {
+    expect(canTransition('cancelled', 'shipped')).toBe(false);
+    expect(canTransition('shipped', 'cancelled')).toBe(false);
+  });
+});
+
+describe('topic names', () => {
+  it('round-trip', () => {
+    expect(topicFor('orders', 'mdp')).toBe('mdp.public.orders');
+    expect(tableOfTopic('mdp.public.orders')).toEqual({ prefix: 'mdp', schema: 'public', table: 'orders' });
+    expect(tableOfTopic('__consumer_offsets')).toBeUndefined();
+  });
+});
