@@ -1,0 +1,29 @@
+/**
+ * Vitest globalSetup shared by every package whose integration tests need the
+ * real services. When the stack's settings are already in the environment (the
+ * README's test command starts one stack and exports them), it does nothing.
+ * Otherwise it starts the native stack (`pnpm stack:up`, a no-op when it is
+ * already up) and exports the settings `pnpm stack:env` prints, so a single
+ * package's tests can be run on their own too.
+ */
+import { execFileSync } from 'node:child_process';
+
+const REQUIRED = ['PGHOST', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'S3_ENDPOINT'];
+
+export default function setup(): void {
+  if (REQUIRED.every((name) => process.env[name])) return;
+  const run = (args: string[]) =>
+    execFileSync('pnpm', ['--silent', '--workspace-root', ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+  run(['stack:up']);
+  for (const line of run(['stack:env']).split('\n')) {
+    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
+    if (match) process.env[match[1]!] = unquote(match[2]!);
+  }
+}
+
+function unquote(value: string): string {
+  return value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value;
+}
