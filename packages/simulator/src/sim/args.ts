@@ -1,0 +1,102 @@
+/** Command-line flags of `sim:run`, parsed with node:util parseArgs. */
+import { parseArgs } from 'node:util';
+import { SimError } from './errors.js';
+
+export interface RunArgs {
+  help: boolean;
+  rate: number | 'max';
+  durationMs?: number;
+  events?: number;
+  seed?: number;
+  concurrency: number;
+  reset: boolean;
+  schema: string;
+  simSchema: string;
+}
+
+export const USAGE = `Usage: pnpm sim:run [--rate 50/s] [--duration 60s | --events N] [--seed S] [options]
+
+Runs the business simulation against the tables loaded by \`pnpm sim:load\`:
+each domain event is one PostgreSQL transaction plus its row in <sim-schema>.event_log.
+A later run resumes the same simulation (also after kill -9).
+
+Options:
+  --rate R          events per second: 50/s, 50, 3000/min, or max (default 50/s)
+  --duration D      stop after D: 10s, 2m, 1h, 500ms (paced: exactly rate x D events)
+  --events N        stop after N new events
+                    (neither: run until Ctrl-C / SIGTERM, which finishes in-flight events)
+  --seed S          seed of a new simulation, integer 0..4294967295 (default 1);
+                    a resumed simulation keeps its seed
+  --concurrency N   transactions in flight at once, 1..64 (default 8)
+  --reset           drop the event log and snapshot, start anew from the current tables
+  --schema NAME     schema of the business tables (default public)
+  --sim-schema NAME schema of the event log and snapshot (default sim)
+  -h, --help        show this help
+
+Environment: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)").`;
+
+const bad = (message: string) => new SimError('SIM_BAD_FLAG', `${message}\n\n${USAGE}`);
+
+export function parseRate(text: string): number | 'max' {
+  if (text === 'max') return 'max';
+  const m = /^(\d+(?:\.\d+)?)(?:\/(s|sec|min|m|h))?$/.exec(text.trim());
+  const value = m ? Number(m[1]) / ({ s: 1, sec: 1, min: 60, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1) : NaN;
+  if (!(value > 0))
+    throw bad(`--rate "${text}" is not a rate; accepted forms: 50/s, 50 (per second), 3000/min, 10/h, max`);
+  return value;
+}
+
+export function parseDuration(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(text.trim());
+  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1) : NaN;
+  if (!(ms > 0)) throw bad(`--duration "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
+  return ms;
+}
+
+function parseInteger(flag: string, text: string, min: number, max: number): number {
+  const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
+  if (!(value >= min && value <= max)) throw bad(`--${flag} "${text}" must be an integer from ${min} to ${max}`);
+  return value;
+}
+
+function parseSchema(flag: string, text: string): string {
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text)) throw bad(`--${flag} "${text}" must be a lower-case SQL identifier`);
+  return text;
+}
+
+export function parseRunArgs(argv: readonly string[]): RunArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        help: { type: 'boolean', short: 'h', default: false },
+        rate: { type: 'string', default: '50/s' },
+        duration: { type: 'string' },
+        events: { type: 'string' },
+        seed: { type: 'string' },
+        concurrency: { type: 'string', default: '8' },
+        reset: { type: 'boolean', default: false },
+        schema: { type: 'string', default: 'public' },
+        'sim-schema': { type: 'string', default: 'sim' },
+      },
+    }));
+  } catch (err) {
+    throw bad((err as Error).message);
+  }
+  if (values.duration !== undefined && values.events !== undefined)
+    throw bad('give --duration or --events, not both');
+  return {
+    help: values.help,
+    rate: parseRate(values.rate),
+    durationMs: values.duration === undefined ? undefined : parseDuration(values.duration),
+    events: values.events === undefined ? undefined : parseInteger('events', values.events, 1, Number.MAX_SAFE_INTEGER),
+    seed: values.seed === undefined ? undefined : parseInteger('seed', values.seed, 0, 0xffff_ffff),
+    concurrency: parseInteger('concurrency', values.concurrency, 1, 64),
+    reset: values.reset,
+    schema: parseSchema('schema', values.schema),
+    simSchema: parseSchema('sim-schema', values['sim-schema']),
+  };
+}

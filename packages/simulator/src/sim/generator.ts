@@ -1,0 +1,238 @@
+/**
+ * The seeded event generator. Each call to `next` looks at the current state,
+ * draws the next domain event from a realistic mix, folds it into the state and
+ * returns it with the entity keys it touches (the dispatcher never runs two
+ * events that share a key at the same time).
+ *
+ * Determinism: the events depend only on the snapshot, the seed and the `at`
+ * timestamps passed in; the choices never depend on `at` (timestamps only end up
+ * in the rows), so regenerating with other timestamps makes the same choices.
+ */
+import type { Customer, DomainEvent, Order, Product } from '@mdp/schemas';
+import { createPrng, type Prng } from './prng.js';
+import { FIRST_NAMES, LAST_NAMES, PLACES, PRODUCT_WORDS, STREETS } from './names.js';
+import { createState, evolve, type SimState, type Snapshot } from './state.js';
+
+export interface GeneratedEvent {
+  seq: number;
+  at: string;
+  event: DomainEvent;
+  /** Entities the event reads or changes: "c:<id>", "p:<id>", "o:<id>". */
+  keys: string[];
+}
+
+export interface Generator {
+  readonly state: SimState;
+  /** Draws, folds in and returns event number state.seq + 1, stamped `at`. */
+  next(at: string): GeneratedEvent;
+}
+
+/** How strongly a pool of open orders pulls its next transition (see weights). */
+const POOL_HALF = 20;
+
+export function createGenerator(options: { seed: number; snapshot: Snapshot }): Generator {
+  const rng = createPrng(options.seed);
+  const state = createState(options.snapshot);
+  const categories = [...new Set(options.snapshot.products.map((p) => p.category))];
+  if (categories.length === 0) categories.push(...PRODUCT_WORDS.categories);
+
+  const next = (at: string): GeneratedEvent => {
+    const event = draw(rng, state, at, categories);
+    const keys = keysOf(event, state);
+    const seq = state.seq + 1;
+    evolve(state, { seq, at, event });
+    return { seq, at, event, keys };
+  };
+  return { state, next };
+}
+
+/** The keys an event touches, computed against the state before it. */
+export function keysOf(event: DomainEvent, state: SimState): string[] {
+  switch (event.type) {
+    case 'customer_registered':
+      return [`c:${event.customer.id}`];
+    case 'customer_moved':
+    case 'customer_erased':
+      return [`c:${event.customerId}`];
+    case 'product_added':
+      return [`p:${event.product.id}`];
+    case 'product_repriced':
+    case 'product_restocked':
+      return [`p:${event.productId}`];
+    case 'order_placed':
+      return [`o:${event.order.id}`, `c:${event.order.customer_id}`, `p:${event.order.product_id}`];
+    case 'order_cancelled': {
+      const order = state.orders.get(event.orderId);
+      return order ? [`o:${order.id}`, `p:${order.product_id}`] : [`o:${event.orderId}`];
+    }
+    default:
+      return [`o:${event.orderId}`];
+  }
+}
+
+type Kind = DomainEvent['type'];
+
+function weights(state: SimState): [Kind, number][] {
+  const pull = (n: number, base: number) => (base * n) / (n + POOL_HALF);
+  const { placed, paid, shipped } = state.openOrders;
+  const hasCustomers = state.customerIds.size > 0;
+  const hasProducts = state.products.size > 0;
+  return [
+    ['order_placed', hasCustomers && state.activeProductIds.size > 0 ? 22 : 0],
+    ['order_paid', pull(placed.size, 30)],
+    ['order_shipped', pull(paid.size, 30)],
+    ['order_delivered', pull(shipped.size, 30)],
+    ['order_cancelled', pull(placed.size + paid.size, 2)],
+    ['product_repriced', hasProducts ? 3 : 0],
+    ['product_restocked', hasProducts ? 3 : 0],
+    ['customer_moved', hasCustomers ? 2 : 0],
+    ['customer_registered', 1.5],
+    ['product_added', 0.5],
+    ['customer_erased', hasCustomers ? 0.15 : 0],
+  ];
+}
+
+function draw(rng: Prng, state: SimState, at: string, categories: readonly string[]): DomainEvent {
+  const table = weights(state);
+  let roll = rng.next() * table.reduce((sum, [, w]) => sum + w, 0);
+  let kind: Kind = 'customer_registered';
+  for (const [k, w] of table) {
+    if (roll < w) {
+      kind = k;
+      break;
+    }
+    roll -= w;
+  }
+  const pickId = (set: { size: number; at(i: number): number }) => set.at(rng.int(set.size));
+
+  switch (kind) {
+    case 'order_placed':
+      return placeOrder(rng, state, at, pickId);
+    case 'order_paid':
+      return { type: 'order_paid', orderId: pickId(state.openOrders.placed) };
+    case 'order_shipped':
+      return { type: 'order_shipped', orderId: pickId(state.openOrders.paid) };
+    case 'order_delivered':
+      return { type: 'order_delivered', orderId: pickId(state.openOrders.shipped) };
+    case 'order_cancelled': {
+      const { placed, paid } = state.openOrders;
+      const fromPlaced = rng.int(placed.size + paid.size) < placed.size;
+      return { type: 'order_cancelled', orderId: pickId(fromPlaced ? placed : paid) };
+    }
+    case 'product_repriced': {
+      const product = pickProduct(rng, state);
+      const cents = Math.max(50, Math.round((toCents(product.unit_price) * rng.between(90, 115)) / 100));
+      return { type: 'product_repriced', productId: product.id, unitPrice: fromCents(cents) };
+    }
+    case 'product_restocked': {
+      // Restocking favours the emptier of two random products.
+      const [a, b] = [pickProduct(rng, state), pickProduct(rng, state)];
+      const product = a.stock <= b.stock ? a : b;
+      return { type: 'product_restocked', productId: product.id, quantity: rng.between(10, 100) };
+    }
+    case 'customer_moved': {
+      const place = rng.pick(PLACES);
+      return {
+        type: 'customer_moved',
+        customerId: pickId(state.customerIds),
+        street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
+        city: place.city,
+        country: place.country,
+      };
+    }
+    case 'customer_erased': {
+      // Only customers without open orders are erased (tries a few, else registers one).
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const id = pickId(state.customerIds);
+        if (!state.openOrdersByCustomer.has(id)) return { type: 'customer_erased', customerId: id };
+      }
+      return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
+    }
+    case 'product_added':
+      return { type: 'product_added', product: newProduct(rng, state, at, categories) };
+    default:
+      return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
+  }
+}
+
+function placeOrder(
+  rng: Prng,
+  state: SimState,
+  at: string,
+  pickId: (set: { size: number; at(i: number): number }) => number,
+): DomainEvent {
+  const customerId = pickId(state.customerIds);
+  const quantity = rng.chance(0.7) ? rng.between(1, 2) : rng.between(3, 6);
+  let product: Product | undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    product = state.products.get(pickId(state.activeProductIds))!;
+    if (product.stock >= quantity) {
+      const order: Order = {
+        id: state.maxIds.order + 1,
+        customer_id: customerId,
+        product_id: product.id,
+        quantity,
+        unit_price: product.unit_price,
+        status: 'placed',
+        placed_at: at,
+        updated_at: at,
+      };
+      return { type: 'order_placed', order };
+    }
+  }
+  // Sold out: the shop restocks instead (stock never goes negative).
+  return { type: 'product_restocked', productId: product!.id, quantity: rng.between(20, 100) };
+}
+
+function pickProduct(rng: Prng, state: SimState): Product {
+  const ids = state.activeProductIds.size > 0 ? state.activeProductIds : null;
+  if (ids) return state.products.get(ids.at(rng.int(ids.size)))!;
+  const all = [...state.products.keys()];
+  return state.products.get(rng.pick(all))!;
+}
+
+function newCustomer(rng: Prng, state: SimState, at: string): Customer {
+  const id = state.maxIds.customer + 1;
+  const first = rng.pick(FIRST_NAMES);
+  const last = rng.pick(LAST_NAMES);
+  const place = rng.pick(PLACES);
+  const ascii = (s: string) =>
+    s
+      .normalize('NFD')
+      .replace(/[^A-Za-z]/g, '')
+      .toLowerCase();
+  return {
+    id,
+    email: `${ascii(first)}.${ascii(last)}.${id}@sim.example.net`,
+    full_name: `${first} ${last}`,
+    street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
+    city: place.city,
+    country: place.country,
+    phone: rng.chance(0.2) ? null : `+${rng.between(30, 49)} ${rng.between(100, 999)} ${rng.between(100000, 999999)}`,
+    created_at: at,
+  };
+}
+
+function newProduct(rng: Prng, state: SimState, at: string, categories: readonly string[]): Product {
+  const id = state.maxIds.product + 1;
+  return {
+    id,
+    sku: `SIM-${String(id).padStart(6, '0')}`,
+    name: `${rng.pick(PRODUCT_WORDS.adjectives)} ${rng.pick(PRODUCT_WORDS.nouns)}`,
+    category: rng.pick(categories),
+    unit_price: fromCents(rng.between(199, 19999)),
+    stock: rng.between(20, 200),
+    active: true,
+    created_at: at,
+  };
+}
+
+/** "12.5" → 1250 (exact, no floats; digits past the cents are dropped). */
+export function toCents(price: string): number {
+  const [whole = '0', frac = ''] = price.split('.');
+  return Number(whole) * 100 + Number((frac + '00').slice(0, 2));
+}
+
+export function fromCents(cents: number): string {
+  return `${Math.floor(cents / 100)}.${String(cents % 100).padStart(2, '0')}`;
+}

@@ -1,0 +1,99 @@
+/**
+ * Composition root of `sim:run`: flags and environment → logger → store →
+ * simulation; signals; progress and summary. The only simulator-engine module
+ * that reads the environment or decides the exit code.
+ */
+import pino from 'pino';
+import { parseRunArgs, USAGE } from './args.js';
+import { SimError } from './errors.js';
+import { createSimStore } from './pg-store.js';
+import { runSimulation, type Progress, type SimulationSummary } from './simulator.js';
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseRunArgs(argv);
+  } catch (err) {
+    process.stderr.write(`sim:run: ${(err as Error).message}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const env = process.env;
+  const missing = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER'].filter((name) => !env[name]);
+  if (missing.length > 0) {
+    process.stderr.write(
+      `sim:run: missing environment ${missing.join(', ')}; start PostgreSQL with \`pnpm stack:up\` and ` +
+        `run eval "$(pnpm -s stack:env)"\n`,
+    );
+    return 2;
+  }
+  const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { component: 'sim-run' } }, pino.destination(2));
+  const store = createSimStore({
+    connection: {
+      host: env.PGHOST,
+      port: Number(env.PGPORT),
+      database: env.PGDATABASE,
+      user: env.PGUSER,
+      password: env.PGPASSWORD,
+    },
+    schema: args.schema,
+    simSchema: args.simSchema,
+    concurrency: args.concurrency,
+  });
+
+  const stop = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stop.signal.aborted) process.exit(130); // second Ctrl-C: give up at once
+    logger.info({ signal }, 'stopping: finishing the events in flight');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const tty = process.stderr.isTTY;
+  try {
+    const summary = await runSimulation({
+      store,
+      seed: args.seed,
+      reset: args.reset,
+      rate: args.rate,
+      concurrency: args.concurrency,
+      events: args.events,
+      durationMs: args.durationMs,
+      signal: stop.signal,
+      logger,
+      onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) : undefined,
+    });
+    if (tty) process.stderr.write('\r\x1b[K');
+    process.stdout.write(summaryText(summary));
+    return 0;
+  } catch (err) {
+    if (tty) process.stderr.write('\n');
+    const code = err instanceof SimError ? err.code : 'SIM_UNEXPECTED';
+    logger.error({ err, code }, err instanceof Error ? err.message : 'simulation failed');
+    process.stderr.write(`sim:run: ${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+function progressLine(p: Progress): string {
+  return `sim:run  seq ${p.lastSeq}  applied ${p.applied}  ${p.ratePerSec.toFixed(1)} ev/s  in flight ${p.inFlight}  ${(p.elapsedMs / 1000).toFixed(1)} s`;
+}
+
+export function summaryText(s: SimulationSummary): string {
+  const types = Object.entries(s.byType)
+    .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
+    .map(([type, n]) => `  ${type.padEnd(20)} ${n}`)
+    .join('\n');
+  return [
+    `sim:run: ${s.applied} events in ${(s.elapsedMs / 1000).toFixed(2)} s = ${s.ratePerSec.toFixed(1)} events/s (stopped by ${s.stoppedBy})`,
+    `  seed ${s.seed}, log seq ${s.resumedAfter + 1}..${s.lastSeq}${s.recovered ? `, ${s.recovered} recovered after a crash` : ''}`,
+    types,
+    '',
+  ].join('\n');
+}

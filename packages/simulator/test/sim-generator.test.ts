@@ -1,0 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import type { Customer, Order, Product } from '@mdp/schemas';
+import { createGenerator, fromCents, toCents } from '../src/sim/generator.js';
+import { createPrng } from '../src/sim/prng.js';
+import { fold, type Snapshot } from '../src/sim/state.js';
+
+const at0 = Date.parse('2026-01-01T00:00:00Z');
+const clock = (i: number) => new Date(at0 + i * 20).toISOString();
+const snapshot: Snapshot = {
+  customers: Array.from({ length: 40 }, (_, i): Customer => ({
+    id: i + 1,
+    email: `c${i + 1}@x.org`,
+    full_name: `C ${i + 1}`,
+    street: 's',
+    city: 'c',
+    country: 'NO',
+    phone: null,
+    created_at: clock(0),
+  })),
+  products: Array.from({ length: 15 }, (_, i): Product => ({
+    id: i + 1,
+    sku: `p${i + 1}`,
+    name: `P ${i + 1}`,
+    category: i % 2 ? 'home' : 'toys',
+    unit_price: '9.90',
+    stock: 10,
+    active: true,
+    created_at: clock(0),
+  })),
+  orders: Array.from({ length: 30 }, (_, i): Order => ({
+    id: i + 1,
+    customer_id: 1 + (i % 40),
+    product_id: 1 + (i % 15),
+    quantity: 1,
+    unit_price: '9.90',
+    status: (['placed', 'paid', 'shipped', 'delivered', 'cancelled'] as const)[i % 5]!,
+    placed_at: clock(0),
+    updated_at: clock(0),
+  })),
+};
+const generate = (seed: number, n: number, stamp = clock) => {
+  const g = createGenerator({ seed, snapshot });
+  return Array.from({ length: n }, (_, i) => g.next(stamp(i)));
+};
+
+describe('generator', () => {
+  it('gives the same events for the same seed and data', () => {
+    expect(generate(7, 3000)).toEqual(generate(7, 3000));
+    expect(generate(7, 200)).not.toEqual(generate(8, 200));
+  });
+
+  it('makes the same choices whatever the timestamps', () => {
+    const strip = (events: ReturnType<typeof generate>) => events.map((e) => [e.seq, e.event.type, e.keys]);
+    expect(strip(generate(3, 2000, (i) => clock(i * 1000)))).toEqual(strip(generate(3, 2000)));
+  });
+
+  it('keeps the business rules over many events, and its own state equals the fold of its events', () => {
+    const g = createGenerator({ seed: 11, snapshot });
+    const events = Array.from({ length: 20_000 }, (_, i) => g.next(clock(i)));
+    const folded = fold(snapshot, events);
+    expect([...folded.orders.values()]).toEqual([...g.state.orders.values()]);
+    for (const p of g.state.products.values()) expect(p.stock).toBeGreaterThanOrEqual(0);
+    const counts: Record<string, number> = {};
+    for (const e of events) counts[e.event.type] = (counts[e.event.type] ?? 0) + 1;
+    // A realistic mix: the order lifecycle dominates; every kind of event shows up.
+    expect(counts.order_placed! + counts.order_paid! + counts.order_shipped! + counts.order_delivered!).toBeGreaterThan(
+      14_000,
+    );
+    expect(counts.order_delivered!).toBeGreaterThan(counts.order_cancelled! * 5);
+    for (const type of ['customer_erased', 'customer_moved', 'customer_registered', 'product_added', 'product_repriced', 'product_restocked'])
+      expect(counts[type], type).toBeGreaterThan(0);
+  });
+});
+
+describe('prng and prices', () => {
+  it('is deterministic and uniform enough', () => {
+    const a = createPrng(42);
+    const b = createPrng(42);
+    const xs = Array.from({ length: 10_000 }, () => a.next());
+    expect(xs).toEqual(Array.from({ length: 10_000 }, () => b.next()));
+    const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.02);
+    expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+  });
+
+  it('converts prices exactly', () => {
+    expect(toCents('12.5')).toBe(1250);
+    expect(toCents('7')).toBe(700);
+    expect(fromCents(1205)).toBe('12.05');
+  });
+});
