@@ -1,0 +1,95 @@
+/**
+ * Type inference for one column: feed every value, then ask for the
+ * narrowest PostgreSQL type that holds all of them exactly. Candidates are
+ * dropped as values rule them out, so a settled text column costs nothing.
+ */
+import { decimalShape, integerKind, isDate, isInteger, isUuid, parseBoolean, timestampShape } from './types.js';
+import type { ColumnType } from './types.js';
+
+export interface InferredColumn {
+  type: ColumnType;
+  nullable: boolean;
+  nonNull: number;
+}
+
+export interface ColumnInferrer {
+  /** One raw CSV value; the empty string is NULL. */
+  observe(value: string): void;
+  /** The inferred type; `minInteger` widens integer types (keys: at least `integer`). */
+  result(options?: { minInteger?: 'smallint' | 'integer' | 'bigint' }): InferredColumn;
+}
+
+/** PostgreSQL's numeric holds at most 1000 digits of precision. */
+const MAX_NUMERIC_PRECISION = 1000;
+
+export function createColumnInferrer(): ColumnInferrer {
+  let nulls = 0;
+  let nonNull = 0;
+  let integer = true;
+  let decimal = true;
+  let boolean = true;
+  let date = true;
+  let tz = true;
+  let naive = true;
+  let uuid = true;
+  let min = 0n;
+  let max = 0n;
+  let intDigits = 0;
+  let scale = 0;
+
+  function observe(value: string): void {
+    if (value === '') {
+      nulls++;
+      return;
+    }
+    nonNull++;
+    if (integer) {
+      if (isInteger(value)) {
+        const n = BigInt(value);
+        if (nonNull === 1 || n < min) min = n;
+        if (nonNull === 1 || n > max) max = n;
+      } else integer = false;
+    }
+    if (decimal) {
+      const shape = decimalShape(value);
+      if (shape) {
+        intDigits = Math.max(intDigits, shape.intDigits);
+        scale = Math.max(scale, shape.scale);
+      } else decimal = false;
+    }
+    if (boolean && parseBoolean(value) === undefined) boolean = false;
+    if (date && !isDate(value)) date = false;
+    if (tz || naive) {
+      const shape = timestampShape(value);
+      if (shape !== 'tz') tz = false;
+      if (shape !== 'naive') naive = false;
+    }
+    if (uuid && !isUuid(value)) uuid = false;
+  }
+
+  function result(options: { minInteger?: 'smallint' | 'integer' | 'bigint' } = {}): InferredColumn {
+    const nullable = nulls > 0 || nonNull === 0;
+    return { type: pick(options.minInteger ?? 'smallint'), nullable, nonNull };
+  }
+
+  function pick(minInteger: 'smallint' | 'integer' | 'bigint'): ColumnType {
+    if (nonNull === 0) return { kind: 'text' };
+    if (integer) {
+      const order = ['smallint', 'integer', 'bigint'] as const;
+      const kind = integerKind(min, max);
+      if (kind !== undefined) return { kind: order[Math.max(order.indexOf(kind), order.indexOf(minInteger))]! };
+    }
+    if (decimal && intDigits + scale <= MAX_NUMERIC_PRECISION) {
+      return { kind: 'numeric', precision: Math.max(1, intDigits + scale), scale };
+    }
+    // 0/1 columns are integers above; booleans need at least one word.
+    if (boolean) return { kind: 'boolean' };
+    if (date) return { kind: 'date' };
+    if (tz) return { kind: 'timestamptz' };
+    if (naive) return { kind: 'timestamp' };
+    if (uuid) return { kind: 'uuid' };
+    return { kind: 'text' };
+  }
+
+  return { observe, result };
+}

@@ -1,0 +1,349 @@
+/**
+ * The general CSV loader: every CSV becomes a table named after its file.
+ * Pass 1 scans each file (types, nullability, keys); pass 2 runs in ONE
+ * transaction: create tables (referenced first), COPY every file, add
+ * primary and foreign keys, REPLICA IDENTITY FULL, ANALYZE, commit. Any
+ * failure rolls everything back, so no table is ever left half-loaded.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { parse } from 'csv-parse';
+import type pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { pino } from 'pino';
+import type { Logger } from 'pino';
+import { createCopyEncoder } from './encode.js';
+import { LoadError, formatLocation, quoteValue } from './errors.js';
+import { planTables } from './plan.js';
+import type { TablePlan } from './plan.js';
+import { csvParserOptions, lineOfField, mapParseError, readCsv } from './read.js';
+import { scanFile, tableNameOf } from './scan.js';
+import type { ScannedTable } from './scan.js';
+import { parseColumnType, sqlType } from './types.js';
+import type { ColumnType } from './types.js';
+
+/** Declared column types: `{ "orders": { "quantity": "integer" } }`. */
+export type TypeDeclarations = Record<string, Record<string, string>>;
+
+export type LoadProgress =
+  | { phase: 'scan'; file: string; rows: number; bytes: number; totalBytes: number }
+  | { phase: 'copy'; file: string; table: string; rows: number; totalRows: number };
+
+export interface LoadOptions {
+  /** CSV files to load (absolute paths); see {@link listCsvFiles}. */
+  files: string[];
+  /** PostgreSQL schema of the tables (created if missing). Default `public`. */
+  schema?: string;
+  /** Drop and recreate tables that already exist (in the same transaction). */
+  replace?: boolean;
+  types?: TypeDeclarations;
+  onProgress?: (progress: LoadProgress) => void;
+}
+
+export interface TableReport {
+  table: string;
+  file: string;
+  rows: number;
+  scanSeconds: number;
+  copySeconds: number;
+  primaryKey: string | undefined;
+  foreignKeys: { column: string; references: string }[];
+  columns: { name: string; type: string; nullable: boolean }[];
+}
+
+export interface Loader {
+  /** Pass 1 only: what would be created (no database access). */
+  plan(options: Pick<LoadOptions, 'files' | 'types' | 'onProgress'>): Promise<TablePlan[]>;
+  load(options: LoadOptions): Promise<TableReport[]>;
+}
+
+/** The `*.csv` files of a folder, sorted by name. */
+export async function listCsvFiles(dir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    throw new LoadError('FILE_NOT_FOUND', `${dir}: no such folder. Pass --dir with a folder of CSV files.`, {
+      location: { file: dir },
+      cause: err,
+    });
+  }
+  const files = names.filter((name) => name.toLowerCase().endsWith('.csv')).sort();
+  if (files.length === 0) {
+    throw new LoadError('NO_CSV_FILES', `${dir}: the folder holds no *.csv file.`, { location: { file: dir } });
+  }
+  return files.map((name) => join(dir, name));
+}
+
+function parseDeclarations(types: TypeDeclarations, tables: string[]): Map<string, Record<string, ColumnType>> {
+  const declared = new Map<string, Record<string, ColumnType>>();
+  for (const [table, columns] of Object.entries(types)) {
+    if (!tables.includes(table)) {
+      throw new LoadError(
+        'BAD_TYPE_OVERRIDE',
+        `types are declared for table "${table}", but no file makes that table (tables: ${tables.join(', ')}).`,
+        { table },
+      );
+    }
+    const parsed: Record<string, ColumnType> = {};
+    for (const [column, text] of Object.entries(columns)) {
+      const type = parseColumnType(text);
+      if (type === undefined) {
+        throw new LoadError(
+          'BAD_TYPE_OVERRIDE',
+          `${table}.${column}: unknown type ${quoteValue(text)}. Use smallint, integer, bigint, numeric(p,s), ` +
+            'boolean, date, timestamptz, timestamp, uuid or text.',
+          { table },
+        );
+      }
+      parsed[column] = type;
+    }
+    declared.set(table, parsed);
+  }
+  return declared;
+}
+
+async function checkFiles(files: string[]): Promise<void> {
+  for (const path of files) {
+    const info = await stat(path).catch((err: unknown) => {
+      throw new LoadError('FILE_NOT_FOUND', `${path}: no such file.`, { location: { file: path }, cause: err });
+    });
+    if (!info.isFile()) throw new LoadError('FILE_NOT_FOUND', `${path}: not a file.`, { location: { file: path } });
+  }
+  const seen = new Map<string, string>();
+  for (const path of files) {
+    const table = tableNameOf(path);
+    const other = seen.get(table);
+    if (other !== undefined) {
+      throw new LoadError('DUPLICATE_TABLE', `${other} and ${path} both make table "${table}". Rename one.`, {
+        table,
+      });
+    }
+    seen.set(table, path);
+  }
+}
+
+/** The first records (after the header) matching `match`, with their lines for `column`. */
+async function findRows(
+  path: string,
+  column: number,
+  match: (fields: string[], index: number) => boolean,
+  limit: number,
+): Promise<number[]> {
+  const lines: number[] = [];
+  let index = -1;
+  for await (const record of readCsv(path, { validate: false })) {
+    if (index >= 0 && match(record.fields, index)) {
+      lines.push(lineOfField(record, column));
+      if (lines.length >= limit) break;
+    }
+    index++;
+  }
+  return lines;
+}
+
+interface PgError extends Error {
+  code?: string;
+  detail?: string;
+  where?: string;
+  table?: string;
+}
+
+function isPgError(err: unknown): err is PgError {
+  return err instanceof Error && typeof (err as PgError).code === 'string';
+}
+
+export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): Loader {
+  const { client } = deps;
+  const log = deps.logger ?? pino({ level: 'silent' });
+
+  async function scanAll(
+    options: Pick<LoadOptions, 'files' | 'types' | 'onProgress'>,
+  ): Promise<{ scans: ScannedTable[]; plans: TablePlan[]; seconds: Map<string, number> }> {
+    await checkFiles(options.files);
+    const declared = parseDeclarations(options.types ?? {}, options.files.map(tableNameOf));
+    const scans: ScannedTable[] = [];
+    const seconds = new Map<string, number>();
+    for (const path of options.files) {
+      const started = performance.now();
+      const scan = await scanFile(path, {
+        declared: declared.get(tableNameOf(path)),
+        onProgress: (p) => options.onProgress?.({ phase: 'scan', ...p }),
+      });
+      seconds.set(scan.table, (performance.now() - started) / 1000);
+      log.debug({ file: scan.file, rows: scan.rows }, 'scanned');
+      scans.push(scan);
+    }
+    return { scans, plans: planTables(scans), seconds };
+  }
+
+  async function load(options: LoadOptions): Promise<TableReport[]> {
+    const { plans, seconds } = await scanAll(options);
+    const schema = options.schema ?? 'public';
+    const q = (name: string) => client.escapeIdentifier(name);
+    const qualified = (table: string) => `${q(schema)}.${q(table)}`;
+    const copySeconds = new Map<string, number>();
+
+    await client.query('BEGIN');
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS ${q(schema)}`);
+      const names = plans.map((p) => p.table);
+      const existing = await client.query<{ table_name: string }>(
+        'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 AND table_name = ANY($2) ORDER BY 1',
+        [schema, names],
+      );
+      if (existing.rows.length > 0) {
+        const list = existing.rows.map((r) => `${schema}.${r.table_name}`);
+        if (options.replace !== true) {
+          throw new LoadError(
+            'TABLES_EXIST',
+            `table(s) ${list.join(', ')} already exist; nothing was changed. ` +
+              'Run again with --replace to drop and reload them (in one transaction), or drop them yourself.',
+            { table: list[0] },
+          );
+        }
+        log.info({ tables: list }, 'replacing existing tables');
+        await client.query(`DROP TABLE ${existing.rows.map((r) => qualified(r.table_name)).join(', ')} CASCADE`);
+      }
+      for (const plan of plans) {
+        const columns = plan.columns.map((c) => `${q(c.name)} ${sqlType(c.type)}${c.nullable ? '' : ' NOT NULL'}`);
+        await client.query(`CREATE TABLE ${qualified(plan.table)} (${columns.join(', ')})`);
+      }
+      for (const plan of plans) {
+        const started = performance.now();
+        await copyTable(plan, qualified(plan.table), options.onProgress);
+        copySeconds.set(plan.table, (performance.now() - started) / 1000);
+        log.debug({ table: plan.table, rows: plan.rows }, 'copied');
+      }
+      for (const plan of plans) {
+        if (plan.primaryKey === undefined) continue;
+        await client
+          .query(`ALTER TABLE ${qualified(plan.table)} ADD PRIMARY KEY (${q(plan.primaryKey)})`)
+          .catch((err: unknown) => rethrowKeyError(err, plan, plans));
+      }
+      for (const plan of plans) {
+        for (const fk of plan.foreignKeys) {
+          await client
+            .query(
+              `ALTER TABLE ${qualified(plan.table)} ADD FOREIGN KEY (${q(fk.column)}) ` +
+                `REFERENCES ${qualified(fk.refTable)} (${q(fk.refColumn)})`,
+            )
+            .catch((err: unknown) => rethrowKeyError(err, plan, plans));
+        }
+        await client.query(`ALTER TABLE ${qualified(plan.table)} REPLICA IDENTITY FULL`);
+        await client.query(`ANALYZE ${qualified(plan.table)}`);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw toLoadError(err, plans);
+    }
+
+    return plans.map((plan) => ({
+      table: plan.table,
+      file: plan.file,
+      rows: plan.rows,
+      scanSeconds: seconds.get(plan.table) ?? 0,
+      copySeconds: copySeconds.get(plan.table) ?? 0,
+      primaryKey: plan.primaryKey,
+      foreignKeys: plan.foreignKeys.map((fk) => ({ column: fk.column, references: `${fk.refTable}.${fk.refColumn}` })),
+      columns: plan.columns.map((c) => ({ name: c.name, type: sqlType(c.type), nullable: c.nullable })),
+    }));
+  }
+
+  async function copyTable(plan: TablePlan, target: string, onProgress: LoadOptions['onProgress']): Promise<void> {
+    const columns = plan.columns.map((c) => client.escapeIdentifier(c.name)).join(', ');
+    const copy = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
+    const report = (rows: number) =>
+      onProgress?.({ phase: 'copy', file: plan.file, table: plan.table, rows, totalRows: plan.rows });
+    try {
+      await pipeline(createReadStream(plan.path), parse(csvParserOptions()), createCopyEncoder(plan.columns, report), copy);
+    } catch (err) {
+      if (isPgError(err)) throw await locateCopyError(err, plan);
+      throw mapParseError(err, plan.path);
+    }
+  }
+
+  /** A row PostgreSQL refused during COPY: find its file line from COPY's `line N` (the Nth data row). */
+  async function locateCopyError(err: PgError, plan: TablePlan): Promise<unknown> {
+    const match = /line (\d+)(?:, column ([^:]+))?/.exec(err.where ?? '');
+    if (!match) return err;
+    const row = Number(match[1]) - 1;
+    const columnIndex = Math.max(0, plan.columns.findIndex((c) => c.name === match[2]));
+    let value: string | undefined;
+    const [line] = await findRows(
+      plan.path,
+      columnIndex,
+      (fields, index) => {
+        if (index !== row) return false;
+        value = fields[columnIndex];
+        return true;
+      },
+      1,
+    );
+    const location = {
+      file: plan.file,
+      line,
+      column: columnIndex + 1,
+      columnName: plan.columns[columnIndex]?.name,
+      value,
+    };
+    return new LoadError(
+      'TYPE_MISMATCH',
+      `${formatLocation(location)}: PostgreSQL refused value ${quoteValue(value ?? '')} (${err.message}).`,
+      { location, table: plan.table, cause: err },
+    );
+  }
+
+  async function rethrowKeyError(err: unknown, plan: TablePlan, plans: TablePlan[]): Promise<never> {
+    if (!isPgError(err) || (err.code !== '23505' && err.code !== '23503')) throw err;
+    const detail = /^Key \((.+?)\)=\((.*)\) (?:is duplicated|is not present in table "(.+)")\.$/s.exec(err.detail ?? '');
+    if (!detail) throw err;
+    const [, column = '', value = '', refTable] = detail;
+    const columnIndex = plan.columns.findIndex((c) => c.name === column);
+    const lines = await findRows(plan.path, columnIndex, (fields) => fields[columnIndex] === value, 2);
+    const location = { file: plan.file, line: lines.at(-1), column: columnIndex + 1, columnName: column, value };
+    if (err.code === '23505') {
+      throw new LoadError(
+        'DUPLICATE_KEY',
+        `${formatLocation(location)}: duplicate primary key ${column}=${quoteValue(value)}` +
+          `${lines.length > 1 ? ` (first at line ${lines[0]})` : ''}. Keys must be unique.`,
+        { location, table: plan.table, cause: err },
+      );
+    }
+    const ref = plans.find((p) => p.table === refTable);
+    const fk = plan.foreignKeys.find((f) => f.column === column);
+    const at = { ...location, line: lines[0] };
+    throw new LoadError(
+      'MISSING_REFERENCE',
+      `${formatLocation(at)}: ${column}=${quoteValue(value)} references ${refTable}.${fk?.refColumn ?? 'id'}, ` +
+        `but ${ref?.file ?? refTable} has no such row. Add that row or fix the reference.`,
+      { location: at, table: plan.table, cause: err },
+    );
+  }
+
+  function toLoadError(err: unknown, plans: TablePlan[]): unknown {
+    if (err instanceof LoadError) return err;
+    if (isPgError(err)) {
+      if (err.code === '42P07') {
+        return new LoadError('TABLES_EXIST', `${err.message}; nothing was changed. Run again with --replace.`, {
+          cause: err,
+        });
+      }
+      const connection = ['08000', '08003', '08006', '57P01', '40001', '40P01'].includes(err.code ?? '');
+      return new LoadError(
+        'DATABASE',
+        `PostgreSQL failed while loading ${plans.map((p) => p.table).join(', ')}: ${err.message}; nothing was changed.`,
+        { cause: err, retriable: connection },
+      );
+    }
+    return err;
+  }
+
+  return {
+    plan: async (options) => (await scanAll(options)).plans,
+    load,
+  };
+}

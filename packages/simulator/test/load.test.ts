@@ -1,0 +1,258 @@
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { LoadError } from '../src/load/errors.js';
+import { createLoader, listCsvFiles } from '../src/load/loader.js';
+import type { LoadOptions } from '../src/load/loader.js';
+import { generateDataset } from '../src/generate/generate.js';
+import { CUSTOMERS, ORDERS, PRODUCTS, connect, csvDir, freshSchemaName, removeDir, tablesIn } from './load-fixture.js';
+
+const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+const MESSY_DIR = fileURLToPath(new URL('./fixtures/messy/', import.meta.url));
+
+let client: pg.Client;
+let schema: string;
+const dirs: string[] = [];
+
+beforeAll(async () => {
+  client = await connect();
+});
+afterAll(async () => {
+  await client.end();
+});
+afterEach(async () => {
+  await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+  for (const dir of dirs.splice(0)) await removeDir(dir);
+});
+
+async function load(dir: string, options: Partial<LoadOptions> = {}) {
+  schema = freshSchemaName();
+  return createLoader({ client }).load({ files: await listCsvFiles(dir), schema, ...options });
+}
+
+async function dirWith(files: Record<string, string | Buffer>): Promise<string> {
+  const dir = await csvDir(files);
+  dirs.push(dir);
+  return dir;
+}
+
+/** Loads `files`, expects a LoadError with `code`, and checks that no table was left behind. */
+async function expectLoadError(files: Record<string, string | Buffer>, code: string, options: Partial<LoadOptions> = {}) {
+  const dir = await dirWith(files);
+  const error = await load(dir, options).then(
+    () => undefined,
+    (err: unknown) => err,
+  );
+  expect(error).toBeInstanceOf(LoadError);
+  expect((error as LoadError).code).toBe(code);
+  expect(await tablesIn(client, schema)).toEqual([]);
+  return error as LoadError;
+}
+
+describe('loading the shipped data', () => {
+  it('creates typed tables with keys, references and REPLICA IDENTITY FULL', async () => {
+    const reports = await load(DATA_DIR);
+    expect(reports.map((r) => [r.table, r.rows])).toEqual([
+      ['customers', 1000],
+      ['products', 200],
+      ['orders', 2000],
+    ]);
+    const orders = reports.find((r) => r.table === 'orders')!;
+    expect(orders.primaryKey).toBe('id');
+    expect(orders.foreignKeys).toEqual([
+      { column: 'customer_id', references: 'customers.id' },
+      { column: 'product_id', references: 'products.id' },
+    ]);
+    const columns = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+      `SELECT table_name, column_name, format_type(atttypid, atttypmod) AS data_type, is_nullable
+         FROM information_schema.columns c
+         JOIN pg_attribute a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass AND a.attname = c.column_name
+        WHERE table_schema = $1 ORDER BY table_name, ordinal_position`,
+      [schema],
+    );
+    const typeOf = (table: string, column: string) =>
+      columns.rows.find((r) => r.table_name === table && r.column_name === column);
+    expect(typeOf('customers', 'id')).toMatchObject({ data_type: 'integer', is_nullable: 'NO' });
+    expect(typeOf('customers', 'phone')).toMatchObject({ data_type: 'text', is_nullable: 'YES' });
+    expect(typeOf('customers', 'created_at')?.data_type).toBe('timestamp with time zone');
+    expect(typeOf('products', 'unit_price')?.data_type).toMatch(/^numeric\(\d+,2\)$/);
+    expect(typeOf('products', 'active')?.data_type).toBe('boolean');
+    expect(typeOf('orders', 'customer_id')?.data_type).toBe('integer');
+    const identity = await client.query<{ relname: string; relreplident: string }>(
+      `SELECT relname, relreplident FROM pg_class WHERE relnamespace = $1::regnamespace AND relkind = 'r'`,
+      [schema],
+    );
+    expect(identity.rows.every((r) => r.relreplident === 'f')).toBe(true);
+    // A quoted street with a comma and a newline, and an empty phone, arrive exactly.
+    const multiLine = await client.query(`SELECT count(*)::int AS n FROM ${schema}.customers WHERE street LIKE E'%\\n%'`);
+    expect((multiLine.rows[0] as { n: number }).n).toBeGreaterThan(0);
+    const nulls = await client.query(`SELECT count(*)::int AS n FROM ${schema}.customers WHERE phone IS NULL`);
+    expect((nulls.rows[0] as { n: number }).n).toBeGreaterThan(0);
+  });
+
+  it('keeps values exact: decimals, offsets, quotes and non-ASCII text', async () => {
+    await load(DATA_DIR);
+    const row = await client.query<{ unit_price: string; placed: string }>(
+      `SELECT unit_price::text, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS placed
+         FROM ${schema}.orders WHERE id = 1`,
+    );
+    // orders.csv line 2: 1,200,137,1,14.99,delivered,2026-08-30T14:01:23.350-05:00,...
+    expect(row.rows[0]).toEqual({ unit_price: '14.99', placed: '2026-08-30T19:01:23.350' });
+    const quoted = await client.query(`SELECT name FROM ${schema}.products WHERE id = 147`);
+    expect(quoted.rows[0]).toEqual({ name: 'Classic Monitor 27", 500 g' });
+  });
+});
+
+describe('general CSVs', () => {
+  it('tolerates a BOM, CRLF and odd headers; infers keys and references by name', async () => {
+    const reports = await load(MESSY_DIR);
+    expect(reports.map((r) => r.table)).toEqual(['vip_customers', 'vip_orders']);
+    const [customers, orders] = reports;
+    expect(customers!.columns).toEqual([
+      { name: 'customer_id', type: 'integer', nullable: false },
+      { name: 'full_name', type: 'text', nullable: false },
+      { name: 'signed_up', type: 'date', nullable: false },
+      { name: 'is_vip', type: 'boolean', nullable: false },
+      { name: 'balance', type: 'numeric(6,2)', nullable: false },
+      { name: 'notes', type: 'text', nullable: true },
+    ]);
+    expect(customers!.primaryKey).toBe('customer_id');
+    expect(orders!.primaryKey).toBe('order_id');
+    expect(orders!.foreignKeys).toEqual([{ column: 'vip_customer_id', references: 'vip_customers.customer_id' }]);
+    expect(orders!.columns.map((c) => c.type)).toEqual(['integer', 'integer', 'timestamp with time zone', 'uuid']);
+    const rows = await client.query(`SELECT customer_id, full_name, is_vip, balance::text, notes FROM ${schema}.vip_customers ORDER BY 1`);
+    expect(rows.rows).toEqual([
+      { customer_id: 1, full_name: 'Zoë Müller', is_vip: true, balance: '12.50', notes: 'likes "quotes", commas' },
+      { customer_id: 2, full_name: 'José', is_vip: false, balance: '-0.75', notes: null },
+      { customer_id: 3, full_name: '山田 太郎', is_vip: true, balance: '1000.00', notes: 'two\r\nlines' },
+    ]);
+  });
+
+  it('refuses tables that exist, naming them, and replaces them with replace', async () => {
+    const dir = await dirWith({ 'customers.csv': CUSTOMERS, 'products.csv': PRODUCTS, 'orders.csv': ORDERS });
+    await load(dir);
+    const loader = createLoader({ client });
+    const files = await listCsvFiles(dir);
+    const error = await loader.load({ files, schema }).catch((err: unknown) => err);
+    expect(error).toBeInstanceOf(LoadError);
+    expect((error as LoadError).code).toBe('TABLES_EXIST');
+    expect((error as LoadError).message).toContain(`${schema}.customers`);
+
+    await client.query(`INSERT INTO ${schema}.customers VALUES (99, 'x@example.com', 'Extra')`);
+    const reports = await loader.load({ files, schema, replace: true });
+    expect(reports.map((r) => r.rows)).toEqual([3, 2, 3]);
+    const count = await client.query(`SELECT count(*)::int AS n FROM ${schema}.customers`);
+    expect(count.rows[0]).toEqual({ n: 3 });
+  });
+
+  it('loads a generated dataset with consistent references', async () => {
+    const dir = await dirWith({});
+    await generateDataset({ out: dir, seed: 7, scale: 2 });
+    const reports = await load(dir);
+    expect(reports.map((r) => [r.table, r.rows])).toEqual([
+      ['customers', 2000],
+      ['products', 400],
+      ['orders', 4000],
+    ]);
+  });
+});
+
+describe('bad input: an error with a code, a location, and no table left', () => {
+  it('FIELD_COUNT: a row with too many fields', async () => {
+    const error = await expectLoadError(
+      { 'customers.csv': 'id,name,street\n1,Ann,"1 Main St,\nBack"\n2,Bob,2 Side St,extra\n' },
+      'FIELD_COUNT',
+    );
+    expect(error.location).toMatchObject({ file: 'customers.csv', line: 4 });
+  });
+
+  it('TYPE_MISMATCH: a value that does not fit the declared type', async () => {
+    const error = await expectLoadError(
+      {
+        'orders.csv': 'id,note,quantity\n1,"multi\nline",2\n2,x,abc\n',
+      },
+      'TYPE_MISMATCH',
+      { types: { orders: { quantity: 'integer' } } },
+    );
+    expect(error.location).toMatchObject({ file: 'orders.csv', line: 4, column: 3, columnName: 'quantity', value: 'abc' });
+  });
+
+  it('BAD_TYPE_OVERRIDE: a declared type for a column that does not exist', async () => {
+    await expectLoadError({ 'orders.csv': 'id,quantity\n1,2\n' }, 'BAD_TYPE_OVERRIDE', {
+      types: { orders: { qty: 'integer' } },
+    });
+  });
+
+  it('INVALID_UTF8: Latin-1 bytes', async () => {
+    const latin1 = Buffer.concat([Buffer.from('id,name\n1,Ann\n2,Ren'), Buffer.from([0xe9]), Buffer.from('e\n')]);
+    const error = await expectLoadError({ 'customers.csv': latin1 }, 'INVALID_UTF8');
+    expect(error.location).toMatchObject({ file: 'customers.csv', line: 3, column: 6 });
+  });
+
+  it('EMPTY_FILE: a file with no header', async () => {
+    const error = await expectLoadError({ 'customers.csv': CUSTOMERS, 'orders.csv': '' }, 'EMPTY_FILE');
+    expect(error.location).toMatchObject({ file: 'orders.csv' });
+  });
+
+  it('FILE_NOT_FOUND: a file that does not exist', async () => {
+    const dir = await dirWith({ 'customers.csv': CUSTOMERS });
+    schema = freshSchemaName();
+    const error = await createLoader({ client })
+      .load({ files: [join(dir, 'customers.csv'), join(dir, 'orders.csv')], schema })
+      .catch((err: unknown) => err);
+    expect((error as LoadError).code).toBe('FILE_NOT_FOUND');
+    expect(await tablesIn(client, schema)).toEqual([]);
+  });
+
+  it('NO_CSV_FILES: a folder without CSV files', async () => {
+    const dir = await dirWith({ 'readme.txt': 'hello' });
+    await expect(listCsvFiles(dir)).rejects.toMatchObject({ code: 'NO_CSV_FILES' });
+  });
+
+  it('MALFORMED_CSV: a quote that is never closed', async () => {
+    const error = await expectLoadError({ 'customers.csv': 'id,name\n1,"Ann\n2,Bob\n' }, 'MALFORMED_CSV');
+    expect(error.location?.file).toBe('customers.csv');
+  });
+
+  it('DUPLICATE_KEY: two rows with the same id', async () => {
+    const error = await expectLoadError(
+      { 'customers.csv': CUSTOMERS, 'products.csv': 'id,sku\n1,A\n2,B\n1,C\n' },
+      'DUPLICATE_KEY',
+    );
+    expect(error.location).toMatchObject({ file: 'products.csv', line: 4, columnName: 'id', value: '1' });
+  });
+
+  it('NULL_KEY: a row without an id', async () => {
+    const error = await expectLoadError({ 'products.csv': 'id,sku\n1,A\n,B\n' }, 'NULL_KEY');
+    expect(error.location).toMatchObject({ file: 'products.csv', line: 3 });
+  });
+
+  it('MISSING_REFERENCE: an order for a customer that does not exist', async () => {
+    const error = await expectLoadError(
+      {
+        'customers.csv': CUSTOMERS,
+        'products.csv': PRODUCTS,
+        'orders.csv': 'id,customer_id,product_id,quantity\n1,1,1,2\n2,42,2,1\n',
+      },
+      'MISSING_REFERENCE',
+    );
+    expect(error.location).toMatchObject({ file: 'orders.csv', line: 3, columnName: 'customer_id', value: '42' });
+  });
+
+  it('MISSING_REFERENCE: an order for a product that does not exist', async () => {
+    const error = await expectLoadError(
+      {
+        'customers.csv': CUSTOMERS,
+        'products.csv': PRODUCTS,
+        'orders.csv': 'id,customer_id,product_id,quantity\n1,1,1,2\n2,2,2,1\n3,3,9,1\n',
+      },
+      'MISSING_REFERENCE',
+    );
+    expect(error.location).toMatchObject({ file: 'orders.csv', line: 4, columnName: 'product_id', value: '9' });
+  });
+
+  it('DUPLICATE_COLUMN: two headers with the same normalized name', async () => {
+    await expectLoadError({ 'customers.csv': 'id,Full Name,full_name\n1,a,b\n' }, 'DUPLICATE_COLUMN');
+  });
+});
