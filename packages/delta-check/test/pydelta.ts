@@ -1,0 +1,56 @@
+/**
+ * The real Delta writer for the tests: Python `deltalake` (delta-rs) in a venv
+ * under the cache (`${MDP_CACHE:-~/.cache/mdp}/pydelta`), created once and
+ * reused while test/fixtures/requirements.txt is unchanged.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const FIXTURES = path.join(here, 'fixtures');
+
+export function venvDir(): string {
+  return path.join(process.env.MDP_CACHE ?? path.join(os.homedir(), '.cache', 'mdp'), 'pydelta');
+}
+
+export function ensurePyDelta(): string {
+  const venv = venvDir();
+  const python = path.join(venv, 'bin', 'python');
+  const requirements = path.join(FIXTURES, 'requirements.txt');
+  const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');
+  const marker = path.join(venv, '.mdp-requirements');
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8') === digest) return python;
+  const run = (cmd: string, args: string[]) =>
+    execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
+  if (!existsSync(python)) run('python3', ['-m', 'venv', venv]);
+  run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  writeFileSync(marker, digest);
+  return python;
+}
+
+export interface OracleTable {
+  version: number;
+  columns: string[];
+  rows: Record<string, string | null>[];
+}
+
+/** Writes fixture tables under `root` (a directory or s3:// URL) and returns deltalake's own reading of each. */
+export function writeTables(
+  python: string,
+  root: string,
+  tables: string[] = [],
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, OracleTable> {
+  const out = execFileSync(python, [path.join(FIXTURES, 'write_tables.py'), root, ...tables], {
+    encoding: 'utf8',
+    env,
+    maxBuffer: 64 * 1024 * 1024,
+    stdio: ['ignore', 'pipe', 'inherit'],
+    timeout: 300_000,
+  });
+  return JSON.parse(out) as Record<string, OracleTable>;
+}
