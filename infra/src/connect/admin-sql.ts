@@ -1,0 +1,111 @@
+import type { ClientBase } from 'pg';
+import { CdcSetupError } from './errors.js';
+
+export interface AdminSqlOptions {
+  /** The admin role that owns the business tables (PGUSER, `mdp`). */
+  readonly adminRole: string;
+  readonly database: string;
+  /** Debezium's login role: REPLICATION, SELECT on the captured tables, UPDATE on the heartbeat row. */
+  readonly debeziumUser: string;
+  readonly debeziumPassword: string;
+  readonly publication: string;
+}
+
+/** The schema Debezium captures (and the only one in the publication, besides the heartbeat). */
+export const CAPTURED_SCHEMA = 'public';
+/** Holds the heartbeat table and the replica-identity trigger function, away from the captured schema. */
+export const CDC_SCHEMA = 'cdc';
+export const HEARTBEAT_TABLE = `${CDC_SCHEMA}.heartbeat`;
+
+/**
+ * The SQL the admin role runs before the connector starts, idempotent (every
+ * statement converges, so running it again changes nothing):
+ * - the `debezium` role with the least rights it needs;
+ * - a heartbeat table in the publication, so the slot advances while only
+ *   uncaptured tables (the `sim` event log) change;
+ * - the publication `FOR TABLES IN SCHEMA public` plus the heartbeat table, so
+ *   tables a user loads later are captured too, and the `sim` schema never is;
+ * - REPLICA IDENTITY FULL on every captured table, now and (event trigger) for
+ *   tables created later, so updates and deletes carry their `before` image.
+ */
+export function adminSql(o: AdminSqlOptions, quote: { ident(s: string): string; literal(s: string): string }): string[] {
+  const user = quote.ident(o.debeziumUser);
+  const admin = quote.ident(o.adminRole);
+  const pub = quote.ident(o.publication);
+  return [
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${quote.literal(o.debeziumUser)}) THEN
+         CREATE ROLE ${user};
+       END IF;
+     END $$`,
+    `ALTER ROLE ${user} WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${quote.literal(o.debeziumPassword)}`,
+    `REVOKE ALL ON DATABASE ${quote.ident(o.database)} FROM ${user}`,
+    `GRANT CONNECT ON DATABASE ${quote.ident(o.database)} TO ${user}`,
+    `REVOKE CREATE ON SCHEMA ${CAPTURED_SCHEMA} FROM PUBLIC`,
+    `GRANT USAGE ON SCHEMA ${CAPTURED_SCHEMA} TO ${user}`,
+    `GRANT SELECT ON ALL TABLES IN SCHEMA ${CAPTURED_SCHEMA} TO ${user}`,
+    `ALTER DEFAULT PRIVILEGES FOR ROLE ${admin} IN SCHEMA ${CAPTURED_SCHEMA} GRANT SELECT ON TABLES TO ${user}`,
+    `CREATE SCHEMA IF NOT EXISTS ${CDC_SCHEMA} AUTHORIZATION ${admin}`,
+    `CREATE TABLE IF NOT EXISTS ${HEARTBEAT_TABLE} (id integer PRIMARY KEY, beat_at timestamptz NOT NULL DEFAULT now())`,
+    `INSERT INTO ${HEARTBEAT_TABLE} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`,
+    `GRANT USAGE ON SCHEMA ${CDC_SCHEMA} TO ${user}`,
+    `GRANT SELECT, UPDATE ON ${HEARTBEAT_TABLE} TO ${user}`,
+    `DO $$ BEGIN
+       IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = ${quote.literal(o.publication)}) THEN
+         CREATE PUBLICATION ${pub} FOR TABLES IN SCHEMA ${CAPTURED_SCHEMA}, TABLE ${HEARTBEAT_TABLE};
+       END IF;
+     END $$`,
+    `ALTER PUBLICATION ${pub} SET TABLES IN SCHEMA ${CAPTURED_SCHEMA}, TABLE ${HEARTBEAT_TABLE}`,
+    `ALTER PUBLICATION ${pub} SET (publish = 'insert, update, delete, truncate')`,
+    `CREATE OR REPLACE FUNCTION ${CDC_SCHEMA}.replica_identity_full() RETURNS event_trigger
+     LANGUAGE plpgsql AS $$
+     DECLARE obj record;
+     BEGIN
+       FOR obj IN SELECT * FROM pg_event_trigger_ddl_commands()
+                  WHERE object_type = 'table' AND schema_name = '${CAPTURED_SCHEMA}'
+       LOOP
+         EXECUTE format('ALTER TABLE %s REPLICA IDENTITY FULL', obj.object_identity);
+       END LOOP;
+     END $$`,
+    `DROP EVENT TRIGGER IF EXISTS mdp_replica_identity_full`,
+    `CREATE EVENT TRIGGER mdp_replica_identity_full ON ddl_command_end
+       WHEN TAG IN ('CREATE TABLE', 'CREATE TABLE AS', 'SELECT INTO')
+       EXECUTE FUNCTION ${CDC_SCHEMA}.replica_identity_full()`,
+    `DO $$ DECLARE t regclass;
+     BEGIN
+       FOR t IN SELECT c.oid::regclass FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE n.nspname = '${CAPTURED_SCHEMA}' AND c.relkind IN ('r', 'p') AND c.relreplident <> 'f'
+       LOOP
+         EXECUTE format('ALTER TABLE %s REPLICA IDENTITY FULL', t);
+       END LOOP;
+     END $$`,
+  ];
+}
+
+/** Runs {@link adminSql} in one transaction: all of it or nothing. Needs a superuser (publication on a schema, event trigger). */
+export async function applyAdminSql(client: ClientBase, options: AdminSqlOptions): Promise<void> {
+  const { rows } = await client.query<{ rolsuper: boolean }>(
+    'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+  );
+  if (!rows[0]?.rolsuper) {
+    throw new CdcSetupError(
+      `the admin role ${options.adminRole} is not a superuser; creating a publication FOR TABLES IN SCHEMA and an event trigger needs one (set PGUSER to the admin role)`,
+    );
+  }
+  const quote = {
+    ident: (s: string) => client.escapeIdentifier(s),
+    literal: (s: string) => client.escapeLiteral(s),
+  };
+  await client.query('BEGIN');
+  try {
+    for (const statement of adminSql(options, quote)) await client.query(statement);
+    await client.query('COMMIT');
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    const pgErr = err as { code?: string; message?: string };
+    throw new CdcSetupError(`${pgErr.message ?? String(err)} (SQLSTATE ${pgErr.code ?? '?'})`, {
+      cause: err,
+      retriable: pgErr.code === '40001' || pgErr.code === '40P01',
+    });
+  }
+}

@@ -1,0 +1,121 @@
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import pretty from 'pino-pretty';
+import { PORTS } from '../config.js';
+import { ConfigError, StackError, UsageError } from '../errors.js';
+import { readEnvFile } from '../versions.js';
+import { registerConnector } from './register.js';
+
+export const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL] [--timeout S]
+
+Registers the Debezium PostgreSQL connector, idempotently:
+  1. waits for PostgreSQL and, as the admin role, creates or updates the debezium
+     role (REPLICATION, SELECT on public tables), the heartbeat table cdc.heartbeat
+     and the publication (FOR TABLES IN SCHEMA public + the heartbeat table);
+  2. waits for Kafka Connect, checks the Debezium and Apicurio plugins are there;
+  3. PUT /connectors/<name>/config when the stored config differs;
+  4. waits until the connector and its task are RUNNING (a FAILED task is
+     restarted once, then its trace is printed).
+
+Options:
+  --file F          connector config (default infra/connect/mdp-postgres.json;
+                    the connector's name is the file name without .json)
+  --connect-url URL Kafka Connect REST (default $KAFKA_CONNECT_URL, else
+                    http://127.0.0.1:<18083 + MDP_PORT_OFFSET>)
+  --timeout S       seconds to wait for everything (default 180)
+  -h, --help        this help
+
+Environment (process env, else .env, else .env.example): PGHOST PGPORT PGDATABASE
+PGUSER PGPASSWORD (the admin role), PG_DEBEZIUM_PASSWORD, SCHEMA_REGISTRY_URL,
+KAFKA_CONNECT_URL. Connect resolves the \${env:…} values of the file from its own
+environment (config.providers=env).`;
+
+/** Exit codes: 0 RUNNING, 1 failure, 2 usage. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const log = pino(
+    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
+  );
+  try {
+    return await run(argv, log);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`connect:register: ${err.code}: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof StackError) {
+      process.stderr.write(`connect:register: ${err.code}: ${err.message}\n`);
+      return 1;
+    }
+    log.error({ err }, 'connect:register: unexpected failure');
+    return 1;
+  }
+}
+
+async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        file: { type: 'string' },
+        'connect-url': { type: 'string' },
+        timeout: { type: 'string' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}; allowed: --file, --connect-url, --timeout, --help`);
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const timeout = Number(values.timeout ?? '180');
+  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+  const env: Record<string, string | undefined> = {
+    ...readEnvFile(join(repoRoot, '.env.example')),
+    ...readEnvFile(join(repoRoot, '.env')),
+    ...process.env,
+  };
+  const problems: string[] = [];
+  const need = (name: string): string => {
+    const value = env[name];
+    if (!value) problems.push(`${name} is not set (see .env.example, or eval "$(pnpm -s stack:env)")`);
+    return value ?? '';
+  };
+  const offset = Number(env['MDP_PORT_OFFSET'] ?? '0');
+  const connectUrl =
+    values['connect-url'] ??
+    env['KAFKA_CONNECT_URL'] ??
+    `http://127.0.0.1:${env[PORTS.connect.env] ?? PORTS.connect.base + (Number.isInteger(offset) ? offset : 0)}`;
+  const admin = {
+    host: need('PGHOST'),
+    port: Number(need('PGPORT')),
+    database: need('PGDATABASE'),
+    user: need('PGUSER'),
+    password: need('PGPASSWORD'),
+  };
+  const debeziumPassword = need('PG_DEBEZIUM_PASSWORD');
+  const schemaRegistryUrl = need('SCHEMA_REGISTRY_URL');
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  const started = Date.now();
+  const result = await registerConnector({
+    file: resolve(values.file ?? join(repoRoot, 'infra', 'connect', 'mdp-postgres.json')),
+    connectUrl,
+    schemaRegistryUrl,
+    admin,
+    debeziumPassword,
+    timeoutMs: timeout * 1000,
+    logger: log.child({ component: 'connect-register' }),
+  });
+  process.stdout.write(
+    `connector ${result.name} ${result.action}, RUNNING (${result.status.tasks.length} task) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`,
+  );
+  return 0;
+}
