@@ -1,0 +1,1 @@
+"""Kafka (Debezium, Confluent-framed Avro) → Delta Lake on S3: the platform's Spark job."""

@@ -1,0 +1,45 @@
+"""Settings parsed once from the environment into a frozen object (only main.py calls this)."""
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .errors import ConfigError
+
+REQUIRED = ("KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
+
+
+@dataclass(frozen=True)
+class Config:
+    kafka_brokers: str
+    schema_registry_url: str
+    s3_endpoint: str
+    s3_access_key: str
+    s3_secret_key: str
+    s3_bucket: str
+    ui_port: int
+
+    @property
+    def lake_root(self) -> str:
+        return f"s3a://{self.s3_bucket}"
+
+
+def load_config(env: Mapping[str, str]) -> Config:
+    """Reads every setting; lists every missing or bad one at once."""
+    problems = [f"{name} is not set" for name in REQUIRED if not env.get(name)]
+    offset = env.get("MDP_PORT_OFFSET", "0")
+    if not offset.isdigit():
+        problems.append(f"MDP_PORT_OFFSET must be a non-negative integer, got {offset!r}")
+    endpoint = env.get("S3_ENDPOINT", "")
+    if endpoint and not endpoint.startswith(("http://", "https://")):
+        problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
+    if problems:
+        raise ConfigError("bad configuration: " + "; ".join(problems) + " (eval \"$(pnpm -s stack:env)\" sets them for the native stack)")
+    return Config(
+        kafka_brokers=env["KAFKA_BROKERS"],
+        schema_registry_url=env["SCHEMA_REGISTRY_URL"].rstrip("/"),
+        s3_endpoint=endpoint,
+        s3_access_key=env["S3_ACCESS_KEY"],
+        s3_secret_key=env["S3_SECRET_KEY"],
+        s3_bucket=env["S3_BUCKET"],
+        ui_port=int(env.get("SPARK_UI_PORT") or 14040 + int(offset)),
+    )

@@ -1,0 +1,118 @@
+"""The streaming query: every CDC topic → bronze, silver and quarantine Delta tables."""
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+
+from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import functions as F
+from pyspark.sql.streaming import StreamingQuery
+
+from .decode import QUARANTINE_SCHEMA, decode_batch
+from .registry import SchemaRegistry
+from .sink import append_idempotent, merge_silver
+
+DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the tables live (DESIGN.md: bronze/<table>_changes, silver/<table>, quarantine, _checkpoints)."""
+
+    root: str
+
+    def bronze(self, table: str) -> str:
+        return f"{self.root}/bronze/{table}_changes"
+
+    def silver(self, table: str) -> str:
+        return f"{self.root}/silver/{table}"
+
+    @property
+    def quarantine(self) -> str:
+        return f"{self.root}/quarantine/cdc_errors"
+
+    @property
+    def checkpoint(self) -> str:
+        return f"{self.root}/_checkpoints/cdc"
+
+
+class BatchWriter:
+    """The foreachBatch function. `app_id` names the idempotent writes (the query's id)."""
+
+    def __init__(self, spark: SparkSession, registry: SchemaRegistry, layout: Layout,
+                 logger: logging.Logger | None = None, app_id: str | None = None):
+        self._spark = spark
+        self._registry = registry
+        self._layout = layout
+        self._log = logger or logging.getLogger("mdp_spark.job")
+        self._app_id = app_id
+        self._app_id_ready = threading.Event()
+        if app_id is not None:
+            self._app_id_ready.set()
+
+    def set_app_id(self, app_id: str) -> None:
+        self._app_id = app_id
+        self._app_id_ready.set()
+
+    def __call__(self, batch: DataFrame, batch_id: int) -> None:
+        if not self._app_id_ready.wait(timeout=120):
+            raise RuntimeError("the streaming query's id was never set")
+        app_id = f"mdp-cdc-{self._app_id}"
+        started = time.monotonic()
+        raw = batch.select("topic", "partition", "offset", "timestamp", "key", "value").persist()
+        try:
+            decoded = decode_batch(raw, self._registry, self._log)
+            if decoded.quarantine:
+                errors = decoded.quarantine[0]
+                for frame in decoded.quarantine[1:]:
+                    errors = errors.unionByName(frame)
+                errors = errors.persist()
+                bad = errors.count()
+                if bad:
+                    append_idempotent(self._spark, errors.withColumn("batch_id", F.lit(batch_id)),
+                                      self._layout.quarantine, app_id, batch_id)
+                    self._log.warning("records quarantined", extra={"batch_id": batch_id, "records": bad,
+                                                                     "path": self._layout.quarantine})
+                errors.unpersist()
+            for table, item in sorted(decoded.tables.items()):
+                changes = item.changes.persist()
+                bronze = self._layout.bronze(table)
+                append_idempotent(self._spark, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
+                if item.key_columns:
+                    deletes = (self._spark.read.format("delta").load(bronze)
+                               .where(F.col("_change_type") == "delete")
+                               .select(*item.key_columns, "_lsn"))
+                    merge_silver(self._spark, changes, item.key_columns, self._layout.silver(table), deletes, self._log)
+                else:
+                    self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
+                                      extra={"table": table})
+                changes.unpersist()
+            self._log.info("batch written", extra={
+                "batch_id": batch_id, "records": decoded.counts, "tables": sorted(decoded.tables),
+                "seconds": round(time.monotonic() - started, 3)})
+        finally:
+            raw.unpersist()
+
+
+def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, brokers: str,
+                topic_pattern: str = DEFAULT_TOPIC_PATTERN, trigger_seconds: float = 2.0,
+                max_offsets_per_trigger: int = 50_000) -> StreamingQuery:
+    source = (spark.readStream.format("kafka")
+              .option("kafka.bootstrap.servers", brokers)
+              .option("subscribePattern", topic_pattern)
+              .option("startingOffsets", "earliest")
+              .option("failOnDataLoss", "true")
+              .option("maxOffsetsPerTrigger", max_offsets_per_trigger)
+              .load())
+    query = (source.writeStream
+             .queryName("mdp-cdc-to-delta")
+             .foreachBatch(writer)
+             .option("checkpointLocation", layout.checkpoint)
+             .trigger(processingTime=f"{trigger_seconds} seconds")
+             .start())
+    writer.set_app_id(str(query.id))
+    return query
+
+
+__all__ = ["BatchWriter", "Layout", "start_query", "QUARANTINE_SCHEMA"]

@@ -1,0 +1,55 @@
+"""The SparkSession the job and its tests share: Delta, exact timestamps, small local footprint."""
+
+import glob
+import os
+
+from pyspark.sql import SparkSession
+
+
+def jar_list(jars_dir: str) -> str:
+    jars = sorted(glob.glob(os.path.join(jars_dir, "*.jar")))
+    if not jars:
+        raise FileNotFoundError(f"no jars in {jars_dir}: run spark/bin/setup.sh")
+    return ",".join(jars)
+
+
+def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, s3: dict[str, str] | None = None,
+                   extra: dict[str, str] | None = None) -> SparkSession:
+    conf = {
+        "spark.master": "local[2]",
+        "spark.jars": jar_list(jars_dir),
+        "spark.driver.memory": "1g",
+        # a query stopped in the middle of a MERGE overflowed the default stack
+        "spark.driver.extraJavaOptions": "-Xss16m",
+        "spark.driver.host": "127.0.0.1",
+        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
+        "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
+        "spark.sql.session.timeZone": "UTC",
+        "spark.sql.shuffle.partitions": "2",
+        "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
+        "spark.databricks.delta.snapshotPartitions": "2",
+        "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
+        "spark.ui.showConsoleProgress": "false",
+    }
+    if ui_port is None:
+        conf["spark.ui.enabled"] = "false"
+    else:
+        conf["spark.ui.port"] = str(ui_port)
+    if s3:
+        conf.update({
+            "spark.hadoop.fs.s3a.endpoint": s3["endpoint"],
+            "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
+            "spark.hadoop.fs.s3a.path.style.access": "true",
+            "spark.hadoop.fs.s3a.connection.ssl.enabled": str(s3["endpoint"].startswith("https://")).lower(),
+            "spark.hadoop.fs.s3a.access.key": s3["access_key"],
+            "spark.hadoop.fs.s3a.secret.key": s3["secret_key"],
+            "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+        })
+    conf.update(extra or {})
+    builder = SparkSession.builder.appName(app_name)
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("WARN")
+    return spark

@@ -1,0 +1,179 @@
+"""Decoding, flattening, bronze/silver/quarantine writes, on a local SparkSession and local Delta."""
+
+import json
+import logging
+import struct
+from datetime import date, datetime, timezone
+from decimal import Decimal
+
+import pytest
+from deltalake import DeltaTable as PyDeltaTable
+from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType
+
+from debezium import KEY_SCHEMA, TOPIC, envelope_schema, event, frame, order
+from mdp_spark.config import load_config
+from mdp_spark.decode import decode_batch
+from mdp_spark.errors import ConfigError, RegistryUnavailableError, SchemaNotFoundError
+from mdp_spark.job import BatchWriter, Layout
+from mdp_spark.registry import SchemaRegistry
+
+V1, V2, KEY, MISSING = 11, 12, 10, 99
+RAW_SCHEMA = StructType([
+    StructField("topic", StringType()), StructField("partition", IntegerType()),
+    StructField("offset", LongType()), StructField("timestamp", TimestampType()),
+    StructField("key", BinaryType()), StructField("value", BinaryType()),
+])
+KAFKA_TS = datetime(2026, 11, 24, 14, 26, 8, tzinfo=timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def registry(schema_store):
+    schema_store.register(V1, envelope_schema())
+    schema_store.register(V2, envelope_schema(extra_columns=True))
+    schema_store.register(KEY, KEY_SCHEMA)
+    return SchemaRegistry(schema_store.url, attempts=2)
+
+
+def key(order_id: int) -> bytes:
+    return frame(KEY, KEY_SCHEMA, {"id": order_id})
+
+
+def raw(spark, values: list[tuple[int, bytes | None]], start: int = 0):
+    """values: (order id for the key, value bytes or None for a tombstone), offsets from `start`."""
+    rows = [(TOPIC, 0, start + i, KAFKA_TS, key(k), v) for i, (k, v) in enumerate(values)]
+    return spark.createDataFrame(rows, RAW_SCHEMA)
+
+
+def v1(ev: dict) -> bytes:
+    return frame(V1, envelope_schema(), ev)
+
+
+def v2(ev: dict) -> bytes:
+    return frame(V2, envelope_schema(extra_columns=True), ev)
+
+
+def silver_rows(spark, layout, table="orders"):
+    return {r["id"]: r for r in spark.read.format("delta").load(layout.silver(table)).collect()}
+
+
+def test_decodes_confluent_framed_avro_exactly_and_quarantines_the_rest(spark, registry):
+    batch = raw(spark, [
+        (1, v1(event("c", 100, after=order(1)))),
+        (1, v2(event("u", 200, before=order(1), after=order(1, status="paid", extra=True, note="gift",
+                                                             updated_at="2026-11-24T15:26:08.5Z"), ))),
+        (1, None),  # a tombstone: skipped, not quarantined
+        (2, b"not avro at all"),
+        (3, b"\x00" + struct.pack(">I", MISSING) + b"\x02"),
+        (4, b"\x00" + struct.pack(">I", V1) + b"\xff\xff\xff"),
+    ])
+    decoded = decode_batch(batch, registry)
+    changes = decoded.tables["orders"].changes.orderBy("_kafka_offset").collect()
+    assert decoded.tables["orders"].key_columns == ["id"]
+    assert [c["_change_type"] for c in changes] == ["insert", "update"]
+    first, second = changes
+    assert first["unit_price"] == Decimal("12.34")
+    assert first["amount"] == Decimal("37.02")
+    assert first["ship_date"] == date(2024, 10, 4)
+    assert first["placed_at"] == datetime(2025, 11, 24, 16, 0, 0, 123456)
+    assert first["updated_at"] == datetime(2026, 11, 24, 14, 26, 7, 123456)
+    assert first["big"] == 2**62 + 1
+    assert first["_lsn"] == 100 and first["_tx_id"] == 900
+    assert first["_commit_ts"] == datetime(2026, 11, 24, 14, 26, 7, 654321)
+    assert first["note"] is None  # written before the column existed
+    assert second["note"] == "gift" and second["_schema_id"] == V2
+    assert second["previous_status"] == "placed"
+    assert second["time_in_previous_status_s"] == Decimal("3601.376544")
+    quarantined = {}
+    for frame_ in decoded.quarantine:
+        for row in frame_.collect():
+            quarantined[row["offset"]] = row
+    assert sorted(quarantined) == [3, 4, 5]
+    assert quarantined[3]["error_code"] == "NOT_FRAMED" and quarantined[3]["value"] == b"not avro at all"
+    assert quarantined[4]["error_code"] == "SCHEMA_NOT_FOUND" and quarantined[4]["schema_id"] == MISSING
+    assert quarantined[5]["error_code"] == "UNDECODABLE" and quarantined[5]["topic"] == TOPIC
+
+
+def test_silver_keeps_the_newest_lsn_applies_deletes_and_ignores_replays(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q1")
+    first = [
+        (1, v1(event("c", 100, after=order(1)))),
+        (2, v1(event("c", 110, after=order(2)))),
+        (1, v1(event("u", 130, before=order(1), after=order(1, status="cancelled")))),
+        (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),  # older LSN, later offset
+        (2, v1(event("d", 140, before=order(2)))),
+        (2, None),
+        (3, v1(event("r", 90, after=order(3, quantity=2, unit_price="0.10")))),
+    ]
+    writer(raw(spark, first), 0)
+    rows = silver_rows(spark, layout)
+    assert sorted(rows) == [1, 3]
+    assert rows[1]["status"] == "cancelled" and rows[1]["_lsn"] == 130
+    assert rows[3]["amount"] == Decimal("0.20") and rows[3]["_change_type"] == "snapshot"
+
+    # The same events again, as a new batch (a checkpoint lost, a topic re-read): nothing changes,
+    # and the order deleted at LSN 140 does not come back.
+    writer(raw(spark, first, start=100), 1)
+    assert silver_rows(spark, layout) == rows
+    writer(raw(spark, [(1, v1(event("u", 125, before=order(1), after=order(1, status="shipped"))))], start=200), 2)
+    assert silver_rows(spark, layout) == rows
+
+    # A newer change wins; a column added in PostgreSQL (schema v2) appears in silver.
+    writer(raw(spark, [(1, v2(event("u", 150, before=order(1, status="cancelled"),
+                                     after=order(1, status="cancelled", extra=True, note="late"))))], start=300), 3)
+    rows = silver_rows(spark, layout)
+    assert rows[1]["note"] == "late" and rows[1]["_lsn"] == 150
+    assert rows[3]["note"] is None
+
+    # Any Delta reader reads silver: no deletion vectors, exact decimals.
+    table = PyDeltaTable(layout.silver("orders"))
+    assert table.metadata().configuration.get("delta.enableDeletionVectors") == "false"
+    read = {r["id"]: r for r in table.to_pyarrow_table().to_pylist()}
+    assert read[3]["unit_price"] == Decimal("0.10") and read[1]["note"] == "late"
+
+
+def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q2")
+    batch = raw(spark, [
+        (1, v1(event("c", 100, after=order(1)))),
+        (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),
+        (1, v1(event("d", 130, before=order(1, status="paid")))),
+        (1, None),
+        (9, b"garbage"),
+    ])
+    writer(batch, 7)
+    versions = PyDeltaTable(layout.bronze("orders")).version()
+    writer(batch, 7)  # the same batch id again, as after a crash mid-batch
+    bronze = spark.read.format("delta").load(layout.bronze("orders"))
+    assert bronze.count() == 3
+    assert [r["_change_type"] for r in bronze.orderBy("_kafka_offset").collect()] == ["insert", "update", "delete"]
+    assert PyDeltaTable(layout.bronze("orders")).version() == versions
+    assert spark.read.format("delta").load(layout.quarantine).count() == 1
+    assert silver_rows(spark, layout) == {}
+    # a different query (a new checkpoint) is a different writer: its batch 7 is new
+    BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q3")(batch, 7)
+    assert spark.read.format("delta").load(layout.bronze("orders")).count() == 6
+
+
+def test_registry_errors_have_codes(schema_store):
+    registry = SchemaRegistry(schema_store.url, attempts=2)
+    with pytest.raises(SchemaNotFoundError) as missing:
+        registry.schema(MISSING)
+    assert missing.value.code == "SCHEMA_NOT_FOUND" and not missing.value.retriable
+    down = SchemaRegistry("http://127.0.0.1:9/apis/ccompat/v7", attempts=2)
+    with pytest.raises(RegistryUnavailableError) as unavailable:
+        down.schema(1)
+    assert unavailable.value.code == "REGISTRY_UNAVAILABLE" and unavailable.value.retriable
+
+
+def test_config_lists_every_missing_setting():
+    with pytest.raises(ConfigError) as err:
+        load_config({"KAFKA_BROKERS": "127.0.0.1:1", "S3_ENDPOINT": "minio:9000"})
+    assert err.value.code == "CONFIG_INVALID"
+    for name in ("SCHEMA_REGISTRY_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET", "S3_ENDPOINT"):
+        assert name in str(err.value)
+    config = load_config({"KAFKA_BROKERS": "b", "SCHEMA_REGISTRY_URL": "http://r/", "S3_ENDPOINT": "http://s",
+                          "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "s", "S3_BUCKET": "lake", "MDP_PORT_OFFSET": "500"})
+    assert config.ui_port == 14540 and config.lake_root == "s3a://lake" and config.schema_registry_url == "http://r"
+    assert json.loads(json.dumps(config.__dict__))["kafka_brokers"] == "b"
