@@ -1,0 +1,31 @@
+/** kafkajs client factory; kafkajs logs go through the given pino logger. */
+import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+
+export function createKafka(options: { brokers: readonly string[]; clientId?: string; logger: Logger }): Kafka {
+  const log = options.logger.child({ component: 'kafkajs' });
+  const creator: logCreator = () => (entry) => {
+    const { message, ...extra } = entry.log;
+    const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : entry.level === logLevel.INFO ? 'info' : 'debug';
+    log[level]({ ...extra, namespace: entry.namespace }, message);
+  };
+  return new Kafka({
+    clientId: options.clientId ?? 'mdp-validator',
+    brokers: [...options.brokers],
+    logLevel: logLevel.INFO,
+    logCreator: creator,
+    retry: { retries: 5 },
+  });
+}
+
+/** All `<prefix>.public.*` topics that exist on the cluster. */
+export async function listCdcTopics(kafka: Kafka, prefix = 'mdp', schema = 'public'): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const topics = await admin.listTopics();
+    return topics.filter((t) => t.startsWith(`${prefix}.${schema}.`)).sort();
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,11 @@
+/** The schema registry client: @kafkajs/confluent-schema-registry against Apicurio's ccompat API. */
+import { SchemaRegistry, SchemaType } from '@kafkajs/confluent-schema-registry';
+import { debeziumTypeHook } from '../avro/debezium-types.js';
+
+/** `url` is SCHEMA_REGISTRY_URL, e.g. http://127.0.0.1:18080/apis/ccompat/v7 (ids are Apicurio contentIds). */
+export function createRegistry(url: string): SchemaRegistry {
+  return new SchemaRegistry(
+    { host: url.replace(/\/+$/, ''), clientId: 'mdp-validator', retry: { retries: 3 } },
+    { [SchemaType.AVRO]: { typeHook: debeziumTypeHook } },
+  );
+}

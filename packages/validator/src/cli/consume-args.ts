@@ -1,0 +1,75 @@
+/** `pnpm consume` flags. */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../errors.js';
+
+export const CONSUME_HELP = `Usage: pnpm consume [--topic T …] [--from-beginning] [--max N] [--group G] [--timeout S]
+
+Prints every change of the CDC topics, decoded from Avro through the schema registry,
+as one JSON line on stdout:
+  {"topic","partition","offset","op","key","before","after","lsn","txId","commitTime"}
+op is Debezium's c|u|d|r|t, or "tombstone" for the null record after a delete.
+BigInt values (longs, lsn, txId) are strings; decimals are exact strings; dates
+YYYY-MM-DD; timestamps ISO-8601 (timestamptz keeps Debezium's zoned string).
+A record that cannot be decoded is reported on stderr with topic/partition/offset
+and counted; consumption goes on.
+
+Options:
+  --topic T          a topic to read (repeatable; default: every mdp.public.* topic)
+  --from-beginning   start from the earliest offset (default: only new records)
+  --max N            exit 0 after N records (changes and tombstones; not undecodable ones)
+  --group G          consumer group (commits offsets; default: a fresh random group)
+  --timeout S        exit after S seconds (exit 3 if --max was given and not reached)
+  --help             this text
+
+Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
+Exit codes: 0 done, 1 failure (Kafka/registry unreachable, no topics), 2 bad usage, 3 timeout.`;
+
+export interface ConsumeArgs {
+  help: boolean;
+  topics: string[];
+  fromBeginning: boolean;
+  max: number | undefined;
+  group: string | undefined;
+  timeoutSeconds: number | undefined;
+}
+
+export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      strict: true,
+      allowPositionals: false,
+      options: {
+        topic: { type: 'string', multiple: true },
+        'from-beginning': { type: 'boolean' },
+        max: { type: 'string' },
+        group: { type: 'string' },
+        timeout: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message}. Allowed: --topic T, --from-beginning, --max N, --group G, --timeout S, --help`);
+  }
+  return {
+    help: values.help ?? false,
+    topics: values.topic ?? [],
+    fromBeginning: values['from-beginning'] ?? false,
+    max: values.max === undefined ? undefined : positiveInt('--max', values.max),
+    group: values.group,
+    timeoutSeconds: values.timeout === undefined ? undefined : positiveNumber('--timeout', values.timeout),
+  };
+}
+
+export function positiveInt(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
+  return n;
+}
+
+export function positiveNumber(flag: string, text: string): number {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
+  return n;
+}

@@ -1,0 +1,70 @@
+/** Composition root of the validator's CLIs: the only place that reads the environment, logs at the root, or exits. */
+import { randomBytes } from 'node:crypto';
+import pino from 'pino';
+import { createDecoder, jsonReplacer } from './avro/decoder.js';
+import { createKafka, listCdcTopics } from './adapters/kafka.js';
+import { createRegistry } from './adapters/registry.js';
+import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
+import { kafkaConfig } from './config.js';
+import { consumeChanges } from './consume.js';
+import { UsageError, ValidatorError } from './errors.js';
+
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
+
+function rootLogger() {
+  return pino({ level: process.env.LOG_LEVEL ?? 'warn', base: undefined }, pino.destination(2));
+}
+
+function fail(err: unknown): never {
+  if (err instanceof UsageError) {
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(2);
+  }
+  const code = err instanceof ValidatorError ? ` [${err.code}]` : '';
+  process.stderr.write(`error${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
+
+export async function mainConsume(argv: readonly string[]): Promise<void> {
+  try {
+    const args = parseConsumeArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${CONSUME_HELP}\n`);
+      return;
+    }
+    const config = kafkaConfig(process.env);
+    const logger = rootLogger();
+    const kafka = createKafka({ brokers: config.brokers, logger });
+    const topics = args.topics.length ? args.topics : await listCdcTopics(kafka);
+    if (!topics.length) {
+      throw new ValidatorError('NO_TOPICS', 'no mdp.public.* topics exist yet: is the Debezium connector registered and has it snapshotted? Pass --topic to name one.');
+    }
+    const decoder = createDecoder(createRegistry(config.registryUrl));
+    const controller = new AbortController();
+    let timedOut = false;
+    const stop = () => controller.abort();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+    const timer = args.timeoutSeconds === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), args.timeoutSeconds * 1000);
+    const result = await consumeChanges({
+      kafka,
+      decoder,
+      topics,
+      fromBeginning: args.fromBeginning,
+      groupId: args.group ?? `mdp-consume-${randomBytes(6).toString('hex')}`,
+      ...(args.max === undefined ? {} : { max: args.max }),
+      logger,
+      signal: controller.signal,
+      onChange: (change) => process.stdout.write(`${JSON.stringify(change, jsonReplacer)}\n`),
+      onUndecodable: ({ error }) => {
+        const { topic, partition, offset, part } = error.where;
+        process.stderr.write(`undecodable record topic=${topic} partition=${partition} offset=${offset} part=${part} code=${error.code}: ${error.message}\n`);
+      },
+    });
+    clearTimeout(timer);
+    process.stderr.write(`consumed ${result.changes} records, ${result.undecodable} undecodable\n`);
+    process.exitCode = timedOut && args.max !== undefined ? 3 : 0;
+  } catch (err) {
+    fail(err);
+  }
+}
