@@ -5,9 +5,8 @@ export interface AdminSqlOptions {
   /** The admin role that owns the business tables (PGUSER, `mdp`). */
   readonly adminRole: string;
   readonly database: string;
-  /** Debezium's login role: REPLICATION, SELECT on the captured tables, UPDATE on the heartbeat row. */
+  /** Debezium's login role (created with its rights by infra/postgres/init.sql); gets UPDATE on the heartbeat row. */
   readonly debeziumUser: string;
-  readonly debeziumPassword: string;
   readonly publication: string;
 }
 
@@ -20,7 +19,8 @@ export const HEARTBEAT_TABLE = `${CDC_SCHEMA}.heartbeat`;
 /**
  * The SQL the admin role runs before the connector starts, idempotent (every
  * statement converges, so running it again changes nothing):
- * - the `debezium` role with the least rights it needs;
+ * (the `debezium` role itself, REPLICATION + SELECT on public, comes from
+ * infra/postgres/init.sql, run by both modes when PostgreSQL starts)
  * - a heartbeat table in the publication, so the slot advances while only
  *   uncaptured tables (the `sim` event log) change;
  * - the publication `FOR TABLES IN SCHEMA public` plus the heartbeat table, so
@@ -33,18 +33,6 @@ export function adminSql(o: AdminSqlOptions, quote: { ident(s: string): string; 
   const admin = quote.ident(o.adminRole);
   const pub = quote.ident(o.publication);
   return [
-    `DO $$ BEGIN
-       IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = ${quote.literal(o.debeziumUser)}) THEN
-         CREATE ROLE ${user};
-       END IF;
-     END $$`,
-    `ALTER ROLE ${user} WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS PASSWORD ${quote.literal(o.debeziumPassword)}`,
-    `REVOKE ALL ON DATABASE ${quote.ident(o.database)} FROM ${user}`,
-    `GRANT CONNECT ON DATABASE ${quote.ident(o.database)} TO ${user}`,
-    `REVOKE CREATE ON SCHEMA ${CAPTURED_SCHEMA} FROM PUBLIC`,
-    `GRANT USAGE ON SCHEMA ${CAPTURED_SCHEMA} TO ${user}`,
-    `GRANT SELECT ON ALL TABLES IN SCHEMA ${CAPTURED_SCHEMA} TO ${user}`,
-    `ALTER DEFAULT PRIVILEGES FOR ROLE ${admin} IN SCHEMA ${CAPTURED_SCHEMA} GRANT SELECT ON TABLES TO ${user}`,
     `CREATE SCHEMA IF NOT EXISTS ${CDC_SCHEMA} AUTHORIZATION ${admin}`,
     `CREATE TABLE IF NOT EXISTS ${HEARTBEAT_TABLE} (id integer PRIMARY KEY, beat_at timestamptz NOT NULL DEFAULT now())`,
     `INSERT INTO ${HEARTBEAT_TABLE} (id) VALUES (1) ON CONFLICT (id) DO NOTHING`,
@@ -84,13 +72,17 @@ export function adminSql(o: AdminSqlOptions, quote: { ident(s: string): string; 
 
 /** Runs {@link adminSql} in one transaction: all of it or nothing. Needs a superuser (publication on a schema, event trigger). */
 export async function applyAdminSql(client: ClientBase, options: AdminSqlOptions): Promise<void> {
-  const { rows } = await client.query<{ rolsuper: boolean }>(
-    'SELECT rolsuper FROM pg_roles WHERE rolname = current_user',
+  const { rows } = await client.query<{ rolsuper: boolean; user: string; debezium: boolean }>(
+    'SELECT rolsuper, current_user AS user, EXISTS (SELECT FROM pg_roles WHERE rolname = $1) AS debezium FROM pg_roles WHERE rolname = current_user',
+    [options.debeziumUser],
   );
   if (!rows[0]?.rolsuper) {
     throw new CdcSetupError(
-      `the admin role ${options.adminRole} is not a superuser; creating a publication FOR TABLES IN SCHEMA and an event trigger needs one (set PGUSER to the admin role)`,
+      `${rows[0]?.user ?? 'this role'} is not a superuser; a publication FOR TABLES IN SCHEMA and an event trigger need one (set PG_SUPERUSER / PG_SUPERUSER_HOST)`,
     );
+  }
+  if (!rows[0].debezium) {
+    throw new CdcSetupError(`role ${options.debeziumUser} does not exist: infra/postgres/init.sql creates it when PostgreSQL starts (pnpm stack:up postgres)`);
   }
   const quote = {
     ident: (s: string) => client.escapeIdentifier(s),

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -11,9 +12,10 @@ import { registerConnector } from './register.js';
 export const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL] [--timeout S]
 
 Registers the Debezium PostgreSQL connector, idempotently:
-  1. waits for PostgreSQL and, as the admin role, creates or updates the debezium
-     role (REPLICATION, SELECT on public tables), the heartbeat table cdc.heartbeat
-     and the publication (FOR TABLES IN SCHEMA public + the heartbeat table);
+  1. waits for PostgreSQL and, as a superuser, creates or updates the heartbeat
+     table cdc.heartbeat (debezium may update it), the publication (FOR TABLES IN
+     SCHEMA public + the heartbeat table) and REPLICA IDENTITY FULL on every
+     public table, now and (event trigger) for tables created later;
   2. waits for Kafka Connect, checks the Debezium and Apicurio plugins are there;
   3. PUT /connectors/<name>/config when the stored config differs;
   4. waits until the connector and its task are RUNNING (a FAILED task is
@@ -28,8 +30,10 @@ Options:
   -h, --help        this help
 
 Environment (process env, else .env, else .env.example): PGHOST PGPORT PGDATABASE
-PGUSER PGPASSWORD (the admin role), PG_DEBEZIUM_PASSWORD, SCHEMA_REGISTRY_URL,
-KAFKA_CONNECT_URL. Connect resolves the \${env:…} values of the file from its own
+PGUSER (the admin role owning the tables), SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL;
+the superuser that runs the admin SQL: PG_SUPERUSER (default postgres),
+PG_SUPERUSER_HOST (default the native stack's socket $MDP_STATE/postgres/run,
+else PGHOST), PG_SUPERUSER_PASSWORD (docker compose). Connect resolves the \${env:…} values of the file from its own
 environment (config.providers=env).`;
 
 /** Exit codes: 0 RUNNING, 1 failure, 2 usage. */
@@ -93,14 +97,18 @@ async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
     values['connect-url'] ??
     env['KAFKA_CONNECT_URL'] ??
     `http://127.0.0.1:${env[PORTS.connect.env] ?? PORTS.connect.base + (Number.isInteger(offset) ? offset : 0)}`;
-  const admin = {
-    host: need('PGHOST'),
+  // The superuser: native stack = `postgres` with trust on the stack's private
+  // socket; docker compose = the image's POSTGRES_USER with PG_SUPERUSER_PASSWORD.
+  const stateDir = resolve(repoRoot, env['MDP_STATE'] || '.state');
+  const socketDir = join(stateDir, 'postgres', 'run');
+  const superuser = {
+    host: env['PG_SUPERUSER_HOST'] || (existsSync(socketDir) ? socketDir : need('PGHOST')),
     port: Number(need('PGPORT')),
     database: need('PGDATABASE'),
-    user: need('PGUSER'),
-    password: need('PGPASSWORD'),
+    user: env['PG_SUPERUSER'] || 'postgres',
+    password: env['PG_SUPERUSER_PASSWORD'] || undefined,
   };
-  const debeziumPassword = need('PG_DEBEZIUM_PASSWORD');
+  const adminRole = need('PGUSER');
   const schemaRegistryUrl = need('SCHEMA_REGISTRY_URL');
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -109,8 +117,8 @@ async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
     file: resolve(values.file ?? join(repoRoot, 'infra', 'connect', 'mdp-postgres.json')),
     connectUrl,
     schemaRegistryUrl,
-    admin,
-    debeziumPassword,
+    superuser,
+    adminRole,
     timeoutMs: timeout * 1000,
     logger: log.child({ component: 'connect-register' }),
   });

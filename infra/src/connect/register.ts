@@ -13,9 +13,10 @@ export interface RegisterOptions {
   readonly connectUrl: string;
   /** SCHEMA_REGISTRY_URL as Connect reaches it (ccompat base). */
   readonly schemaRegistryUrl: string;
-  /** Admin connection (PGHOST… PGUSER/PGPASSWORD of the admin role). */
-  readonly admin: pg.ClientConfig & { user: string; database: string };
-  readonly debeziumPassword: string;
+  /** A superuser connection to the business database (publication on a schema, event trigger). */
+  readonly superuser: pg.ClientConfig & { database: string };
+  /** The admin role that owns the business tables (PGUSER). */
+  readonly adminRole: string;
   readonly timeoutMs: number;
   readonly logger?: Logger;
 }
@@ -30,7 +31,7 @@ const CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 
 /**
  * Registers the Debezium connector, idempotently:
- * 1. waits for PostgreSQL, applies the admin SQL (role, heartbeat, publication);
+ * 1. waits for PostgreSQL, applies the admin SQL (heartbeat, publication, replica identity);
  * 2. waits for Connect and checks the connector and converter plugins are there;
  * 3. `PUT /connectors/<name>/config` when the stored config differs;
  * 4. restarts failed tasks and waits until connector and task are RUNNING.
@@ -42,10 +43,10 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
   const { name, config } = loadConnectorFile(o.file, { registryApiUrl: registryApiUrl(o.schemaRegistryUrl) });
   const names = cdcNames(config);
 
-  log.info({ host: o.admin.host, port: o.admin.port, database: o.admin.database }, 'waiting for PostgreSQL');
+  log.info({ host: o.superuser.host, port: o.superuser.port, database: o.superuser.database }, 'waiting for PostgreSQL');
   const client = await waitFor(
     async () => {
-      const c = new pg.Client(o.admin);
+      const c = new pg.Client(o.superuser);
       c.on('error', () => undefined);
       try {
         await c.connect();
@@ -55,14 +56,13 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
         throw err;
       }
     },
-    { what: `PostgreSQL at ${o.admin.host}:${o.admin.port}`, timeoutMs: left() },
+    { what: `PostgreSQL at ${o.superuser.host}:${o.superuser.port}`, timeoutMs: left() },
   );
   try {
     await applyAdminSql(client, {
-      adminRole: o.admin.user,
-      database: o.admin.database,
+      adminRole: o.adminRole,
+      database: o.superuser.database,
       debeziumUser: names.user,
-      debeziumPassword: o.debeziumPassword,
       publication: names.publication,
     });
   } finally {
