@@ -1,0 +1,44 @@
+import { ENV } from '@mdp/schemas';
+import type { PgOptions } from './adapters/postgres.js';
+import type { S3StoreOptions } from './adapters/s3-store.js';
+import { DeltaCheckError } from './errors.js';
+
+export interface Config {
+  readonly pg: Readonly<PgOptions>;
+  readonly s3: Readonly<S3StoreOptions>;
+}
+
+/** The settings delta-check reads (DESIGN.md "Contracts"), all checked at once. */
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const names = [...ENV.postgres, ...ENV.s3];
+  const missing = names.filter((n) => !env[n]);
+  const problems = missing.map((n) => `${n} is not set`);
+  const port = Number(env.PGPORT);
+  if (env.PGPORT && !(Number.isInteger(port) && port > 0 && port < 65536)) problems.push(`PGPORT="${env.PGPORT}" is not a port`);
+  if (env.S3_ENDPOINT && !/^https?:\/\/[^/]+/.test(env.S3_ENDPOINT)) {
+    problems.push(`S3_ENDPOINT="${env.S3_ENDPOINT}" is not an http(s) URL`);
+  }
+  if (problems.length > 0) {
+    throw new DeltaCheckError(
+      'CONFIG_INVALID',
+      `configuration: ${problems.join('; ')}. For the native stack: eval "$(pnpm -s stack:env)" (see .env.example)`,
+      { context: { missing } },
+    );
+  }
+  const get = (n: string): string => env[n]!;
+  return Object.freeze({
+    pg: Object.freeze({
+      host: get('PGHOST'),
+      port,
+      database: get('PGDATABASE'),
+      user: get('PGUSER'),
+      password: get('PGPASSWORD'),
+    }),
+    s3: Object.freeze({
+      endpoint: get('S3_ENDPOINT'),
+      accessKey: get('S3_ACCESS_KEY'),
+      secretKey: get('S3_SECRET_KEY'),
+      bucket: get('S3_BUCKET'),
+    }),
+  });
+}

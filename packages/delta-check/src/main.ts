@@ -1,0 +1,203 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { pino, type Logger } from 'pino';
+import { createPgSource, type PgSource } from './adapters/postgres.js';
+import { createS3Store, type S3Store } from './adapters/s3-store.js';
+import { compareTable, type TableReport } from './compare/compare-table.js';
+import { formatReport, type CheckReport, type TableFailure } from './compare/report.js';
+import { parseConfig } from './config.js';
+import { createDeltaReader } from './delta/table-reader.js';
+import { DeltaCheckError, isDeltaCheckError } from './errors.js';
+
+export const EXIT = { equal: 0, different: 1, usage: 2, cannotCheck: 3 } as const;
+
+export const USAGE = `Usage: pnpm delta:check [options]
+
+Reads the Delta tables on MinIO (S3 API) and compares each with its
+PostgreSQL table row by row: counts, a hash of every row's canonical values,
+keyed by the primary key. Exit 0 only when every table is equal.
+
+Options:
+  --tables a,b          tables to check (default: every table of the PostgreSQL schema)
+  --schema NAME         PostgreSQL schema (default: public)
+  --prefix PATH         lake folder the tables live in (default: silver → silver/<table>)
+  --bronze              also replay bronze/<table>_changes (newest LSN per key, deletes
+                        applied) and compare it too; counts events stored twice
+  --strict-columns      lake columns PostgreSQL lacks are differences too (default: ignored,
+                        e.g. Spark's _lsn, _change_type and derived columns)
+  --max-differences N   differences listed per table (default: 10)
+  --json FILE           also write the full report as JSON (- for stdout)
+  --log-level LEVEL     progress on stderr: info (default), debug, warn, silent
+  -h, --help            this help
+
+Settings (environment; eval "$(pnpm -s stack:env)" for the native stack):
+  PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD  S3_ENDPOINT S3_ACCESS_KEY S3_SECRET_KEY S3_BUCKET
+
+Exit codes: 0 equal · 1 differences found · 2 bad usage · 3 could not check
+(service down, bad settings, table missing in PostgreSQL or the lake, unreadable table).`;
+
+export interface MainIo {
+  env: Record<string, string | undefined>;
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+interface Options {
+  tables?: string[];
+  schema: string;
+  prefix: string;
+  bronze: boolean;
+  strictColumns: boolean;
+  maxDifferences: number;
+  json?: string;
+  logLevel: string;
+}
+
+/** The delta-check command: returns its exit code (bin/delta-check.ts exits with it). */
+export async function main(argv: string[], io: MainIo): Promise<number> {
+  let options: Options;
+  try {
+    const parsed = parseOptions(argv);
+    if (parsed === 'help') {
+      io.stdout(USAGE);
+      return EXIT.equal;
+    }
+    options = parsed;
+  } catch (err) {
+    io.stderr(`delta-check: ${(err as Error).message}\n\n${USAGE}`);
+    return EXIT.usage;
+  }
+
+  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination(2));
+  let store: S3Store | undefined;
+  let pg: PgSource | undefined;
+  try {
+    const config = parseConfig(io.env);
+    store = createS3Store(config.s3);
+    pg = createPgSource(config.pg, logger.child({ component: 'postgres' }));
+    const report = await check(options, store, pg, logger);
+    io.stdout(formatReport(report));
+    if (options.json === '-') io.stdout(toJson(report));
+    else if (options.json) await writeFile(options.json, toJson(report));
+    if (report.errors.length > 0) return EXIT.cannotCheck;
+    return report.equal ? EXIT.equal : EXIT.different;
+  } catch (err) {
+    if (!isDeltaCheckError(err)) logger.error({ err }, 'delta-check failed');
+    const code = isDeltaCheckError(err) ? err.code : 'INTERNAL';
+    io.stderr(`delta-check: [${code}] ${(err as Error).message}`);
+    if (options.json && options.json !== '-') {
+      await writeFile(options.json, toJson({ equal: false, error: { code, message: (err as Error).message } })).catch(
+        () => undefined,
+      );
+    }
+    return EXIT.cannotCheck;
+  } finally {
+    store?.close();
+    await pg?.close().catch(() => undefined);
+    logger.flush();
+  }
+}
+
+async function check(options: Options, store: S3Store, pg: PgSource, logger: Logger): Promise<CheckReport> {
+  const all = await pg.listTables(options.schema);
+  // Reach MinIO once up front, so a stopped MinIO or a missing bucket is one clear error.
+  await store.list(`${options.prefix}/`)[Symbol.asyncIterator]().next();
+  const tables = options.tables ?? all;
+  if (tables.length === 0) {
+    throw new DeltaCheckError(
+      'PG_TABLE_NOT_FOUND',
+      `PostgreSQL schema "${options.schema}" has no tables to check: load data first (pnpm sim:load) or name them with --tables`,
+    );
+  }
+  const reader = createDeltaReader({ store, logger: logger.child({ component: 'delta' }) });
+  const reports: TableReport[] = [];
+  const errors: TableFailure[] = [];
+  const targets = tables.flatMap((table) => [
+    { table, lakePath: `${options.prefix}/${table}`, bronze: false },
+    ...(options.bronze ? [{ table, lakePath: `bronze/${table}_changes`, bronze: true }] : []),
+  ]);
+  for (const { table, lakePath, bronze } of targets) {
+    try {
+      if (!all.includes(table)) {
+        throw new DeltaCheckError('PG_TABLE_NOT_FOUND', `PostgreSQL has no table ${options.schema}.${table}`, {
+          context: { table },
+        });
+      }
+      const report = await compareTable({
+        pg,
+        reader,
+        logger,
+        pgSchema: options.schema,
+        table,
+        lakePath,
+        maxDifferences: options.maxDifferences,
+        strictColumns: options.strictColumns,
+        bronze,
+      });
+      logger.info(
+        { table, lakePath, equal: report.equal, rows: report.postgresRows, seconds: report.seconds },
+        'table checked',
+      );
+      reports.push(report);
+    } catch (err) {
+      if (!isDeltaCheckError(err) || err.code === 'MINIO_UNAVAILABLE' || err.code === 'POSTGRES_UNAVAILABLE') throw err;
+      const message =
+        err.code === 'LAKE_TABLE_NOT_FOUND'
+          ? `${err.message}. The Spark job may not have run yet, or not have seen a change of this table: see pnpm stack:logs spark`
+          : err.message;
+      errors.push({ table, lakePath, code: err.code, message });
+    }
+  }
+  return {
+    equal: errors.length === 0 && reports.every((r) => r.equal),
+    checkedAt: new Date().toISOString(),
+    location: store.location,
+    tables: reports,
+    errors,
+  };
+}
+
+function parseOptions(argv: string[]): Options | 'help' {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      tables: { type: 'string', multiple: true },
+      schema: { type: 'string', default: 'public' },
+      prefix: { type: 'string', default: 'silver' },
+      bronze: { type: 'boolean', default: false },
+      'strict-columns': { type: 'boolean', default: false },
+      'max-differences': { type: 'string', default: '10' },
+      json: { type: 'string' },
+      'log-level': { type: 'string', default: 'info' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return 'help';
+  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (tables go in --tables a,b)`);
+  const maxDifferences = Number(values['max-differences']);
+  if (!Number.isInteger(maxDifferences) || maxDifferences < 0) {
+    throw new Error(`--max-differences must be a whole number, got "${values['max-differences']}"`);
+  }
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(values['log-level'])) {
+    throw new Error(`--log-level must be one of ${levels.join(', ')}`);
+  }
+  const tables = values.tables?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
+  if (values.tables && tables?.length === 0) throw new Error('--tables needs at least one table name');
+  return {
+    tables,
+    schema: values.schema,
+    prefix: values.prefix.replace(/\/+$/, ''),
+    bronze: values.bronze,
+    strictColumns: values['strict-columns'],
+    maxDifferences,
+    json: values.json,
+    logLevel: values['log-level'],
+  };
+}
+
+function toJson(value: unknown): string {
+  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
