@@ -1,0 +1,39 @@
+-- Roles and databases of the platform, applied by the native stack's
+-- `postgres-init` one-shot (as the bootstrap superuser) after every start.
+-- Idempotent: creates what is missing, resets passwords to the configured ones.
+-- Passwords come from the environment (psql \getenv), never from this file.
+\set ON_ERROR_STOP on
+\getenv admin_user PGUSER
+\getenv admin_password PGPASSWORD
+\getenv database PGDATABASE
+\getenv debezium_password PG_DEBEZIUM_PASSWORD
+\getenv apicurio_password PG_APICURIO_PASSWORD
+
+-- Admin role: owns the business database and everything in it.
+SELECT format('CREATE ROLE %I LOGIN', :'admin_user')
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'admin_user') \gexec
+ALTER ROLE :"admin_user" WITH LOGIN CREATEDB PASSWORD :'admin_password';
+SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'admin_user')
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
+
+-- Debezium: replication plus read access to public, nothing else.
+SELECT 'CREATE ROLE debezium LOGIN REPLICATION'
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'debezium') \gexec
+ALTER ROLE debezium WITH LOGIN REPLICATION NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'debezium_password';
+REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
+GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"admin_user";
+GRANT CONNECT ON DATABASE :"database" TO debezium;
+
+-- Apicurio Registry's storage: its own role and database.
+SELECT 'CREATE ROLE apicurio LOGIN'
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'apicurio') \gexec
+ALTER ROLE apicurio WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE PASSWORD :'apicurio_password';
+SELECT 'CREATE DATABASE apicurio OWNER apicurio'
+  WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'apicurio') \gexec
+REVOKE ALL ON DATABASE apicurio FROM PUBLIC;
+
+\connect :"database"
+-- In PostgreSQL 15 schema public belongs to the database owner (the admin role).
+GRANT USAGE ON SCHEMA public TO debezium;
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO debezium;
+ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;

@@ -1,0 +1,121 @@
+import { homedir } from 'node:os';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ConfigError } from './errors.js';
+import type { Versions } from './versions.js';
+
+/** Every port of the native stack: default, the service that binds it, the env name that moves it. */
+export const PORTS = {
+  postgres: { base: 15432, service: 'postgres', env: 'MDP_PG_PORT' },
+  kafka: { base: 19092, service: 'kafka', env: 'MDP_KAFKA_PORT' },
+  kafkaController: { base: 19093, service: 'kafka', env: 'MDP_KAFKA_CONTROLLER_PORT' },
+  connect: { base: 18083, service: 'connect', env: 'MDP_CONNECT_PORT' },
+  registry: { base: 18080, service: 'apicurio', env: 'MDP_REGISTRY_PORT' },
+  minio: { base: 19000, service: 'minio', env: 'MDP_MINIO_PORT' },
+  minioConsole: { base: 19001, service: 'minio', env: 'MDP_MINIO_CONSOLE_PORT' },
+  sparkUi: { base: 14040, service: 'spark', env: 'MDP_SPARK_UI_PORT' },
+} as const;
+
+export type PortName = keyof typeof PORTS;
+
+export interface StackConfig {
+  readonly repoRoot: string;
+  readonly infraDir: string;
+  readonly cacheDir: string;
+  readonly stateDir: string;
+  readonly portOffset: number;
+  readonly ports: Readonly<Record<PortName, number>>;
+  readonly postgres: {
+    readonly database: string;
+    readonly adminUser: string;
+    readonly adminPassword: string;
+    readonly debeziumPassword: string;
+    readonly apicurioPassword: string;
+  };
+  readonly minio: {
+    readonly rootUser: string;
+    readonly rootPassword: string;
+    readonly bucket: string;
+    readonly accessKey: string;
+    readonly secretKey: string;
+    readonly readerAccessKey: string;
+    readonly readerSecretKey: string;
+  };
+  readonly versions: Versions;
+}
+
+export type EnvSource = Readonly<Record<string, string | undefined>>;
+
+/**
+ * Builds the stack's settings from one merged environment (process env over
+ * `.env` over `.env.example`, merged by main.ts). Lists every bad key at once.
+ */
+export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Versions): StackConfig {
+  const problems: string[] = [];
+  const text = (name: string, fallback?: string): string => {
+    const value = env[name] ?? fallback;
+    if (value === undefined || value === '') {
+      problems.push(`${name} is not set (see .env.example)`);
+      return '';
+    }
+    return value;
+  };
+  const int = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      problems.push(`${name}=${raw} must be an integer from ${min} to ${max}`);
+      return fallback;
+    }
+    return value;
+  };
+
+  const portOffset = int('MDP_PORT_OFFSET', 0, 0, 40000);
+  const ports = Object.fromEntries(
+    Object.entries(PORTS).map(([name, spec]) => [name, int(spec.env, spec.base + portOffset, 1, 65535)]),
+  ) as Record<PortName, number>;
+  const absolute = (name: string, fallback: string): string => {
+    const value = env[name] || fallback;
+    return isAbsolute(value) ? value : resolve(repoRoot, value);
+  };
+
+  const minioRootPassword = text('MINIO_ROOT_PASSWORD');
+  if (minioRootPassword && minioRootPassword.length < 8) problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
+  for (const name of ['S3_SECRET_KEY', 'S3_READER_SECRET_KEY']) {
+    if ((env[name] ?? '').length > 0 && (env[name] ?? '').length < 8) problems.push(`${name} needs at least 8 characters`);
+  }
+
+  const config: StackConfig = {
+    repoRoot,
+    infraDir: join(repoRoot, 'infra'),
+    cacheDir: absolute('MDP_CACHE', join(homedir(), '.cache', 'mdp')),
+    stateDir: absolute('MDP_STATE', join(repoRoot, '.state')),
+    portOffset,
+    ports,
+    postgres: {
+      database: text('PGDATABASE', 'mdp'),
+      adminUser: text('PGUSER', 'mdp'),
+      adminPassword: text('PGPASSWORD'),
+      debeziumPassword: text('PG_DEBEZIUM_PASSWORD'),
+      apicurioPassword: text('PG_APICURIO_PASSWORD'),
+    },
+    minio: {
+      rootUser: text('MINIO_ROOT_USER'),
+      rootPassword: minioRootPassword,
+      bucket: text('S3_BUCKET', 'lakehouse'),
+      accessKey: text('S3_ACCESS_KEY'),
+      secretKey: text('S3_SECRET_KEY'),
+      readerAccessKey: text('S3_READER_ACCESS_KEY'),
+      readerSecretKey: text('S3_READER_SECRET_KEY'),
+    },
+    versions,
+  };
+  const seen = new Map<number, string>();
+  for (const [name, port] of Object.entries(ports)) {
+    const other = seen.get(port);
+    if (other) problems.push(`ports of ${other} and ${name} are both ${port}`);
+    seen.set(port, name);
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return Object.freeze(config);
+}

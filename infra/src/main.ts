@@ -1,0 +1,189 @@
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { loadStackConfig } from './config.js';
+import { StackError, UsageError } from './errors.js';
+import { formatExports } from './stack/env.js';
+import { followLog } from './stack/logs.js';
+import { createStack, type ServiceStatus } from './stack/stack.js';
+import { readEnvFile, readVersions } from './versions.js';
+
+export const USAGE = `Usage: pnpm stack:<command> [service…]   (or: pnpm --filter @mdp/infra stack <command> …)
+
+The native stack: PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio Registry,
+MinIO as local processes under process-compose, bound to 127.0.0.1.
+
+Commands:
+  up [service…]        start the stack (or only these services and their dependencies);
+                       installs what is missing into $MDP_CACHE; a no-op when already up
+  down                 stop every service
+  status               each service: status, readiness, pid, memory, ports, log file
+  env                  print the clients' settings as export lines: eval "$(pnpm -s stack:env)"
+  logs <service> [-f]  the service's log (-n N last lines, -f to follow)
+  reset                stop the stack and delete its state directory (data, logs)
+  start|stop|restart <service>
+  kill <service>       SIGKILL the service's process (fault tests); start it again with start
+
+Options:
+  -f, --follow         logs: keep following
+  -n, --lines N        logs: how many lines (default 100)
+      --json           status: as JSON
+  -h, --help           this help
+
+Environment:
+  MDP_STATE            state directory (default <repo>/.state)
+  MDP_CACHE            install cache (default ~/.cache/mdp)
+  MDP_PORT_OFFSET      added to every default port (default 0)
+  MDP_PG_PORT MDP_KAFKA_PORT MDP_KAFKA_CONTROLLER_PORT MDP_CONNECT_PORT MDP_REGISTRY_PORT
+  MDP_MINIO_PORT MDP_MINIO_CONSOLE_PORT MDP_SPARK_UI_PORT   one port each
+  MDP_STACK_TIMEOUT    seconds to wait for readiness (default 300)
+  MDP_JAVA_HOME        a JDK to try first (else JAVA_HOME, java on PATH, /usr/lib/jvm/*);
+                       Apicurio needs Java 21+, Kafka and Connect 17+
+  Passwords and keys: PGPASSWORD PG_DEBEZIUM_PASSWORD PG_APICURIO_PASSWORD MINIO_ROOT_USER
+  MINIO_ROOT_PASSWORD S3_ACCESS_KEY S3_SECRET_KEY S3_READER_ACCESS_KEY S3_READER_SECRET_KEY
+  (process env, else .env, else .env.example)`;
+
+const COMMANDS = ['up', 'down', 'status', 'env', 'logs', 'reset', 'start', 'stop', 'restart', 'kill'] as const;
+type Command = (typeof COMMANDS)[number];
+const ONE_SERVICE: readonly Command[] = ['logs', 'start', 'stop', 'restart', 'kill'];
+
+/** Exit codes: 0 ok, 1 failure, 2 usage, 3 stack not running (status). */
+export async function main(argv: readonly string[]): Promise<number> {
+  const log = pino({ level: process.env['MDP_LOG_LEVEL'] ?? 'info' }, pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
+  try {
+    return await runCommand(argv, log);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`stack: ${err.code}: ${err.message}\n\n${USAGE}\n`);
+      return 2;
+    }
+    if (err instanceof StackError) {
+      process.stderr.write(`stack: ${err.code}: ${err.message}\n`);
+      return err.code === 'STACK_NOT_RUNNING' ? 3 : 1;
+    }
+    log.error({ err }, 'stack: unexpected failure');
+    return 1;
+  }
+}
+
+async function runCommand(argv: readonly string[], log: Logger): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        help: { type: 'boolean', short: 'h' },
+        follow: { type: 'boolean', short: 'f' },
+        lines: { type: 'string', short: 'n' },
+        json: { type: 'boolean' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const [command, ...names] = parsed.positionals;
+  if (parsed.values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (!command) throw new UsageError(`a command is needed: one of ${COMMANDS.join(', ')}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) {
+    throw new UsageError(`unknown command "${command}": use one of ${COMMANDS.join(', ')}`);
+  }
+  const cmd = command as Command;
+  if (ONE_SERVICE.includes(cmd) && names.length !== 1) throw new UsageError(`${cmd} takes exactly one service name`);
+  if (!ONE_SERVICE.includes(cmd) && cmd !== 'up' && names.length > 0) throw new UsageError(`${cmd} takes no service name`);
+  const lines = Number(parsed.values.lines ?? '100');
+  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number, got "${parsed.values.lines}"`);
+
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const env = { ...readEnvFile(join(repoRoot, '.env.example')), ...readEnvFile(join(repoRoot, '.env')), ...process.env };
+  const config = loadStackConfig(env, repoRoot, readVersions(join(repoRoot, 'infra', 'versions.env')));
+  const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? '300');
+  const stack = createStack({
+    config,
+    logger: log,
+    readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 300) * 1000,
+    pgBinDir: env['MDP_PG_BIN'] || undefined,
+    pgMaxSlotWalKeepSize: env['MDP_PG_MAX_SLOT_WAL_KEEP_SIZE'] || undefined,
+    javaHome: env['MDP_JAVA_HOME'] || env['JAVA_HOME'] || undefined,
+  });
+  const service = names[0] ?? '';
+  const started = Date.now();
+
+  switch (cmd) {
+    case 'up': {
+      const result = await stack.up(names);
+      const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        result.alreadyUp
+          ? `stack already up (${config.stateDir}): nothing changed\n`
+          : `stack up in ${seconds} s: ${result.started.join(', ')} (state ${config.stateDir}); settings: pnpm -s stack:env\n`,
+      );
+      return 0;
+    }
+    case 'down':
+      process.stdout.write((await stack.down()) ? 'stack stopped\n' : `stack was not running (${config.stateDir}): nothing to stop\n`);
+      return 0;
+    case 'status':
+      {
+        const rows = await stack.status();
+        process.stdout.write(parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+      }
+      return 0;
+    case 'env':
+      process.stdout.write(`${formatExports(storedEnv(config.stateDir) ?? stack.env())}\n`);
+      return 0;
+    case 'logs':
+      return followLog(stack.logFile(service), { lines, follow: parsed.values.follow ?? false });
+    case 'reset':
+      await stack.reset();
+      process.stdout.write(`stack stopped and ${config.stateDir} deleted\n`);
+      return 0;
+    case 'start':
+      await stack.start(service);
+      process.stdout.write(`${service} started and ready\n`);
+      return 0;
+    case 'stop':
+      await stack.stop(service);
+      process.stdout.write(`${service} stopped\n`);
+      return 0;
+    case 'restart':
+      await stack.restart(service);
+      process.stdout.write(`${service} restarted and ready\n`);
+      return 0;
+    case 'kill':
+      process.stdout.write(`${service} killed (SIGKILL to pid ${await stack.kill(service)})\n`);
+      return 0;
+  }
+}
+
+/** The settings saved when the stack in this state dir was started (its ports may differ from today's env). */
+function storedEnv(stateDir: string): Record<string, string> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(stateDir, 'stack.env.json'), 'utf8')) as Record<string, string>;
+  } catch {
+    return undefined;
+  }
+}
+
+function formatStatus(rows: readonly ServiceStatus[]): string {
+  const table = [
+    ['SERVICE', 'STATUS', 'READY', 'PID', 'RSS', 'PORTS', 'LOG'],
+    ...rows.map((row) => [
+      row.name,
+      row.status,
+      row.ready ? 'yes' : 'no',
+      row.pid > 0 ? String(row.pid) : '-',
+      row.rssBytes > 0 ? `${Math.round(row.rssBytes / 1048576)} MB` : '-',
+      row.ports.join(',') || '-',
+      row.logFile,
+    ]),
+  ];
+  const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
+  return `${table.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n')}\n`;
+}

@@ -1,0 +1,36 @@
+import type { StackConfig } from '../config.js';
+
+/**
+ * The settings every client reads (DESIGN.md "Contracts"), for this stack.
+ * `pnpm stack:env` prints them as `export NAME=value` lines.
+ */
+export function clientEnv(config: StackConfig): Record<string, string> {
+  const { ports, postgres, minio } = config;
+  return {
+    PGHOST: '127.0.0.1',
+    PGPORT: String(ports.postgres),
+    PGDATABASE: postgres.database,
+    PGUSER: postgres.adminUser,
+    PGPASSWORD: postgres.adminPassword,
+    KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+    SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
+    KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,
+    S3_ENDPOINT: `http://127.0.0.1:${ports.minio}`,
+    S3_ACCESS_KEY: minio.accessKey,
+    S3_SECRET_KEY: minio.secretKey,
+    S3_READER_ACCESS_KEY: minio.readerAccessKey,
+    S3_READER_SECRET_KEY: minio.readerSecretKey,
+    S3_BUCKET: minio.bucket,
+  };
+}
+
+/** `export NAME='value'` lines a POSIX shell can eval. */
+export function formatExports(env: Record<string, string>): string {
+  return Object.entries(env)
+    .map(([name, value]) => `export ${name}=${shellQuote(value)}`)
+    .join('\n');
+}
+
+export function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
+}

@@ -1,0 +1,389 @@
+import { spawn } from 'node:child_process';
+import { closeSync, openSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { createProcessComposeClient, type ProcessState } from '../adapters/process-compose.js';
+import { exists } from '../adapters/fs.js';
+import type { StackConfig } from '../config.js';
+import {
+  NotRunningError,
+  ServiceFailedError,
+  ServiceTimeoutError,
+  StackError,
+  StateDirError,
+  UnknownServiceError,
+} from '../errors.js';
+import { artifactPaths, installArtifacts } from '../install/artifacts.js';
+import { findJava } from '../install/java.js';
+import { installProcessCompose } from '../install/process-compose.js';
+import { clientEnv } from './env.js';
+import { assertPortsFree, isPortFree, portsOf } from './ports.js';
+import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
+import { postgresLayout, preparePostgres } from './postgres.js';
+import { readServices, withDependencies, type ServiceSpec } from './services.js';
+
+export interface ServiceStatus {
+  readonly name: string;
+  readonly status: string;
+  readonly ready: boolean;
+  readonly health: string;
+  readonly pid: number;
+  readonly rssBytes: number;
+  readonly ports: readonly number[];
+  readonly logFile: string;
+}
+
+export interface UpResult {
+  /** Nothing was started: every requested service was already up. */
+  readonly alreadyUp: boolean;
+  readonly started: readonly string[];
+}
+
+export interface Stack {
+  readonly services: readonly string[];
+  up(names?: readonly string[]): Promise<UpResult>;
+  /** false when the stack was not running. */
+  down(): Promise<boolean>;
+  status(): Promise<ServiceStatus[]>;
+  isRunning(): Promise<boolean>;
+  env(): Record<string, string>;
+  logFile(name: string): string;
+  reset(): Promise<void>;
+  start(name: string): Promise<void>;
+  stop(name: string): Promise<void>;
+  restart(name: string): Promise<void>;
+  /** SIGKILL to the service's process, for fault tests. Returns the pid killed. */
+  kill(name: string): Promise<number>;
+}
+
+export interface StackOptions {
+  readonly config: StackConfig;
+  readonly logger: Logger;
+  /** Extra environment for the supervised processes (the merged .env settings). */
+  readonly baseEnv?: NodeJS.ProcessEnv;
+  /** How long to wait for services to become ready. */
+  readonly readyTimeoutMs?: number;
+  /** PostgreSQL binaries, when not the Debian default. */
+  readonly pgBinDir?: string;
+  readonly pgMaxSlotWalKeepSize?: string;
+  /** A JDK to try first for every JVM service (MDP_JAVA_HOME or JAVA_HOME). */
+  readonly javaHome?: string;
+}
+
+const MARKER = '.mdp-state';
+const POLL_MS = 250;
+
+export function createStack(options: StackOptions): Stack {
+  const { config, logger: log } = options;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 300_000;
+  const state = config.stateDir;
+  const logsDir = join(state, 'logs');
+  const socket = join(state, 'process-compose.sock');
+  const composeFile = join(config.infraDir, 'process-compose.yaml');
+  const client = createProcessComposeClient(socket);
+  const specs = readServices(composeFile);
+  const known = specs.map((spec) => spec.name);
+  const pg = postgresLayout(state, config.versions.POSTGRES_MAJOR, options.pgBinDir);
+  const logFile = (name: string): string => join(logsDir, `${name}.log`);
+
+  const requireKnown = (name: string): void => {
+    if (!known.includes(name)) throw new UnknownServiceError(name, known);
+  };
+
+  const paths = artifactPaths(config);
+  /** Java binaries, looked up once; a missing JDK fails only the services that need it. */
+  const javas = new Map<string, Promise<string>>();
+  const javaFor = (service: string, min: number): Promise<string> => {
+    const key = `${min}`;
+    if (!javas.has(key)) javas.set(key, findJava(service, min, options.javaHome));
+    return javas.get(key)!;
+  };
+  const jvm = async (): Promise<JvmLayout> => ({
+    java: await javaFor('kafka', 17),
+    libs: paths.kafkaLibs,
+    pluginPath: [paths.debeziumPlugin, paths.apicurioConverter],
+  });
+
+  /** Work done before a service starts: installs, data dirs, config files, one-time formats. */
+  const prepare = async (service: ServiceSpec): Promise<void> => {
+    await installArtifacts(config, [service.name], log);
+    if (service.name === 'postgres') {
+      await preparePostgres(pg, config.versions.POSTGRES_MAJOR, logFile('postgres-initdb'), log);
+    } else if (service.name === 'kafka') {
+      await prepareKafka(config, await jvm(), log);
+    } else if (service.name === 'connect') {
+      await prepareConnect(config, await jvm());
+    } else if (service.name === 'apicurio') {
+      await javaFor('apicurio', 21);
+    } else if (service.name === 'minio') {
+      await mkdir(join(state, 'minio', 'data'), { recursive: true });
+    }
+  };
+
+  /** Java paths for the process env: empty when absent (only services that need one fail, in prepare). */
+  const javaEnv = async (): Promise<Record<string, string>> => {
+    const java17 = await javaFor('kafka', 17).catch(() => '');
+    const java21 = await javaFor('apicurio', 21).catch(() => '');
+    return { MDP_JAVA: java17, MDP_REGISTRY_JAVA: java21 };
+  };
+
+  const processEnv = async (): Promise<NodeJS.ProcessEnv> => ({
+    ...process.env,
+    ...(await javaEnv()),
+    MDP_NODE: process.execPath,
+    MDP_KAFKA_LIBS: paths.kafkaLibs,
+    MDP_APICURIO_DIR: paths.apicurioRegistry,
+    MDP_MINIO: paths.minio,
+    MDP_MC: paths.mc,
+    MDP_KAFKA_PORT: String(config.ports.kafka),
+    MDP_CONNECT_PORT: String(config.ports.connect),
+    MDP_REGISTRY_PORT: String(config.ports.registry),
+    MDP_MINIO_PORT: String(config.ports.minio),
+    MDP_MINIO_CONSOLE_PORT: String(config.ports.minioConsole),
+    APICURIO_REGISTRY_URL: `http://127.0.0.1:${config.ports.registry}/apis/registry/v2`,
+    ...options.baseEnv,
+    ...clientEnv(config),
+    PG_DEBEZIUM_PASSWORD: config.postgres.debeziumPassword,
+    PG_APICURIO_PASSWORD: config.postgres.apicurioPassword,
+    MINIO_ROOT_USER: config.minio.rootUser,
+    MINIO_ROOT_PASSWORD: config.minio.rootPassword,
+    MDP_REPO: config.repoRoot,
+    MDP_INFRA: config.infraDir,
+    MDP_STATE: state,
+    MDP_CACHE: config.cacheDir,
+    POSTGRES_MAJOR: config.versions.POSTGRES_MAJOR,
+    MDP_PG_BIN: pg.binDir,
+    MDP_PG_RUN_AS: pg.runAs.join(' '),
+    MDP_PG_PORT: String(config.ports.postgres),
+    MDP_PG_MAX_SLOT_WAL_KEEP_SIZE: options.pgMaxSlotWalKeepSize ?? '2GB',
+  });
+
+  const ensureStateDir = async (): Promise<void> => {
+    await mkdir(logsDir, { recursive: true });
+    await writeFile(join(state, MARKER), 'state directory of the mdp native stack (pnpm stack:reset wipes it)\n');
+  };
+
+  const isRunning = (): Promise<boolean> => client.isAlive();
+
+  const byName = async (): Promise<Map<string, ProcessState>> =>
+    new Map((await client.processes()).map((proc) => [proc.name, proc]));
+
+  /** ready: long-running services pass their probe; one-shots exited 0. */
+  const isReady = (spec: ServiceSpec, proc: ProcessState | undefined): boolean => {
+    if (!proc) return false;
+    if (spec.oneShot) return proc.status === 'Completed' && proc.exit_code === 0;
+    return proc.status === 'Running' && proc.is_ready === 'Ready';
+  };
+
+  const failure = (spec: ServiceSpec, proc: ProcessState | undefined): string | undefined => {
+    if (!proc) return undefined;
+    if (spec.oneShot) {
+      return proc.status === 'Completed' && proc.exit_code !== 0 ? `exited with code ${proc.exit_code}` : undefined;
+    }
+    if (proc.status === 'Completed' || proc.status === 'Error') return `exited with code ${proc.exit_code}`;
+    return undefined;
+  };
+
+  const waitReady = async (targets: readonly ServiceSpec[]): Promise<void> => {
+    const deadline = Date.now() + readyTimeoutMs;
+    const reported = new Set<string>();
+    for (;;) {
+      const procs = await byName();
+      for (const spec of targets) {
+        const reason = failure(spec, procs.get(spec.name));
+        if (reason) throw new ServiceFailedError(spec.name, logFile(spec.name), `${reason}${await logTail(spec.name)}`);
+        if (isReady(spec, procs.get(spec.name)) && !reported.has(spec.name)) {
+          reported.add(spec.name);
+          log.info({ service: spec.name }, spec.oneShot ? 'done' : 'ready');
+        }
+      }
+      const waiting = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
+      if (waiting.length === 0) return;
+      if (Date.now() > deadline) {
+        const first = waiting[0]!;
+        throw new ServiceTimeoutError(first.name, logFile(first.name), Math.round(readyTimeoutMs / 1000));
+      }
+      await delay(POLL_MS);
+    }
+  };
+
+  const logTail = async (name: string): Promise<string> => {
+    try {
+      const lines = (await readFile(logFile(name), 'utf8')).trimEnd().split('\n').slice(-8);
+      return `; last lines:\n    ${lines.join('\n    ')}\n`;
+    } catch {
+      return '';
+    }
+  };
+
+  const launch = async (targets: readonly ServiceSpec[], names: readonly string[]): Promise<void> => {
+    const binary = await installProcessCompose(config.cacheDir, config.versions.PROCESS_COMPOSE_VERSION, log);
+    await rm(socket, { force: true });
+    const out = openSync(join(logsDir, 'process-compose.out'), 'a');
+    const child = spawn(
+      binary,
+      [
+        'up',
+        '--tui=false',
+        '--keep-project',
+        '--ordered-shutdown',
+        '--disable-dotenv',
+        '--use-uds',
+        '--unix-socket',
+        socket,
+        '--log-file',
+        join(logsDir, 'process-compose.log'),
+        '--config',
+        composeFile,
+        ...names,
+      ],
+      { cwd: state, env: await processEnv(), detached: true, stdio: ['ignore', out, out] },
+    );
+    closeSync(out);
+    let exited: number | null | undefined;
+    child.on('exit', (code) => (exited = code));
+    child.unref();
+    await writeFile(join(state, 'process-compose.pid'), `${child.pid}\n`);
+    const deadline = Date.now() + 30_000;
+    while (!(await client.isAlive())) {
+      if (exited !== undefined || Date.now() > deadline) {
+        throw new ServiceFailedError(
+          'process-compose',
+          join(logsDir, 'process-compose.out'),
+          exited !== undefined ? `exited with code ${exited}` : 'its API did not answer within 30 s',
+        );
+      }
+      await delay(100);
+    }
+    log.info({ services: targets.map((spec) => spec.name) }, 'supervisor started, waiting for readiness');
+  };
+
+  const up = async (names: readonly string[] = []): Promise<UpResult> => {
+    const targets = withDependencies(specs, names);
+    await ensureStateDir();
+    if (await isRunning()) {
+      const procs = await byName();
+      const missing = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
+      if (missing.length === 0) return { alreadyUp: true, started: [] };
+      const toStart = missing.filter((spec) => !['Running', 'Launching', 'Launched', 'Restarting'].includes(procs.get(spec.name)?.status ?? ''));
+      await assertPortsFree(config.ports, toStart.map((spec) => spec.name));
+      for (const spec of toStart) {
+        await prepare(spec);
+        await client.start(spec.name);
+        await waitReady([spec]);
+      }
+      await waitReady(targets);
+      return { alreadyUp: false, started: missing.map((spec) => spec.name) };
+    }
+    await assertPortsFree(config.ports, targets.map((spec) => spec.name));
+    for (const spec of targets) await prepare(spec);
+    await writeFile(join(state, 'stack.env.json'), `${JSON.stringify(clientEnv(config), null, 2)}\n`, { mode: 0o600 });
+    await launch(targets, names);
+    await waitReady(targets);
+    return { alreadyUp: false, started: targets.map((spec) => spec.name) };
+  };
+
+  const down = async (): Promise<boolean> => {
+    if (!(await isRunning())) return false;
+    const pids = [...(await byName()).values()].map((proc) => proc.pid).filter((pid) => pid > 0);
+    await client.shutdown();
+    const deadline = Date.now() + 90_000;
+    for (;;) {
+      const alive = pids.filter(isAlivePid);
+      if (alive.length === 0 && !(await client.isAlive())) break;
+      if (Date.now() > deadline) {
+        throw new StackError('STOP_TIMEOUT', `the stack did not stop within 90 s (pids still alive: ${alive.join(', ')})`);
+      }
+      await delay(POLL_MS);
+    }
+    await rm(socket, { force: true });
+    return true;
+  };
+
+  const status = async (): Promise<ServiceStatus[]> => {
+    if (!(await isRunning())) throw new NotRunningError(state);
+    const procs = await byName();
+    return specs.map((spec) => {
+      const proc = procs.get(spec.name);
+      return {
+        name: spec.name,
+        status: proc?.status ?? 'Unknown',
+        ready: isReady(spec, proc),
+        health: proc?.is_ready ?? '-',
+        pid: proc?.pid ?? 0,
+        rssBytes: proc?.mem ?? 0,
+        ports: portsOf(config.ports, spec.name),
+        logFile: logFile(spec.name),
+      };
+    });
+  };
+
+  const processOf = async (name: string): Promise<ProcessState> => {
+    requireKnown(name);
+    if (!(await isRunning())) throw new NotRunningError(state);
+    const proc = (await byName()).get(name);
+    if (!proc) throw new UnknownServiceError(name, known);
+    return proc;
+  };
+
+  return {
+    services: known,
+    up,
+    down,
+    status,
+    isRunning,
+    env: () => clientEnv(config),
+    logFile: (name) => {
+      if (name !== 'process-compose') requireKnown(name);
+      return logFile(name);
+    },
+    async reset() {
+      await down();
+      if (!(await exists(state))) return;
+      const entries = await readdir(state);
+      if (entries.length > 0 && !entries.includes(MARKER)) {
+        throw new StateDirError(`${state} does not look like a stack state dir (no ${MARKER} in it): not deleting it`);
+      }
+      await rm(state, { recursive: true, force: true });
+    },
+    async start(name) {
+      const spec = specs.find((candidate) => candidate.name === name);
+      await processOf(name);
+      if (!spec) return;
+      await assertPortsFree(config.ports, [name]);
+      await prepare(spec);
+      await client.start(name);
+      await waitReady([spec]);
+    },
+    async stop(name) {
+      await processOf(name);
+      await client.stop(name);
+    },
+    async restart(name) {
+      const spec = specs.find((candidate) => candidate.name === name)!;
+      const before = await processOf(name);
+      await client.restart(name);
+      const deadline = Date.now() + readyTimeoutMs;
+      // Wait for the new process (another pid), then for its readiness.
+      while ((await byName()).get(name)?.pid === before.pid && Date.now() < deadline) await delay(POLL_MS);
+      await waitReady([spec]);
+    },
+    async kill(name) {
+      const proc = await processOf(name);
+      if (!proc.is_running || proc.pid <= 0) throw new StackError('NOT_RUNNING', `${name} is not running (status ${proc.status})`);
+      process.kill(proc.pid, 'SIGKILL');
+      return proc.pid;
+    },
+  };
+}
+
+function isAlivePid(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadStackConfig, readVersions } from '../../src/index.js';
+import { fileURLToPath } from 'node:url';
+
+const versions = readVersions(fileURLToPath(new URL('../../versions.env', import.meta.url)));
+const secrets = {
+  PGPASSWORD: 'admin-pw',
+  PG_DEBEZIUM_PASSWORD: 'dbz-pw',
+  PG_APICURIO_PASSWORD: 'apicurio-pw',
+  MINIO_ROOT_USER: 'root',
+  MINIO_ROOT_PASSWORD: 'root-password',
+  S3_ACCESS_KEY: 'lake',
+  S3_SECRET_KEY: 'lake-secret',
+  S3_READER_ACCESS_KEY: 'reader',
+  S3_READER_SECRET_KEY: 'reader-secret',
+};
+
+describe('loadStackConfig', () => {
+  it('shifts every default port by MDP_PORT_OFFSET and lets one port be overridden', () => {
+    const config = loadStackConfig({ ...secrets, MDP_PORT_OFFSET: '100', MDP_KAFKA_PORT: '29092' }, '/repo', versions);
+    expect(config.ports.postgres).toBe(15532);
+    expect(config.ports.registry).toBe(18180);
+    expect(config.ports.kafka).toBe(29092);
+    expect(config.stateDir).toBe('/repo/.state');
+  });
+
+  it('lists every bad or missing setting at once', () => {
+    const attempt = () => loadStackConfig({ ...secrets, MDP_PORT_OFFSET: 'x', PGPASSWORD: '', MDP_PG_PORT: '70000' }, '/repo', versions);
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (err) {
+      expect((err as ConfigError).code).toBe('CONFIG_INVALID');
+      expect((err as ConfigError).problems).toHaveLength(3);
+    }
+  });
+
+  it('refuses two services on one port', () => {
+    expect(() => loadStackConfig({ ...secrets, MDP_KAFKA_PORT: '15432' }, '/repo', versions)).toThrow(
+      expect.objectContaining({ code: 'CONFIG_INVALID' }),
+    );
+  });
+
+  it('resolves a relative MDP_STATE against the repository', () => {
+    expect(loadStackConfig({ ...secrets, MDP_STATE: '.state/test' }, '/repo', versions).stateDir).toBe('/repo/.state/test');
+  });
+});
