@@ -21,7 +21,7 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     const child = spawn(file, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ['pipe', 'pipe', 'pipe'],
+      stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
       timeout: options.timeoutMs,
       killSignal: 'SIGKILL',
     });
@@ -33,7 +33,10 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     child.on('close', (code) => {
       resolveRun({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
     });
-    child.stdin.end(options.input ?? '');
+    if (child.stdin) {
+      child.stdin.on('error', () => undefined); // a child that exits without reading its input
+      child.stdin.end(options.input);
+    }
   });
 }
 
