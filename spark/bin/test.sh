@@ -5,5 +5,7 @@ set -euo pipefail
 here=$(dirname "${BASH_SOURCE[0]}")
 bash "$here/setup.sh"
 source "$here/lib.sh"
+# Python turns timestamps into naive datetimes in its local zone: make that UTC.
+export TZ=UTC
 cd "$spark_dir"
 exec "$MDP_SPARK_VENV/bin/python" -m pytest -q -p no:cacheprovider tests "$@"

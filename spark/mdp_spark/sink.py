@@ -33,6 +33,8 @@ def _create(spark: SparkSession, path: str, schema, properties: dict[str, str]) 
 
 
 def _quote(name: str) -> str:
+    if name.replace("_", "a").isalnum() and not name[0].isdigit():
+        return name
     return "`" + name.replace("`", "``") + "`"
 
 

@@ -22,6 +22,8 @@ def spark(tmp_path_factory):
     session = create_session("mdp-spark-tests", jars_dir, extra={
         "spark.sql.warehouse.dir": str(warehouse),
         "spark.sql.adaptive.enabled": "false",
+        # tiny batches: compiling generated code costs more than it saves
+        "spark.sql.codegen.wholeStage": "false",
     })
     yield session
     session.stop()
