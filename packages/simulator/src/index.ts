@@ -7,3 +7,11 @@ export { createGenerator, keysOf, type Generator, type GeneratedEvent } from './
 export { createState, evolve, fold, rowsOf, type SimState, type Snapshot } from './sim/state.js';
 export { createPrng, type Prng } from './sim/prng.js';
 export { SimError, SimRuleError, type SimErrorCode } from './sim/errors.js';
+
+// CSV loader (src/load) and dataset generator (src/generate).
+export { SimulatorError } from './errors.js';
+export { createLoader, listCsvFiles, type Loader, type LoadOptions, type LoadProgress, type TableReport, type TypeDeclarations } from './load/loader.js';
+export { LoadError, LOAD_ERROR_CODES, type LoadErrorCode, type CsvLocation } from './load/errors.js';
+export { createColumnInferrer, type ColumnInferrer, type InferredColumn } from './load/infer.js';
+export { sqlType, parseColumnType, type ColumnType } from './load/types.js';
+export { generateDataset, countsForScale, customerRow, productRow, orderRow, type GenerateOptions, type Counts } from './generate/generate.js';

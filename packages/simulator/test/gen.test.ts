@@ -60,7 +60,9 @@ describe('sim:gen', () => {
   it('uses exactly the fields of Customer, Product and Order', async () => {
     expect(Object.keys(customerRow(1, 1))).toEqual([...CUSTOMER_COLUMNS]);
     expect(Object.keys(productRow(1, 1))).toEqual([...PRODUCT_COLUMNS]);
-    expect(Object.keys(orderRow(1, 1, { customers: 1, products: 1, orders: 1 }))).toEqual([...ORDER_COLUMNS]);
+    expect(Object.keys(orderRow(1, 1, { customers: 1, products: 1, orders: 1 }))).toEqual([
+      ...ORDER_COLUMNS,
+    ]);
     for (const [file, columns] of [
       ['customers.csv', CUSTOMER_COLUMNS],
       ['products.csv', PRODUCT_COLUMNS],

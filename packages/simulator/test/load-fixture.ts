@@ -35,6 +35,7 @@ export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true });
 }
 
-export const CUSTOMERS = 'id,email,full_name\n1,a@example.com,Ann\n2,b@example.com,"Bø, Jr."\n3,c@example.com,Cé\n';
+export const CUSTOMERS =
+  'id,email,full_name\n1,a@example.com,Ann\n2,b@example.com,"Bø, Jr."\n3,c@example.com,Cé\n';
 export const PRODUCTS = 'id,sku,unit_price\n1,A-1,9.99\n2,B-2,10.50\n';
 export const ORDERS = 'id,customer_id,product_id,quantity\n1,1,1,2\n2,3,2,1\n3,2,1,5\n';

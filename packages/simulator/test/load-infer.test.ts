@@ -48,10 +48,13 @@ describe('type inference', () => {
   it('validates dates and timestamps, with and without offsets', () => {
     expect(infer(['2024-02-29', '2023-12-31']).type).toBe('date');
     expect(infer(['2023-02-29']).type).toBe('text');
-    expect(infer(['2024-01-02T03:04:05+01:00', '2024-01-02 03:04:05.123456Z', '2024-01-02T03:04-0530']).type).toBe(
-      'timestamp with time zone',
+    expect(
+      infer(['2024-01-02T03:04:05+01:00', '2024-01-02 03:04:05.123456Z', '2024-01-02T03:04-0530'])
+        .type,
+    ).toBe('timestamp with time zone');
+    expect(infer(['2024-01-02T03:04:05', '2024-01-02 03:04']).type).toBe(
+      'timestamp without time zone',
     );
-    expect(infer(['2024-01-02T03:04:05', '2024-01-02 03:04']).type).toBe('timestamp without time zone');
     expect(infer(['2024-01-02T03:04:05Z', '2024-01-02T03:04:05']).type).toBe('text');
     expect(infer(['2024-01-02T24:00:00Z']).type).toBe('text');
     expect(infer(['2024-01-02T03:04:05.1234567Z']).type).toBe('text');
@@ -59,7 +62,9 @@ describe('type inference', () => {
   });
 
   it('recognises uuids', () => {
-    expect(infer(['6f1c2a3e-8d4b-4c1a-9e2f-0a1b2c3d4e5f', '6F1C2A3E-8D4B-4C1A-9E2F-0A1B2C3D4E5F']).type).toBe('uuid');
+    expect(
+      infer(['6f1c2a3e-8d4b-4c1a-9e2f-0a1b2c3d4e5f', '6F1C2A3E-8D4B-4C1A-9E2F-0A1B2C3D4E5F']).type,
+    ).toBe('uuid');
   });
 
   it('treats empty values as NULL: nullable, and all-empty columns are text', () => {
@@ -139,11 +144,22 @@ describe('UTF-8 validation', () => {
   });
 
   it('names the line and column of the first bad byte', async () => {
-    const bytes = Buffer.concat([Buffer.from('id,name\n1,Zoë\n2,Ren'), Buffer.from([0xe9]), Buffer.from('e\n')]);
-    expect(await validate([bytes.subarray(0, 12), bytes.subarray(12)])).toMatchObject({ line: 3, column: 6, byte: 0xe9 });
+    const bytes = Buffer.concat([
+      Buffer.from('id,name\n1,Zoë\n2,Ren'),
+      Buffer.from([0xe9]),
+      Buffer.from('e\n'),
+    ]);
+    expect(await validate([bytes.subarray(0, 12), bytes.subarray(12)])).toMatchObject({
+      line: 3,
+      column: 6,
+      byte: 0xe9,
+    });
   });
 
   it('rejects a sequence cut off at the end of the file', async () => {
-    expect(await validate([Buffer.from([0x61, 0x0a, 0xe2, 0x82])])).toMatchObject({ line: 2, column: 1 });
+    expect(await validate([Buffer.from([0x61, 0x0a, 0xe2, 0x82])])).toMatchObject({
+      line: 2,
+      column: 1,
+    });
   });
 });

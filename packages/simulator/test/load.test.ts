@@ -6,7 +6,16 @@ import { LoadError } from '../src/load/errors.js';
 import { createLoader, listCsvFiles } from '../src/load/loader.js';
 import type { LoadOptions } from '../src/load/loader.js';
 import { generateDataset } from '../src/generate/generate.js';
-import { CUSTOMERS, ORDERS, PRODUCTS, connect, csvDir, freshSchemaName, removeDir, tablesIn } from './load-fixture.js';
+import {
+  CUSTOMERS,
+  ORDERS,
+  PRODUCTS,
+  connect,
+  csvDir,
+  freshSchemaName,
+  removeDir,
+  tablesIn,
+} from './load-fixture.js';
 
 const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
 const MESSY_DIR = fileURLToPath(new URL('./fixtures/messy/', import.meta.url));
@@ -38,7 +47,11 @@ async function dirWith(files: Record<string, string | Buffer>): Promise<string> 
 }
 
 /** Loads `files`, expects a LoadError with `code`, and checks that no table was left behind. */
-async function expectLoadError(files: Record<string, string | Buffer>, code: string, options: Partial<LoadOptions> = {}) {
+async function expectLoadError(
+  files: Record<string, string | Buffer>,
+  code: string,
+  options: Partial<LoadOptions> = {},
+) {
   const dir = await dirWith(files);
   const error = await load(dir, options).then(
     () => undefined,
@@ -64,7 +77,12 @@ describe('loading the shipped data', () => {
       { column: 'customer_id', references: 'customers.id' },
       { column: 'product_id', references: 'products.id' },
     ]);
-    const columns = await client.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+    const columns = await client.query<{
+      table_name: string;
+      column_name: string;
+      data_type: string;
+      is_nullable: string;
+    }>(
       `SELECT table_name, column_name, format_type(atttypid, atttypmod) AS data_type, is_nullable
          FROM information_schema.columns c
          JOIN pg_attribute a ON a.attrelid = format('%I.%I', c.table_schema, c.table_name)::regclass AND a.attname = c.column_name
@@ -85,9 +103,13 @@ describe('loading the shipped data', () => {
     );
     expect(identity.rows.every((r) => r.relreplident === 'f')).toBe(true);
     // A quoted street with a comma and a newline, and an empty phone, arrive exactly.
-    const multiLine = await client.query(`SELECT count(*)::int AS n FROM ${schema}.customers WHERE street LIKE E'%\\n%'`);
+    const multiLine = await client.query(
+      `SELECT count(*)::int AS n FROM ${schema}.customers WHERE street LIKE E'%\\n%'`,
+    );
     expect((multiLine.rows[0] as { n: number }).n).toBeGreaterThan(0);
-    const nulls = await client.query(`SELECT count(*)::int AS n FROM ${schema}.customers WHERE phone IS NULL`);
+    const nulls = await client.query(
+      `SELECT count(*)::int AS n FROM ${schema}.customers WHERE phone IS NULL`,
+    );
     expect((nulls.rows[0] as { n: number }).n).toBeGreaterThan(0);
   });
 
@@ -119,18 +141,75 @@ describe('general CSVs', () => {
     ]);
     expect(customers!.primaryKey).toBe('customer_id');
     expect(orders!.primaryKey).toBe('order_id');
-    expect(orders!.foreignKeys).toEqual([{ column: 'vip_customer_id', references: 'vip_customers.customer_id' }]);
-    expect(orders!.columns.map((c) => c.type)).toEqual(['integer', 'integer', 'timestamp with time zone', 'uuid']);
-    const rows = await client.query(`SELECT customer_id, full_name, is_vip, balance::text, notes FROM ${schema}.vip_customers ORDER BY 1`);
+    expect(orders!.foreignKeys).toEqual([
+      { column: 'vip_customer_id', references: 'vip_customers.customer_id' },
+    ]);
+    expect(orders!.columns.map((c) => c.type)).toEqual([
+      'integer',
+      'integer',
+      'timestamp with time zone',
+      'uuid',
+    ]);
+    const rows = await client.query(
+      `SELECT customer_id, full_name, is_vip, balance::text, notes FROM ${schema}.vip_customers ORDER BY 1`,
+    );
     expect(rows.rows).toEqual([
-      { customer_id: 1, full_name: 'Zoë Müller', is_vip: true, balance: '12.50', notes: 'likes "quotes", commas' },
+      {
+        customer_id: 1,
+        full_name: 'Zoë Müller',
+        is_vip: true,
+        balance: '12.50',
+        notes: 'likes "quotes", commas',
+      },
       { customer_id: 2, full_name: 'José', is_vip: false, balance: '-0.75', notes: null },
-      { customer_id: 3, full_name: '山田 太郎', is_vip: true, balance: '1000.00', notes: 'two\r\nlines' },
+      {
+        customer_id: 3,
+        full_name: '山田 太郎',
+        is_vip: true,
+        balance: '1000.00',
+        notes: 'two\r\nlines',
+      },
     ]);
   });
 
+  it('gives the same tables whether COPY gets raw bytes or re-encoded rows', async () => {
+    const dump = async (table: string) =>
+      (await client.query(`SELECT to_jsonb(t)::text AS row FROM ${schema}.${table} t ORDER BY 1`))
+        .rows;
+    const raw = await load(MESSY_DIR);
+    expect(raw.map((r) => r.copyPath)).toEqual(['raw', 'raw']);
+    const rawRows = [await dump('vip_customers'), await dump('vip_orders')];
+    await client.query(`DROP SCHEMA ${schema} CASCADE`);
+    const parsed = await load(MESSY_DIR, { copy: 'parse' });
+    expect(parsed.map((r) => r.copyPath)).toEqual(['parsed', 'parsed']);
+    expect([await dump('vip_customers'), await dump('vip_orders')]).toEqual(rawRows);
+  });
+
+  it('re-encodes files PostgreSQL would read differently: mixed line endings, blank lines', async () => {
+    const dir = await dirWith({
+      'mixed.csv': 'id,note,flag\r\n1,"a\nb",yes\n2,,no\r\n',
+      'blank.csv': 'id,name\n1,a\n\n2,""\n\n',
+    });
+    const reports = await load(dir);
+    expect(reports.map((r) => [r.table, r.copyPath, r.rows])).toEqual([
+      ['blank', 'parsed', 2],
+      ['mixed', 'parsed', 2],
+    ]);
+    const rows = await client.query(`SELECT id, note, flag FROM ${schema}.mixed ORDER BY id`);
+    expect(rows.rows).toEqual([
+      { id: 1, note: 'a\nb', flag: true },
+      { id: 2, note: null, flag: false },
+    ]);
+    const names = await client.query(`SELECT name FROM ${schema}.blank ORDER BY id`);
+    expect(names.rows).toEqual([{ name: 'a' }, { name: null }]);
+  });
+
   it('refuses tables that exist, naming them, and replaces them with replace', async () => {
-    const dir = await dirWith({ 'customers.csv': CUSTOMERS, 'products.csv': PRODUCTS, 'orders.csv': ORDERS });
+    const dir = await dirWith({
+      'customers.csv': CUSTOMERS,
+      'products.csv': PRODUCTS,
+      'orders.csv': ORDERS,
+    });
     await load(dir);
     const loader = createLoader({ client });
     const files = await listCsvFiles(dir);
@@ -175,7 +254,13 @@ describe('bad input: an error with a code, a location, and no table left', () =>
       'TYPE_MISMATCH',
       { types: { orders: { quantity: 'integer' } } },
     );
-    expect(error.location).toMatchObject({ file: 'orders.csv', line: 4, column: 3, columnName: 'quantity', value: 'abc' });
+    expect(error.location).toMatchObject({
+      file: 'orders.csv',
+      line: 4,
+      column: 3,
+      columnName: 'quantity',
+      value: 'abc',
+    });
   });
 
   it('BAD_TYPE_OVERRIDE: a declared type for a column that does not exist', async () => {
@@ -185,13 +270,20 @@ describe('bad input: an error with a code, a location, and no table left', () =>
   });
 
   it('INVALID_UTF8: Latin-1 bytes', async () => {
-    const latin1 = Buffer.concat([Buffer.from('id,name\n1,Ann\n2,Ren'), Buffer.from([0xe9]), Buffer.from('e\n')]);
+    const latin1 = Buffer.concat([
+      Buffer.from('id,name\n1,Ann\n2,Ren'),
+      Buffer.from([0xe9]),
+      Buffer.from('e\n'),
+    ]);
     const error = await expectLoadError({ 'customers.csv': latin1 }, 'INVALID_UTF8');
     expect(error.location).toMatchObject({ file: 'customers.csv', line: 3, column: 6 });
   });
 
   it('EMPTY_FILE: a file with no header', async () => {
-    const error = await expectLoadError({ 'customers.csv': CUSTOMERS, 'orders.csv': '' }, 'EMPTY_FILE');
+    const error = await expectLoadError(
+      { 'customers.csv': CUSTOMERS, 'orders.csv': '' },
+      'EMPTY_FILE',
+    );
     expect(error.location).toMatchObject({ file: 'orders.csv' });
   });
 
@@ -211,7 +303,10 @@ describe('bad input: an error with a code, a location, and no table left', () =>
   });
 
   it('MALFORMED_CSV: a quote that is never closed', async () => {
-    const error = await expectLoadError({ 'customers.csv': 'id,name\n1,"Ann\n2,Bob\n' }, 'MALFORMED_CSV');
+    const error = await expectLoadError(
+      { 'customers.csv': 'id,name\n1,"Ann\n2,Bob\n' },
+      'MALFORMED_CSV',
+    );
     expect(error.location?.file).toBe('customers.csv');
   });
 
@@ -220,7 +315,12 @@ describe('bad input: an error with a code, a location, and no table left', () =>
       { 'customers.csv': CUSTOMERS, 'products.csv': 'id,sku\n1,A\n2,B\n1,C\n' },
       'DUPLICATE_KEY',
     );
-    expect(error.location).toMatchObject({ file: 'products.csv', line: 4, columnName: 'id', value: '1' });
+    expect(error.location).toMatchObject({
+      file: 'products.csv',
+      line: 4,
+      columnName: 'id',
+      value: '1',
+    });
   });
 
   it('NULL_KEY: a row without an id', async () => {
@@ -237,7 +337,12 @@ describe('bad input: an error with a code, a location, and no table left', () =>
       },
       'MISSING_REFERENCE',
     );
-    expect(error.location).toMatchObject({ file: 'orders.csv', line: 3, columnName: 'customer_id', value: '42' });
+    expect(error.location).toMatchObject({
+      file: 'orders.csv',
+      line: 3,
+      columnName: 'customer_id',
+      value: '42',
+    });
   });
 
   it('MISSING_REFERENCE: an order for a product that does not exist', async () => {
@@ -249,10 +354,18 @@ describe('bad input: an error with a code, a location, and no table left', () =>
       },
       'MISSING_REFERENCE',
     );
-    expect(error.location).toMatchObject({ file: 'orders.csv', line: 4, columnName: 'product_id', value: '9' });
+    expect(error.location).toMatchObject({
+      file: 'orders.csv',
+      line: 4,
+      columnName: 'product_id',
+      value: '9',
+    });
   });
 
   it('DUPLICATE_COLUMN: two headers with the same normalized name', async () => {
-    await expectLoadError({ 'customers.csv': 'id,Full Name,full_name\n1,a,b\n' }, 'DUPLICATE_COLUMN');
+    await expectLoadError(
+      { 'customers.csv': 'id,Full Name,full_name\n1,a,b\n' },
+      'DUPLICATE_COLUMN',
+    );
   });
 });

@@ -26,9 +26,36 @@ import {
 /** Rows at scale 1 (the shipped data): 3,200 rows in all. */
 export const BASE_COUNTS = { customers: 1000, products: 200, orders: 2000 } as const;
 
-export const CUSTOMER_COLUMNS = ['id', 'email', 'full_name', 'street', 'city', 'country', 'phone', 'created_at'] as const;
-export const PRODUCT_COLUMNS = ['id', 'sku', 'name', 'category', 'unit_price', 'stock', 'active', 'created_at'] as const;
-export const ORDER_COLUMNS = ['id', 'customer_id', 'product_id', 'quantity', 'unit_price', 'status', 'placed_at', 'updated_at'] as const;
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'email',
+  'full_name',
+  'street',
+  'city',
+  'country',
+  'phone',
+  'created_at',
+] as const;
+export const PRODUCT_COLUMNS = [
+  'id',
+  'sku',
+  'name',
+  'category',
+  'unit_price',
+  'stock',
+  'active',
+  'created_at',
+] as const;
+export const ORDER_COLUMNS = [
+  'id',
+  'customer_id',
+  'product_id',
+  'quantity',
+  'unit_price',
+  'status',
+  'placed_at',
+  'updated_at',
+] as const;
 
 // Fixed calendar, never the wall clock: the same seed gives the same bytes on any day.
 const CUSTOMERS_FROM = Date.UTC(2023, 0, 1);
@@ -50,7 +77,11 @@ export interface Counts {
 
 export function countsForScale(scale: number): Counts {
   const n = (base: number) => Math.max(1, Math.round(base * scale));
-  return { customers: n(BASE_COUNTS.customers), products: n(BASE_COUNTS.products), orders: n(BASE_COUNTS.orders) };
+  return {
+    customers: n(BASE_COUNTS.customers),
+    products: n(BASE_COUNTS.products),
+    orders: n(BASE_COUNTS.orders),
+  };
 }
 
 function rowRandom(seed: number, table: keyof typeof TABLE_SALT, id: number): Random {
@@ -100,7 +131,9 @@ function productCore(seed: number, id: number) {
   const category = rng.pick(CATEGORIES);
   const spread = rng.next() ** 2; // most products are cheap
   let priceCents = category.minCents + Math.floor(spread * (category.maxCents - category.minCents));
-  priceCents = rng.chance(0.5) ? Math.max(category.minCents, Math.floor(priceCents / 100) * 100 - 1) : priceCents;
+  priceCents = rng.chance(0.5)
+    ? Math.max(category.minCents, Math.floor(priceCents / 100) * 100 - 1)
+    : priceCents;
   const createdMs = PRODUCTS_FROM + Math.floor(rng.next() * (PRODUCTS_TO - PRODUCTS_FROM));
   return { rng, category, priceCents, createdMs };
 }
@@ -149,7 +182,8 @@ export function productRow(seed: number, id: number): Product {
 function statusForAge(rng: Random, ageMs: number): OrderStatus {
   const u = rng.next();
   if (ageMs > 10 * DAY) return u < 0.9 ? 'delivered' : 'cancelled';
-  if (ageMs > 3 * DAY) return u < 0.3 ? 'delivered' : u < 0.8 ? 'shipped' : u < 0.9 ? 'paid' : 'cancelled';
+  if (ageMs > 3 * DAY)
+    return u < 0.3 ? 'delivered' : u < 0.8 ? 'shipped' : u < 0.9 ? 'paid' : 'cancelled';
   return u < 0.4 ? 'placed' : u < 0.75 ? 'paid' : u < 0.9 ? 'shipped' : 'cancelled';
 }
 
@@ -173,7 +207,10 @@ export function orderRow(seed: number, id: number, counts: Counts): Order {
   const placedMs = DATASET_END - Math.floor((1 - rng.next() ** 0.5) * (DATASET_END - from)) - 1;
   const status = statusForAge(rng, DATASET_END - placedMs);
   const [lo, hi] = STATUS_HOURS[status];
-  const updatedMs = Math.min(DATASET_END, placedMs + rng.int(lo * HOUR, hi * HOUR) + rng.int(0, 59_999));
+  const updatedMs = Math.min(
+    DATASET_END,
+    placedMs + rng.int(lo * HOUR, hi * HOUR) + rng.int(0, 59_999),
+  );
   const discount = rng.pick([0, 0, 0, 0, 5, 10, 15]);
   const unitCents = Math.max(1, Math.round((product.priceCents * (100 - discount)) / 100));
   return {
@@ -237,9 +274,24 @@ export async function generateDataset(options: GenerateOptions): Promise<Generat
   const counts = countsForScale(options.scale);
   await mkdir(out, { recursive: true });
   const specs = [
-    { file: 'customers.csv', columns: CUSTOMER_COLUMNS, count: counts.customers, row: (id: number) => ({ ...customerRow(seed, id) }) },
-    { file: 'products.csv', columns: PRODUCT_COLUMNS, count: counts.products, row: (id: number) => ({ ...productRow(seed, id) }) },
-    { file: 'orders.csv', columns: ORDER_COLUMNS, count: counts.orders, row: (id: number) => ({ ...orderRow(seed, id, counts) }) },
+    {
+      file: 'customers.csv',
+      columns: CUSTOMER_COLUMNS,
+      count: counts.customers,
+      row: (id: number) => ({ ...customerRow(seed, id) }),
+    },
+    {
+      file: 'products.csv',
+      columns: PRODUCT_COLUMNS,
+      count: counts.products,
+      row: (id: number) => ({ ...productRow(seed, id) }),
+    },
+    {
+      file: 'orders.csv',
+      columns: ORDER_COLUMNS,
+      count: counts.orders,
+      row: (id: number) => ({ ...orderRow(seed, id, counts) }),
+    },
   ];
   for (const spec of specs) {
     await writeCsv(join(out, spec.file), spec.columns, spec.count, spec.row, (rows) =>

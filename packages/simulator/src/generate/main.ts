@@ -68,14 +68,19 @@ export async function main(argv: readonly string[]): Promise<number> {
             const now = performance.now();
             if (now - lastDraw < 100 && rows < total) return;
             lastDraw = now;
-            process.stderr.write(`\rwriting ${file}: ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows\x1b[K`);
+            process.stderr.write(
+              `\rwriting ${file}: ${rows.toLocaleString('en-US')}/${total.toLocaleString('en-US')} rows\x1b[K`,
+            );
           }
         : undefined,
     });
     if (tty) process.stderr.write('\r\x1b[K');
     const seconds = (performance.now() - started) / 1000;
-    for (const f of files) process.stdout.write(`${f.file}: ${f.rows.toLocaleString('en-US')} rows\n`);
-    process.stdout.write(`done in ${seconds.toFixed(1)} s (${JSON.stringify(countsForScale(args.scale))})\n`);
+    for (const f of files)
+      process.stdout.write(`${f.file}: ${f.rows.toLocaleString('en-US')} rows\n`);
+    process.stdout.write(
+      `done in ${seconds.toFixed(1)} s (${JSON.stringify(countsForScale(args.scale))})\n`,
+    );
     return 0;
   } catch (err) {
     if (tty) process.stderr.write('\n');

@@ -18,7 +18,8 @@ export function escapeCopyText(value: string): string {
 type Encode = (value: string) => string;
 
 function encoderFor(column: ColumnPlan): Encode {
-  if (column.type.kind === 'boolean') return (value) => (value === '' ? '\\N' : parseBoolean(value) ? 't' : 'f');
+  if (column.type.kind === 'boolean')
+    return (value) => (value === '' ? '\\N' : parseBoolean(value) ? 't' : 'f');
   return (value) => (value === '' ? '\\N' : escapeCopyText(value));
 }
 
@@ -29,7 +30,10 @@ const BATCH_CHARS = 256 * 1024;
  * A transform from csv-parse items ({record, info}) to COPY text. The first
  * item is the header and is skipped. `onRows` hears the running row count.
  */
-export function createCopyEncoder(columns: ColumnPlan[], onRows?: (rows: number) => void): Transform {
+export function createCopyEncoder(
+  columns: ColumnPlan[],
+  onRows?: (rows: number) => void,
+): Transform {
   const encoders = columns.map(encoderFor);
   const width = encoders.length;
   let header = true;

@@ -3,7 +3,15 @@
  * narrowest PostgreSQL type that holds all of them exactly. Candidates are
  * dropped as values rule them out, so a settled text column costs nothing.
  */
-import { decimalShape, integerKind, isDate, isInteger, isUuid, parseBoolean, timestampShape } from './types.js';
+import {
+  decimalShape,
+  integerKind,
+  isDate,
+  isInteger,
+  isUuid,
+  parseBoolean,
+  timestampShape,
+} from './types.js';
 import type { ColumnType } from './types.js';
 
 export interface InferredColumn {
@@ -32,8 +40,8 @@ export function createColumnInferrer(): ColumnInferrer {
   let tz = true;
   let naive = true;
   let uuid = true;
-  let min = 0n;
-  let max = 0n;
+  let min: number | bigint = 0;
+  let max: number | bigint = 0;
   let intDigits = 0;
   let scale = 0;
 
@@ -43,15 +51,24 @@ export function createColumnInferrer(): ColumnInferrer {
       return;
     }
     nonNull++;
+    let isInt = false;
     if (integer) {
       if (isInteger(value)) {
-        const n = BigInt(value);
+        isInt = true;
+        // Numbers are exact up to 15 digits; longer values take the BigInt path.
+        const n = value.length <= 15 ? Number(value) : BigInt(value);
         if (nonNull === 1 || n < min) min = n;
         if (nonNull === 1 || n > max) max = n;
       } else integer = false;
     }
     if (decimal) {
-      const shape = decimalShape(value);
+      const shape = isInt
+        ? {
+            intDigits:
+              value.replace('-', '') === '0' ? 0 : value.length - (value.startsWith('-') ? 1 : 0),
+            scale: 0,
+          }
+        : decimalShape(value);
       if (shape) {
         intDigits = Math.max(intDigits, shape.intDigits);
         scale = Math.max(scale, shape.scale);
@@ -67,7 +84,9 @@ export function createColumnInferrer(): ColumnInferrer {
     if (uuid && !isUuid(value)) uuid = false;
   }
 
-  function result(options: { minInteger?: 'smallint' | 'integer' | 'bigint' } = {}): InferredColumn {
+  function result(
+    options: { minInteger?: 'smallint' | 'integer' | 'bigint' } = {},
+  ): InferredColumn {
     const nullable = nulls > 0 || nonNull === 0;
     return { type: pick(options.minInteger ?? 'smallint'), nullable, nonNull };
   }
@@ -76,8 +95,9 @@ export function createColumnInferrer(): ColumnInferrer {
     if (nonNull === 0) return { kind: 'text' };
     if (integer) {
       const order = ['smallint', 'integer', 'bigint'] as const;
-      const kind = integerKind(min, max);
-      if (kind !== undefined) return { kind: order[Math.max(order.indexOf(kind), order.indexOf(minInteger))]! };
+      const kind = integerKind(BigInt(min), BigInt(max));
+      if (kind !== undefined)
+        return { kind: order[Math.max(order.indexOf(kind), order.indexOf(minInteger))]! };
     }
     if (decimal && intDigits + scale <= MAX_NUMERIC_PRECISION) {
       return { kind: 'numeric', precision: Math.max(1, intDigits + scale), scale };

@@ -8,6 +8,8 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import type { TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
 import type pg from 'pg';
@@ -24,6 +26,22 @@ import type { ScannedTable } from './scan.js';
 import { parseColumnType, sqlType } from './types.js';
 import type { ColumnType } from './types.js';
 
+/** Passes bytes through, reporting an estimate of rows done (rows × bytes read / file size). */
+function createByteProgress(plan: TablePlan, report: (rows: number) => void): Transform {
+  let bytes = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      bytes += chunk.length;
+      report(
+        plan.bytes > 0
+          ? Math.min(plan.rows, Math.round((plan.rows * bytes) / plan.bytes))
+          : plan.rows,
+      );
+      callback(null, chunk);
+    },
+  });
+}
+
 /** Declared column types: `{ "orders": { "quantity": "integer" } }`. */
 export type TypeDeclarations = Record<string, Record<string, string>>;
 
@@ -39,6 +57,13 @@ export interface LoadOptions {
   /** Drop and recreate tables that already exist (in the same transaction). */
   replace?: boolean;
   types?: TypeDeclarations;
+  /**
+   * How rows reach COPY. `auto` (default): a file PostgreSQL's CSV parser
+   * reads exactly as csv-parse did (one line-ending style, no blank lines)
+   * is streamed as raw bytes with FORMAT csv; other files are parsed and
+   * re-encoded as COPY text. `parse`: always parse and re-encode.
+   */
+  copy?: 'auto' | 'parse';
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -46,6 +71,8 @@ export interface TableReport {
   table: string;
   file: string;
   rows: number;
+  /** `raw` when the file's bytes went to COPY as they are, `parsed` when re-encoded. */
+  copyPath: 'raw' | 'parsed';
   scanSeconds: number;
   copySeconds: number;
   primaryKey: string | undefined;
@@ -65,19 +92,28 @@ export async function listCsvFiles(dir: string): Promise<string[]> {
   try {
     names = await readdir(dir);
   } catch (err) {
-    throw new LoadError('FILE_NOT_FOUND', `${dir}: no such folder. Pass --dir with a folder of CSV files.`, {
-      location: { file: dir },
-      cause: err,
-    });
+    throw new LoadError(
+      'FILE_NOT_FOUND',
+      `${dir}: no such folder. Pass --dir with a folder of CSV files.`,
+      {
+        location: { file: dir },
+        cause: err,
+      },
+    );
   }
   const files = names.filter((name) => name.toLowerCase().endsWith('.csv')).sort();
   if (files.length === 0) {
-    throw new LoadError('NO_CSV_FILES', `${dir}: the folder holds no *.csv file.`, { location: { file: dir } });
+    throw new LoadError('NO_CSV_FILES', `${dir}: the folder holds no *.csv file.`, {
+      location: { file: dir },
+    });
   }
   return files.map((name) => join(dir, name));
 }
 
-function parseDeclarations(types: TypeDeclarations, tables: string[]): Map<string, Record<string, ColumnType>> {
+function parseDeclarations(
+  types: TypeDeclarations,
+  tables: string[],
+): Map<string, Record<string, ColumnType>> {
   const declared = new Map<string, Record<string, ColumnType>>();
   for (const [table, columns] of Object.entries(types)) {
     if (!tables.includes(table)) {
@@ -108,18 +144,26 @@ function parseDeclarations(types: TypeDeclarations, tables: string[]): Map<strin
 async function checkFiles(files: string[]): Promise<void> {
   for (const path of files) {
     const info = await stat(path).catch((err: unknown) => {
-      throw new LoadError('FILE_NOT_FOUND', `${path}: no such file.`, { location: { file: path }, cause: err });
+      throw new LoadError('FILE_NOT_FOUND', `${path}: no such file.`, {
+        location: { file: path },
+        cause: err,
+      });
     });
-    if (!info.isFile()) throw new LoadError('FILE_NOT_FOUND', `${path}: not a file.`, { location: { file: path } });
+    if (!info.isFile())
+      throw new LoadError('FILE_NOT_FOUND', `${path}: not a file.`, { location: { file: path } });
   }
   const seen = new Map<string, string>();
   for (const path of files) {
     const table = tableNameOf(path);
     const other = seen.get(table);
     if (other !== undefined) {
-      throw new LoadError('DUPLICATE_TABLE', `${other} and ${path} both make table "${table}". Rename one.`, {
-        table,
-      });
+      throw new LoadError(
+        'DUPLICATE_TABLE',
+        `${other} and ${path} both make table "${table}". Rename one.`,
+        {
+          table,
+        },
+      );
     }
     seen.set(table, path);
   }
@@ -205,15 +249,19 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
           );
         }
         log.info({ tables: list }, 'replacing existing tables');
-        await client.query(`DROP TABLE ${existing.rows.map((r) => qualified(r.table_name)).join(', ')} CASCADE`);
+        await client.query(
+          `DROP TABLE ${existing.rows.map((r) => qualified(r.table_name)).join(', ')} CASCADE`,
+        );
       }
       for (const plan of plans) {
-        const columns = plan.columns.map((c) => `${q(c.name)} ${sqlType(c.type)}${c.nullable ? '' : ' NOT NULL'}`);
+        const columns = plan.columns.map(
+          (c) => `${q(c.name)} ${sqlType(c.type)}${c.nullable ? '' : ' NOT NULL'}`,
+        );
         await client.query(`CREATE TABLE ${qualified(plan.table)} (${columns.join(', ')})`);
       }
       for (const plan of plans) {
         const started = performance.now();
-        await copyTable(plan, qualified(plan.table), options.onProgress);
+        await copyTable(plan, qualified(plan.table), options);
         copySeconds.set(plan.table, (performance.now() - started) / 1000);
         log.debug({ table: plan.table, rows: plan.rows }, 'copied');
       }
@@ -245,33 +293,74 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
       table: plan.table,
       file: plan.file,
       rows: plan.rows,
+      copyPath: rawCopy(plan, options) ? ('raw' as const) : ('parsed' as const),
       scanSeconds: seconds.get(plan.table) ?? 0,
       copySeconds: copySeconds.get(plan.table) ?? 0,
       primaryKey: plan.primaryKey,
-      foreignKeys: plan.foreignKeys.map((fk) => ({ column: fk.column, references: `${fk.refTable}.${fk.refColumn}` })),
-      columns: plan.columns.map((c) => ({ name: c.name, type: sqlType(c.type), nullable: c.nullable })),
+      foreignKeys: plan.foreignKeys.map((fk) => ({
+        column: fk.column,
+        references: `${fk.refTable}.${fk.refColumn}`,
+      })),
+      columns: plan.columns.map((c) => ({
+        name: c.name,
+        type: sqlType(c.type),
+        nullable: c.nullable,
+      })),
     }));
   }
 
-  async function copyTable(plan: TablePlan, target: string, onProgress: LoadOptions['onProgress']): Promise<void> {
+  function rawCopy(plan: TablePlan, options: LoadOptions): boolean {
+    return plan.rawCopySafe && options.copy !== 'parse';
+  }
+
+  async function copyTable(plan: TablePlan, target: string, options: LoadOptions): Promise<void> {
     const columns = plan.columns.map((c) => client.escapeIdentifier(c.name)).join(', ');
-    const copy = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
     const report = (rows: number) =>
-      onProgress?.({ phase: 'copy', file: plan.file, table: plan.table, rows, totalRows: plan.rows });
+      options.onProgress?.({
+        phase: 'copy',
+        file: plan.file,
+        table: plan.table,
+        rows,
+        totalRows: plan.rows,
+      });
+    const raw = rawCopy(plan, options);
     try {
-      await pipeline(createReadStream(plan.path), parse(csvParserOptions()), createCopyEncoder(plan.columns, report), copy);
+      if (raw) {
+        // Values were all checked in pass 1; FORCE_NULL makes "" NULL as csv-parse's empty value was.
+        const sql = `COPY ${target} (${columns}) FROM STDIN WITH (FORMAT csv, HEADER true, FORCE_NULL (${columns}))`;
+        await pipeline(
+          createReadStream(plan.path),
+          createByteProgress(plan, report),
+          client.query(copyFrom(sql)),
+        );
+      } else {
+        const copy = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
+        await pipeline(
+          createReadStream(plan.path),
+          parse(csvParserOptions()),
+          createCopyEncoder(plan.columns, report),
+          copy,
+        );
+      }
     } catch (err) {
-      if (isPgError(err)) throw await locateCopyError(err, plan);
+      if (isPgError(err)) throw await locateCopyError(err, plan, raw ? 2 : 1);
       throw mapParseError(err, plan.path);
     }
   }
 
   /** A row PostgreSQL refused during COPY: find its file line from COPY's `line N` (the Nth data row). */
-  async function locateCopyError(err: PgError, plan: TablePlan): Promise<unknown> {
+  async function locateCopyError(
+    err: PgError,
+    plan: TablePlan,
+    firstDataLine: number,
+  ): Promise<unknown> {
     const match = /line (\d+)(?:, column ([^:]+))?/.exec(err.where ?? '');
     if (!match) return err;
-    const row = Number(match[1]) - 1;
-    const columnIndex = Math.max(0, plan.columns.findIndex((c) => c.name === match[2]));
+    const row = Number(match[1]) - firstDataLine;
+    const columnIndex = Math.max(
+      0,
+      plan.columns.findIndex((c) => c.name === match[2]),
+    );
     let value: string | undefined;
     const [line] = await findRows(
       plan.path,
@@ -297,14 +386,32 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
     );
   }
 
-  async function rethrowKeyError(err: unknown, plan: TablePlan, plans: TablePlan[]): Promise<never> {
+  async function rethrowKeyError(
+    err: unknown,
+    plan: TablePlan,
+    plans: TablePlan[],
+  ): Promise<never> {
     if (!isPgError(err) || (err.code !== '23505' && err.code !== '23503')) throw err;
-    const detail = /^Key \((.+?)\)=\((.*)\) (?:is duplicated|is not present in table "(.+)")\.$/s.exec(err.detail ?? '');
+    const detail =
+      /^Key \((.+?)\)=\((.*)\) (?:is duplicated|is not present in table "(.+)")\.$/s.exec(
+        err.detail ?? '',
+      );
     if (!detail) throw err;
     const [, column = '', value = '', refTable] = detail;
     const columnIndex = plan.columns.findIndex((c) => c.name === column);
-    const lines = await findRows(plan.path, columnIndex, (fields) => fields[columnIndex] === value, 2);
-    const location = { file: plan.file, line: lines.at(-1), column: columnIndex + 1, columnName: column, value };
+    const lines = await findRows(
+      plan.path,
+      columnIndex,
+      (fields) => fields[columnIndex] === value,
+      2,
+    );
+    const location = {
+      file: plan.file,
+      line: lines.at(-1),
+      column: columnIndex + 1,
+      columnName: column,
+      value,
+    };
     if (err.code === '23505') {
       throw new LoadError(
         'DUPLICATE_KEY',
@@ -328,11 +435,17 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
     if (err instanceof LoadError) return err;
     if (isPgError(err)) {
       if (err.code === '42P07') {
-        return new LoadError('TABLES_EXIST', `${err.message}; nothing was changed. Run again with --replace.`, {
-          cause: err,
-        });
+        return new LoadError(
+          'TABLES_EXIST',
+          `${err.message}; nothing was changed. Run again with --replace.`,
+          {
+            cause: err,
+          },
+        );
       }
-      const connection = ['08000', '08003', '08006', '57P01', '40001', '40P01'].includes(err.code ?? '');
+      const connection = ['08000', '08003', '08006', '57P01', '40001', '40P01'].includes(
+        err.code ?? '',
+      );
       return new LoadError(
         'DATABASE',
         `PostgreSQL failed while loading ${plans.map((p) => p.table).join(', ')}: ${err.message}; nothing was changed.`,

@@ -52,7 +52,8 @@ function parseLoadArgs(argv: readonly string[]) {
   if (values.dir !== undefined && positionals.length > 0) {
     throw new Error('give either --dir or CSV files, not both');
   }
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.schema)) throw new Error(`--schema ${values.schema}: use a plain name`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(values.schema))
+    throw new Error(`--schema ${values.schema}: use a plain name`);
   return { ...values, files: positionals };
 }
 
@@ -74,7 +75,7 @@ export function summaryText(reports: TableReport[], schema: string): string {
     const seconds = r.scanSeconds + r.copySeconds;
     return (
       `${r.file} → ${schema}.${r.table}: ${r.rows.toLocaleString('en-US')} rows, ` +
-      `COPY ${r.copySeconds.toFixed(2)} s (${formatRate(r.rows, r.copySeconds)} rows/s), ` +
+      `COPY (${r.copyPath}) ${r.copySeconds.toFixed(2)} s (${formatRate(r.rows, r.copySeconds)} rows/s), ` +
       `scan+COPY ${formatRate(r.rows, seconds)} rows/s; key ${r.primaryKey ?? 'none'}` +
       r.foreignKeys.map((fk) => `, ${fk.column} → ${fk.references}`).join('')
     );
@@ -106,7 +107,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   // pnpm --filter runs us inside the package: user paths are relative to where pnpm was called.
   const cwd = env.INIT_CWD ?? process.cwd();
   const userPath = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
-  const logger = pino({ level: env.LOG_LEVEL ?? 'warn', base: { component: 'sim-load' } }, pino.destination(2));
+  const logger = pino(
+    { level: env.LOG_LEVEL ?? 'warn', base: { component: 'sim-load' } },
+    pino.destination(2),
+  );
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
   const onProgress = (p: LoadProgress) => {
@@ -127,7 +131,9 @@ export async function main(argv: readonly string[]): Promise<number> {
   client.on('error', (err) => logger.error({ err }, 'PostgreSQL connection error'));
   try {
     const files =
-      args.files.length > 0 ? args.files.map(userPath) : await listCsvFiles(args.dir ? userPath(args.dir) : DEFAULT_DIR);
+      args.files.length > 0
+        ? args.files.map(userPath)
+        : await listCsvFiles(args.dir ? userPath(args.dir) : DEFAULT_DIR);
     let types: TypeDeclarations | undefined;
     if (args.types !== undefined) types = await readTypes(userPath(args.types));
     await client.connect();
@@ -159,7 +165,10 @@ async function readTypes(path: string): Promise<TypeDeclarations> {
   try {
     text = await readFile(path, 'utf8');
   } catch (err) {
-    throw new LoadError('FILE_NOT_FOUND', `${path}: no such types file.`, { location: { file: path }, cause: err });
+    throw new LoadError('FILE_NOT_FOUND', `${path}: no such types file.`, {
+      location: { file: path },
+      cause: err,
+    });
   }
   try {
     const parsed: unknown = JSON.parse(text);

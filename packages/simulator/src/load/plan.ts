@@ -32,6 +32,8 @@ export interface TablePlan {
   columns: ColumnPlan[];
   primaryKey: string | undefined;
   foreignKeys: ForeignKeyPlan[];
+  /** See ScannedTable.rawCopySafe. */
+  rawCopySafe: boolean;
 }
 
 const INTEGER_KINDS = ['smallint', 'integer', 'bigint'] as const;
@@ -47,7 +49,12 @@ function primaryKeyOf(scan: ScannedTable): string | undefined {
   if (named !== undefined) {
     const column = scan.columns.find((c) => c.name === named)!;
     if (column.firstNullLine !== undefined) {
-      const location = { file: scan.file, line: column.firstNullLine, column: names.indexOf(named) + 1, columnName: named };
+      const location = {
+        file: scan.file,
+        line: column.firstNullLine,
+        column: names.indexOf(named) + 1,
+        columnName: named,
+      };
       throw new LoadError(
         'NULL_KEY',
         `${formatLocation(location)}: the primary key "${named}" is empty. Every row needs a key.`,
@@ -70,7 +77,11 @@ export function planTables(scans: ScannedTable[]): TablePlan[] {
     const columns = scan.columns.map((column): ColumnPlan => {
       const isKey = column.name === primaryKey || keyColumnPrefix(column.name) !== undefined;
       const inferred = column.inferrer.result({ minInteger: isKey ? 'integer' : 'smallint' });
-      return { name: column.name, type: column.declared ?? inferred.type, nullable: inferred.nullable };
+      return {
+        name: column.name,
+        type: column.declared ?? inferred.type,
+        nullable: inferred.nullable,
+      };
     });
     plans.set(scan.table, {
       table: scan.table,
@@ -81,6 +92,7 @@ export function planTables(scans: ScannedTable[]): TablePlan[] {
       columns,
       primaryKey,
       foreignKeys: [],
+      rawCopySafe: scan.rawCopySafe,
     });
   }
 
@@ -89,12 +101,18 @@ export function planTables(scans: ScannedTable[]): TablePlan[] {
       const prefix = keyColumnPrefix(column.name);
       if (prefix === undefined || column.name === plan.primaryKey) continue;
       const target = [...plans.values()].find(
-        (other) => other !== plan && other.primaryKey !== undefined && referenceNames(other.table).includes(prefix),
+        (other) =>
+          other !== plan &&
+          other.primaryKey !== undefined &&
+          referenceNames(other.table).includes(prefix),
       );
       if (target === undefined) continue;
       const key = target.columns.find((c) => c.name === target.primaryKey)!;
       if (isIntegerKind(column.type.kind) && isIntegerKind(key.type.kind)) {
-        const wider = INTEGER_KINDS[Math.max(INTEGER_KINDS.indexOf(column.type.kind), INTEGER_KINDS.indexOf(key.type.kind))]!;
+        const wider =
+          INTEGER_KINDS[
+            Math.max(INTEGER_KINDS.indexOf(column.type.kind), INTEGER_KINDS.indexOf(key.type.kind))
+          ]!;
         column.type = { kind: wider };
         key.type = { kind: wider };
       } else if (sqlType(column.type) !== sqlType(key.type)) {
@@ -112,7 +130,9 @@ function dependencyOrder(plans: TablePlan[]): TablePlan[] {
   const pending = [...plans];
   while (pending.length > 0) {
     const ready = pending.find((plan) =>
-      plan.foreignKeys.every((fk) => fk.refTable === plan.table || ordered.some((done) => done.table === fk.refTable)),
+      plan.foreignKeys.every(
+        (fk) => fk.refTable === plan.table || ordered.some((done) => done.table === fk.refTable),
+      ),
     );
     const next = ready ?? pending[0]!;
     ordered.push(next);

@@ -7,12 +7,15 @@ import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CsvError, parse } from 'csv-parse';
-import type { Parser } from 'csv-parse';
+import type { Options, Parser } from 'csv-parse';
 import { LoadError, formatLocation } from './errors.js';
 import { createUtf8Validator } from './utf8.js';
+import type { LineEndings } from './utf8.js';
 
 export interface CsvRecord {
   fields: string[];
+  /** Blank lines skipped so far. */
+  emptyLines: number;
   /** Physical line where the record ends (1-based). */
   endLine: number;
   /** Bytes of the file read so far. */
@@ -39,8 +42,15 @@ export function lineOfField(record: CsvRecord, index: number): number {
   return line;
 }
 
-export function csvParserOptions() {
-  return { info: true, bom: true, relax_column_count: true, skip_empty_lines: true } as const;
+export function csvParserOptions(): Options {
+  // Any mix of CRLF, LF and CR ends a record (csv-parse would otherwise keep the first style it meets).
+  return {
+    info: true,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    record_delimiter: ['\r\n', '\n', '\r'],
+  };
 }
 
 /** Turns csv-parse's own errors into MALFORMED_CSV with the file and line. */
@@ -58,7 +68,7 @@ export function mapParseError(err: unknown, file: string): unknown {
 }
 
 /** Wraps the UTF-8 check's findings as INVALID_UTF8. */
-export function createFileUtf8Validator(file: string) {
+export function createFileUtf8Validator(file: string, endings?: LineEndings) {
   return createUtf8Validator(({ line, column, byte }) => {
     const location = { file: basename(file), line, column };
     return new LoadError(
@@ -67,26 +77,35 @@ export function createFileUtf8Validator(file: string) {
         'Save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8).',
       { location },
     );
-  });
+  }, endings);
 }
 
 /**
  * Every record of a file (the header first), in order, validated as UTF-8.
  * Pass `validate: false` for a file already checked.
  */
-export async function* readCsv(file: string, options: { validate?: boolean } = {}): AsyncGenerator<CsvRecord> {
+export async function* readCsv(
+  file: string,
+  options: { validate?: boolean; endings?: LineEndings } = {},
+): AsyncGenerator<CsvRecord> {
   const parser: Parser = parse(csvParserOptions());
   const source = createReadStream(file);
   const piped =
     options.validate === false
       ? pipeline(source, parser)
-      : pipeline(source, createFileUtf8Validator(file), parser);
+      : pipeline(source, createFileUtf8Validator(file, options.endings), parser);
   const done = piped.catch((err: unknown) => {
     parser.destroy(err instanceof Error ? err : new Error(String(err)));
   });
   try {
-    for await (const item of parser as AsyncIterable<{ record: string[]; info: { lines: number; bytes: number } }>) {
-      yield { fields: item.record, endLine: item.info.lines, bytes: item.info.bytes };
+    type Item = { record: string[]; info: { lines: number; bytes: number; empty_lines: number } };
+    for await (const item of parser as AsyncIterable<Item>) {
+      yield {
+        fields: item.record,
+        endLine: item.info.lines,
+        bytes: item.info.bytes,
+        emptyLines: item.info.empty_lines,
+      };
     }
   } catch (err) {
     throw mapParseError(err, file);

@@ -32,6 +32,11 @@ export interface ScannedTable {
   bytes: number;
   /** Columns with no NULL and no repeated value (only tracked when no `id`-style column exists). */
   uniqueColumns: string[];
+  /**
+   * PostgreSQL's own CSV parser reads the file exactly as csv-parse did: one
+   * line-ending style, no blank lines. Then COPY can take the raw bytes.
+   */
+  rawCopySafe: boolean;
 }
 
 export interface ScanProgress {
@@ -71,18 +76,26 @@ function normalizeHeader(fields: string[], file: string): string[] {
 
 export async function scanFile(
   path: string,
-  options: { declared?: Record<string, ColumnType>; onProgress?: (progress: ScanProgress) => void } = {},
+  options: {
+    declared?: Record<string, ColumnType>;
+    onProgress?: (progress: ScanProgress) => void;
+  } = {},
 ): Promise<ScannedTable> {
   const file = basename(path);
   const table = tableNameOf(path);
   const totalBytes = (await stat(path)).size;
-  const records = readCsv(path);
+  const endings = { crlf: 0, lf: 0, cr: 0 };
+  const records = readCsv(path, { endings });
   const first = await records.next();
   if (first.done || first.value.fields.every((f) => f.trim() === '')) {
     const location = { file };
-    throw new LoadError('EMPTY_FILE', `${file}: the file is empty; a CSV needs a header line naming its columns.`, {
-      location,
-    });
+    throw new LoadError(
+      'EMPTY_FILE',
+      `${file}: the file is empty; a CSV needs a header line naming its columns.`,
+      {
+        location,
+      },
+    );
   }
   const names = normalizeHeader(first.value.fields, file);
   const declared = options.declared ?? {};
@@ -105,10 +118,14 @@ export async function scanFile(
   const declaredAt = columns.map((c) => c.declared);
   const keyByName = namedKeyCandidates(table).some((key) => names.includes(key));
   // Values seen per column that may still be a primary key (no NULL, no repeat so far).
-  const seen: (Set<string> | undefined)[] = names.map(() => (keyByName ? undefined : new Set<string>()));
+  const seen: (Set<string> | undefined)[] = names.map(() =>
+    keyByName ? undefined : new Set<string>(),
+  );
 
   let rows = 0;
   let bytes = 0;
+  let endLine = first.value.endLine;
+  let emptyLines = first.value.emptyLines;
   for await (const record of records) {
     const { fields } = record;
     if (fields.length !== names.length) {
@@ -131,7 +148,13 @@ export async function scanFile(
         continue;
       }
       if (type !== undefined && !fits(type, value)) {
-        const location = { file, line: lineOfField(record, i), column: i + 1, columnName: column.name, value };
+        const location = {
+          file,
+          line: lineOfField(record, i),
+          column: i + 1,
+          columnName: column.name,
+          value,
+        };
         throw new LoadError(
           'TYPE_MISMATCH',
           `${formatLocation(location)}: value ${quoteValue(value)} is not a valid ${sqlType(type)}. ` +
@@ -147,9 +170,17 @@ export async function scanFile(
     }
     rows++;
     bytes = record.bytes;
-    if (options.onProgress && rows % 20000 === 0) options.onProgress({ file, rows, bytes, totalBytes });
+    endLine = record.endLine;
+    emptyLines = record.emptyLines;
+    if (options.onProgress && rows % 20000 === 0)
+      options.onProgress({ file, rows, bytes, totalBytes });
   }
   options.onProgress?.({ file, rows, bytes: totalBytes, totalBytes });
   const uniqueColumns = rows === 0 ? [] : names.filter((_, i) => seen[i] !== undefined);
-  return { path, file, table, columns, rows, bytes: totalBytes, uniqueColumns };
+  const rawCopySafe =
+    endings.cr === 0 &&
+    (endings.crlf === 0 || endings.lf === 0) &&
+    emptyLines === 0 &&
+    endings.crlf + endings.lf <= endLine;
+  return { path, file, table, columns, rows, bytes: totalBytes, uniqueColumns, rawCopySafe };
 }

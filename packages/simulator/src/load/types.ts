@@ -65,7 +65,7 @@ export function parseColumnType(text: string): ColumnType | undefined {
 }
 
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
-const DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.(\d+))?$/;
+const DECIMAL = /^-?(0|[1-9]\d*)(?:\.(\d+))?$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const TIMESTAMP =
   /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,6})?)?(Z|[+-](\d{2})(?::?(\d{2}))?)?$/;
@@ -87,13 +87,15 @@ export function isInteger(value: string): boolean {
 export function decimalShape(value: string): { intDigits: number; scale: number } | undefined {
   const match = DECIMAL.exec(value);
   if (!match) return undefined;
-  const scale = match[1]?.length ?? 0;
-  const intPart = value.replace('-', '').split('.')[0] ?? '';
-  return { intDigits: intPart === '0' ? 0 : intPart.length, scale };
+  const intPart = match[1]!;
+  return { intDigits: intPart === '0' ? 0 : intPart.length, scale: match[2]?.length ?? 0 };
 }
 
 /** The smallest integer type that holds [min, max], or undefined when bigint cannot. */
-export function integerKind(min: bigint, max: bigint): 'smallint' | 'integer' | 'bigint' | undefined {
+export function integerKind(
+  min: bigint,
+  max: bigint,
+): 'smallint' | 'integer' | 'bigint' | undefined {
   for (const kind of ['smallint', 'integer', 'bigint'] as const) {
     const [lo, hi] = INT_RANGES[kind];
     if (min >= lo && max <= hi) return kind;
@@ -110,7 +112,20 @@ export function parseBoolean(value: string): boolean | undefined {
 
 function validDate(y: number, m: number, d: number): boolean {
   if (y < 1 || m < 1 || m > 12 || d < 1) return false;
-  const days = [31, y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+  const days = [
+    31,
+    y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28,
+    31,
+    30,
+    31,
+    30,
+    31,
+    31,
+    30,
+    31,
+    30,
+    31,
+  ];
   return d <= (days[m - 1] ?? 0);
 }
 
@@ -147,7 +162,11 @@ export function fits(type: ColumnType, value: string): boolean {
     }
     case 'numeric': {
       const shape = decimalShape(value);
-      return shape !== undefined && shape.scale <= type.scale && shape.intDigits <= type.precision - type.scale;
+      return (
+        shape !== undefined &&
+        shape.scale <= type.scale &&
+        shape.intDigits <= type.precision - type.scale
+      );
     }
     case 'boolean':
       return parseBoolean(value) !== undefined;

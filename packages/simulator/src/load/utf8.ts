@@ -45,7 +45,18 @@ function firstInvalid(buf: Buffer): number {
   return buf.length;
 }
 
-export function createUtf8Validator(onInvalid: (failure: Utf8Failure) => Error): Transform {
+/** Line ending counts of the bytes seen, quoted newlines included. */
+export interface LineEndings {
+  crlf: number;
+  lf: number;
+  cr: number;
+}
+
+export function createUtf8Validator(
+  onInvalid: (failure: Utf8Failure) => Error,
+  endings: LineEndings = { crlf: 0, lf: 0, cr: 0 },
+): Transform {
+  let previous = -1; // last byte of the previous accepted chunk
   let carry: Buffer = Buffer.alloc(0);
   let lines = 0; // newlines seen before `carry`
   let lineStart: Buffer = Buffer.alloc(0); // bytes of the current line seen so far (for the column)
@@ -56,15 +67,26 @@ export function createUtf8Validator(onInvalid: (failure: Utf8Failure) => Error):
     const lastNl = before.lastIndexOf(10);
     let line = lines + 1;
     for (let i = before.indexOf(10); i !== -1; i = before.indexOf(10, i + 1)) line++;
-    const lineBytes = lastNl === -1 ? Buffer.concat([lineStart, before]) : before.subarray(lastNl + 1);
+    const lineBytes =
+      lastNl === -1 ? Buffer.concat([lineStart, before]) : before.subarray(lastNl + 1);
     const column = [...lineBytes.toString('utf8')].length + 1;
     return onInvalid({ line, column, byte: buf[at]!, offset: offset + at });
   }
 
   function accept(buf: Buffer): void {
-    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) lines++;
+    for (let i = buf.indexOf(10); i !== -1; i = buf.indexOf(10, i + 1)) {
+      lines++;
+      if ((i === 0 ? previous : buf[i - 1]) === 13) endings.crlf++;
+      else endings.lf++;
+    }
+    for (let i = buf.indexOf(13); i !== -1; i = buf.indexOf(13, i + 1)) {
+      if (i + 1 < buf.length && buf[i + 1] !== 10) endings.cr++;
+    }
+    if (previous === 13 && buf.length > 0 && buf[0] !== 10) endings.cr++;
+    if (buf.length > 0) previous = buf[buf.length - 1]!;
     const lastNl = buf.lastIndexOf(10);
-    lineStart = lastNl === -1 ? Buffer.concat([lineStart, buf]).subarray(-4096) : buf.subarray(lastNl + 1);
+    lineStart =
+      lastNl === -1 ? Buffer.concat([lineStart, buf]).subarray(-4096) : buf.subarray(lastNl + 1);
     offset += buf.length;
   }
 
@@ -82,6 +104,7 @@ export function createUtf8Validator(onInvalid: (failure: Utf8Failure) => Error):
       callback(null, body);
     },
     flush(callback: TransformCallback) {
+      if (previous === 13) endings.cr++;
       if (carry.length > 0) callback(fail(carry, 0));
       else callback();
     },

@@ -1,0 +1,143 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * `pnpm bench:load [--scale N] [--seed S]`: generates a dataset (scale 500 ≈
+ * 1M orders), loads it with our loader (scan pass + COPY through
+ * pg-copy-streams) and, in the same run, loads orders.csv with `psql \copy`
+ * into an identical table, then prints both rates and their ratio.
+ * Reads PG* from the environment (eval "$(pnpm -s stack:env)").
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { generateDataset } from '../src/generate/generate.js';
+import { createLoader, listCsvFiles } from '../src/load/loader.js';
+
+const USAGE = `Usage: pnpm bench:load [--scale N] [--seed S]
+  --scale N   dataset size (default 500: 500k customers, 100k products, 1M orders)
+  --seed S    generator seed (default 1)
+Needs PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD and psql on PATH.`;
+
+function rate(rows: number, seconds: number): string {
+  return `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
+}
+
+function psqlCopy(table: string, file: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'psql',
+      [
+        '-X',
+        '-v',
+        'ON_ERROR_STOP=1',
+        '-q',
+        '-c',
+        `\\copy ${table} FROM '${file.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
+      ],
+      { stdio: ['ignore', 'inherit', 'inherit'] },
+    );
+    child.on('error', reject);
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`psql exited with ${code}`)),
+    );
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      strict: true,
+      options: {
+        scale: { type: 'string', default: '500' },
+        seed: { type: 'string', default: '1' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    process.stderr.write(`bench:load: ${(err as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const scale = Number(values.scale);
+  const seed = Number(values.seed);
+  if (!(scale > 0) || !Number.isInteger(seed)) {
+    process.stderr.write(
+      `bench:load: --scale must be a positive number, --seed an integer\n${USAGE}\n`,
+    );
+    return 2;
+  }
+  if (!process.env.PGHOST) {
+    process.stderr.write('bench:load: PGHOST is not set; run eval "$(pnpm -s stack:env)" first\n');
+    return 2;
+  }
+
+  const dir = await mkdtemp(join(tmpdir(), 'mdp-bench-load-'));
+  const suffix = randomBytes(4).toString('hex');
+  const ours = `bench_load_${suffix}`;
+  const baseline = `bench_psql_${suffix}`;
+  const client = new pg.Client();
+  await client.connect();
+  try {
+    process.stderr.write(`generating scale ${scale} into ${dir} ...\n`);
+    let started = performance.now();
+    const generated = await generateDataset({ out: dir, seed, scale });
+    const genSeconds = (performance.now() - started) / 1000;
+    const totalRows = generated.reduce((sum, f) => sum + f.rows, 0);
+    const orderRows = generated.find((f) => f.file.endsWith('orders.csv'))!.rows;
+    process.stderr.write(
+      `generated ${totalRows.toLocaleString('en-US')} rows in ${genSeconds.toFixed(1)} s\n`,
+    );
+
+    process.stderr.write(
+      'loading with sim:load (scan + COPY via pg-copy-streams, one transaction) ...\n',
+    );
+    started = performance.now();
+    const reports = await createLoader({ client }).load({
+      files: await listCsvFiles(dir),
+      schema: ours,
+    });
+    const loadSeconds = (performance.now() - started) / 1000;
+    const orders = reports.find((r) => r.table === 'orders')!;
+
+    process.stderr.write('loading orders.csv with psql \\copy into an identical table ...\n');
+    await client.query(`CREATE SCHEMA ${baseline}`);
+    await client.query(`CREATE TABLE ${baseline}.orders (LIKE ${ours}.orders INCLUDING ALL)`);
+    await client.query(`ALTER TABLE ${baseline}.orders DROP CONSTRAINT IF EXISTS orders_pkey`);
+    started = performance.now();
+    await psqlCopy(`${baseline}.orders`, join(dir, 'orders.csv'));
+    const psqlSeconds = (performance.now() - started) / 1000;
+    const check = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${baseline}.orders`);
+    if (Number(check.rows[0]!.n) !== orderRows)
+      throw new Error(`psql loaded ${check.rows[0]!.n} rows, expected ${orderRows}`);
+
+    const ourCopy = orders.copySeconds;
+    const ourTotal = orders.scanSeconds + orders.copySeconds;
+    process.stdout.write(
+      [
+        `orders.csv: ${orderRows.toLocaleString('en-US')} rows`,
+        `  psql \\copy (baseline, no inference):   ${psqlSeconds.toFixed(2)} s  ${rate(orderRows, psqlSeconds)}`,
+        `  sim:load COPY pass (${orders.copyPath} path):      ${ourCopy.toFixed(2)} s  ${rate(orderRows, ourCopy)}  ratio ${(psqlSeconds / ourCopy).toFixed(2)} of psql`,
+        `  sim:load scan+COPY (both passes):       ${ourTotal.toFixed(2)} s  ${rate(orderRows, ourTotal)}  ratio ${(psqlSeconds / ourTotal).toFixed(2)} of psql`,
+        `whole sim:load of ${totalRows.toLocaleString('en-US')} rows in 3 tables (with keys, ANALYZE, commit): ${loadSeconds.toFixed(1)} s, ${rate(totalRows, loadSeconds)}`,
+        `generation: ${rate(totalRows, genSeconds)}`,
+        '',
+      ].join('\n'),
+    );
+    return 0;
+  } finally {
+    await client.query(`DROP SCHEMA IF EXISTS ${ours} CASCADE`).catch(() => undefined);
+    await client.query(`DROP SCHEMA IF EXISTS ${baseline} CASCADE`).catch(() => undefined);
+    await client.end();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
