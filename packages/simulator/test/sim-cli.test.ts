@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration, parseRate, parseRunArgs } from '../src/sim/args.js';
 import { expectConsistent } from './sim-check.js';
-import { createTestSchemas, startSimRun, type TestSchemas } from './sim-fixture.js';
+import { loadRepoData, startSimRun, type TestSchemas } from './sim-fixture.js';
 
 const codeOf = (f: () => unknown) => {
   try {
@@ -33,6 +33,7 @@ describe('sim:run flags', () => {
       ['--concurrency', '0'],
       ['--events', '5', '--duration', '1s'],
       ['--schema', 'Bad-Name'],
+      ['--sync-commit', 'maybe'],
       ['--nope'],
     ])
       expect(codeOf(() => parseRunArgs(argv)), argv.join(' ')).toBe('SIM_BAD_FLAG');
@@ -51,7 +52,7 @@ describe('sim:run flags', () => {
 describe('sim:run against PostgreSQL', () => {
   let db: TestSchemas;
   beforeAll(async () => {
-    db = await createTestSchemas('simcli');
+    db = await loadRepoData('simcli'); // the real loader on the shipped CSVs
   });
   afterAll(async () => {
     await db.drop();

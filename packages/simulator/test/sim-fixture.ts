@@ -25,7 +25,35 @@ export interface TestSchemas {
   drop(): Promise<void>;
 }
 
-/** A fresh pair of schemas (business tables + sim) loaded with `size` customers. */
+/** A fresh pair of schemas whose business tables the real `sim:load` made from the repo's data/. */
+export async function loadRepoData(prefix: string): Promise<TestSchemas> {
+  const { execFile } = await import('node:child_process');
+  const { promisify } = await import('node:util');
+  const { fileURLToPath } = await import('node:url');
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/sim-load.ts', '--schema', schema], {
+    cwd: fileURLToPath(new URL('..', import.meta.url)),
+    env: process.env,
+  });
+  return adminFor(schema);
+}
+
+async function adminFor(schema: string): Promise<TestSchemas> {
+  const simSchema = `${schema}_sim`;
+  const admin = new pg.Client({ ...connectionFromEnv(), options: '-c TimeZone=UTC' });
+  await admin.connect();
+  return {
+    schema,
+    simSchema,
+    admin,
+    async drop() {
+      await admin.query(`DROP SCHEMA IF EXISTS ${simSchema} CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    },
+  };
+}
+
+/** A fresh pair of schemas (business tables + sim) with a generated data set of `size`. */
 export async function createTestSchemas(
   prefix: string,
   size: { customers: number; products: number; orders: number } = { customers: 60, products: 25, orders: 150 },

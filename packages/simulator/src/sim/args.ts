@@ -9,6 +9,7 @@ export interface RunArgs {
   events?: number;
   seed?: number;
   concurrency: number;
+  syncCommit: boolean;
   reset: boolean;
   schema: string;
   simSchema: string;
@@ -28,6 +29,9 @@ Options:
   --seed S          seed of a new simulation, integer 0..4294967295 (default 1);
                     a resumed simulation keeps its seed
   --concurrency N   transactions in flight at once, 1..64 (default 8)
+  --sync-commit on|off  wait for the WAL flush at each commit (default off: each event
+                    stays atomic with its log row; a PostgreSQL crash may drop the newest
+                    events with their log rows, and the next run regenerates them)
   --reset           drop the event log and snapshot, start anew from the current tables
   --schema NAME     schema of the business tables (default public)
   --sim-schema NAME schema of the event log and snapshot (default sim)
@@ -59,6 +63,11 @@ function parseInteger(flag: string, text: string, min: number, max: number): num
   return value;
 }
 
+function parseOnOff(flag: string, text: string): boolean {
+  if (text !== 'on' && text !== 'off') throw bad(`--${flag} "${text}" must be on or off`);
+  return text === 'on';
+}
+
 function parseSchema(flag: string, text: string): string {
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text)) throw bad(`--${flag} "${text}" must be a lower-case SQL identifier`);
   return text;
@@ -78,6 +87,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         events: { type: 'string' },
         seed: { type: 'string' },
         concurrency: { type: 'string', default: '8' },
+        'sync-commit': { type: 'string', default: 'off' },
         reset: { type: 'boolean', default: false },
         schema: { type: 'string', default: 'public' },
         'sim-schema': { type: 'string', default: 'sim' },
@@ -95,6 +105,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     events: values.events === undefined ? undefined : parseInteger('events', values.events, 1, Number.MAX_SAFE_INTEGER),
     seed: values.seed === undefined ? undefined : parseInteger('seed', values.seed, 0, 0xffff_ffff),
     concurrency: parseInteger('concurrency', values.concurrency, 1, 64),
+    syncCommit: parseOnOff('sync-commit', values['sync-commit']),
     reset: values.reset,
     schema: parseSchema('schema', values.schema),
     simSchema: parseSchema('sim-schema', values['sim-schema']),

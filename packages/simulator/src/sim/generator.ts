@@ -35,9 +35,12 @@ export function createGenerator(options: { seed: number; snapshot: Snapshot }): 
   const state = createState(options.snapshot);
   const categories = [...new Set(options.snapshot.products.map((p) => p.category))];
   if (categories.length === 0) categories.push(...PRODUCT_WORDS.categories);
+  // Prices stay within what the starting data hold, so they fit the loaded column's precision.
+  const maxCents = options.snapshot.products.reduce((max, p) => Math.max(max, toCents(p.unit_price)), 0) || 19999;
+  const limits = { maxCents, categories };
 
   const next = (at: string): GeneratedEvent => {
-    const event = draw(rng, state, at, categories);
+    const event = draw(rng, state, at, limits);
     const keys = keysOf(event, state);
     const seq = state.seq + 1;
     evolve(state, { seq, at, event });
@@ -92,7 +95,12 @@ function weights(state: SimState): [Kind, number][] {
   ];
 }
 
-function draw(rng: Prng, state: SimState, at: string, categories: readonly string[]): DomainEvent {
+interface Limits {
+  maxCents: number;
+  categories: readonly string[];
+}
+
+function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEvent {
   const table = weights(state);
   let roll = rng.next() * table.reduce((sum, [, w]) => sum + w, 0);
   let kind: Kind = 'customer_registered';
@@ -121,7 +129,8 @@ function draw(rng: Prng, state: SimState, at: string, categories: readonly strin
     }
     case 'product_repriced': {
       const product = pickProduct(rng, state);
-      const cents = Math.max(50, Math.round((toCents(product.unit_price) * rng.between(90, 115)) / 100));
+      const factor = rng.between(90, 115);
+      const cents = Math.min(limits.maxCents, Math.max(50, Math.round((toCents(product.unit_price) * factor) / 100)));
       return { type: 'product_repriced', productId: product.id, unitPrice: fromCents(cents) };
     }
     case 'product_restocked': {
@@ -149,7 +158,7 @@ function draw(rng: Prng, state: SimState, at: string, categories: readonly strin
       return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
     }
     case 'product_added':
-      return { type: 'product_added', product: newProduct(rng, state, at, categories) };
+      return { type: 'product_added', product: newProduct(rng, state, at, limits) };
     default:
       return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
   }
@@ -213,14 +222,14 @@ function newCustomer(rng: Prng, state: SimState, at: string): Customer {
   };
 }
 
-function newProduct(rng: Prng, state: SimState, at: string, categories: readonly string[]): Product {
+function newProduct(rng: Prng, state: SimState, at: string, limits: Limits): Product {
   const id = state.maxIds.product + 1;
   return {
     id,
     sku: `SIM-${String(id).padStart(6, '0')}`,
     name: `${rng.pick(PRODUCT_WORDS.adjectives)} ${rng.pick(PRODUCT_WORDS.nouns)}`,
-    category: rng.pick(categories),
-    unit_price: fromCents(rng.between(199, 19999)),
+    category: rng.pick(limits.categories),
+    unit_price: fromCents(Math.min(limits.maxCents, rng.between(199, 19999))),
     stock: rng.between(20, 200),
     active: true,
     created_at: at,

@@ -42,6 +42,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     schema: args.schema,
     simSchema: args.simSchema,
     concurrency: args.concurrency,
+    synchronousCommit: args.syncCommit,
   });
 
   const stop = new AbortController();

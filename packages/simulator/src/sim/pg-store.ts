@@ -33,6 +33,14 @@ export interface SimStoreOptions {
   simSchema?: string;
   /** Connections applying events at once. */
   concurrency?: number;
+  /**
+   * Wait for the WAL flush at each commit (default false). Off is safe here:
+   * each event stays atomic with its log row, a PostgreSQL crash can only drop
+   * the newest events together with their log rows (the resume regenerates
+   * them), and logical decoding streams only flushed WAL, so Debezium never
+   * sees an event that is lost. On costs one disk flush per event.
+   */
+  synchronousCommit?: boolean;
   /** How long to wait for a previous run's locks (ms). */
   lockTimeoutMs?: number;
 }
@@ -81,7 +89,11 @@ export function createSimStore(options: SimStoreOptions): SimStore {
   const schema = options.schema ?? 'public';
   const simSchema = options.simSchema ?? 'sim';
   if (schema === simSchema) throw new SimError('SIM_BAD_FLAG', `the sim schema must differ from "${schema}"`);
-  const config: pg.ClientConfig = { ...options.connection, types: TYPES, options: '-c TimeZone=UTC' };
+  const config: pg.ClientConfig = {
+    ...options.connection,
+    types: TYPES,
+    options: `-c TimeZone=UTC -c synchronous_commit=${options.synchronousCommit ? 'on' : 'off'}`,
+  };
   const lockTimeout = options.lockTimeoutMs ?? 15_000;
   const statementFor = createStatements(schema, simSchema);
   const sim = ident(simSchema);
