@@ -5,7 +5,12 @@ import { createDecoder, jsonReplacer } from './avro/decoder.js';
 import { createKafka, listCdcTopics } from './adapters/kafka.js';
 import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
-import { kafkaConfig } from './config.js';
+import { writeFile } from 'node:fs/promises';
+import { topicFor } from '@mdp/schemas';
+import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
+import { kafkaConfig, pgConfig } from './config.js';
+import { formatReport, reportJson } from './validate/report.js';
+import { judgeAt, startConsuming, type ValidateOptions } from './validate/run.js';
 import { consumeChanges } from './consume.js';
 import { UsageError, ValidatorError } from './errors.js';
 
@@ -66,5 +71,64 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
     process.exitCode = timedOut && args.max !== undefined ? 3 : 0;
   } catch (err) {
     fail(err);
+  }
+}
+
+export async function mainValidate(argv: readonly string[]): Promise<void> {
+  try {
+    const args = parseValidateArgs(argv);
+    if (args.help) {
+      process.stdout.write(`${VALIDATE_HELP}\n`);
+      return;
+    }
+    const config = kafkaConfig(process.env);
+    const pg = pgConfig(process.env);
+    const logger = rootLogger();
+    const kafka = createKafka({ brokers: config.brokers, logger });
+    const controller = new AbortController();
+    process.once('SIGINT', () => controller.abort());
+    process.once('SIGTERM', () => controller.abort());
+    const options: ValidateOptions = {
+      kafka,
+      decoder: createDecoder(createRegistry(config.registryUrl)),
+      pg,
+      connectUrl: process.env.KAFKA_CONNECT_URL,
+      connector: args.connector,
+      tables: args.tables,
+      topicOf: (t) => topicFor(t),
+      timeoutMs: args.timeoutSeconds * 1000,
+      groupId: `mdp-validate-${randomBytes(6).toString('hex')}`,
+      logger,
+      signal: controller.signal,
+      onProgress: (line) => process.stderr.write(`${line}\n`),
+    };
+    const consuming = startConsuming(options);
+    try {
+      let result = await judgeAt(options, consuming);
+      if (args.follow) {
+        let last = consuming.engine.records();
+        const ticker = setInterval(() => {
+          const now = consuming.engine.records();
+          process.stderr.write(`\r${new Date().toISOString().slice(11, 19)} records=${now} rate=${now - last}/s last verdict: ${result.ok ? 'consistent' : 'INCONSISTENT'}   `);
+          last = now;
+        }, 1000);
+        while (!controller.signal.aborted) {
+          await new Promise((r) => setTimeout(r, args.intervalSeconds * 1000));
+          if (controller.signal.aborted) break;
+          result = await judgeAt(options, consuming);
+        }
+        clearInterval(ticker);
+        process.stderr.write('\n');
+      }
+      process.stdout.write(`${formatReport(result)}\n`);
+      if (args.report) await writeFile(args.report, `${reportJson(result)}\n`);
+      process.exitCode = result.ok ? 0 : result.caughtUp ? 1 : 3;
+    } finally {
+      consuming.stop();
+    }
+  } catch (err) {
+    if (err instanceof UsageError || (err instanceof ValidatorError && !err.retriable)) fail(err);
+    process.stderr.write(`error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(4);
   }
 }

@@ -1,0 +1,23 @@
+/** Kafka Connect REST: the Debezium connector's committed source offset (how far it has produced). */
+export interface ConnectorPosition {
+  state: string;
+  lsn: bigint | undefined;
+}
+
+export async function connectorPosition(connectUrl: string, name: string): Promise<ConnectorPosition> {
+  const base = connectUrl.replace(/\/+$/, '');
+  const status = (await (await fetch(`${base}/connectors/${encodeURIComponent(name)}/status`)).json()) as { connector?: { state?: string } };
+  const res = await fetch(`${base}/connectors/${encodeURIComponent(name)}/offsets`);
+  const body = (await res.json()) as { offsets?: { offset?: Record<string, unknown> }[] };
+  let lsn: bigint | undefined;
+  for (const entry of body.offsets ?? []) {
+    for (const field of ['lsn', 'lsn_proc', 'lsn_commit']) {
+      const v = entry.offset?.[field];
+      if (typeof v === 'number' || typeof v === 'string') {
+        const n = BigInt(v);
+        if (lsn === undefined || n > lsn) lsn = n;
+      }
+    }
+  }
+  return { state: status.connector?.state ?? 'UNKNOWN', lsn };
+}

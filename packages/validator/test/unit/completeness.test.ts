@@ -1,0 +1,75 @@
+import { describe, expect, it } from 'vitest';
+import type { Change } from '../../src/avro/decoder.js';
+import { canonical } from '../../src/checks/canonical.js';
+import { compareTable, parseSnapshot, replay, visibleIn } from '../../src/checks/completeness.js';
+import { checkEventLog } from '../../src/checks/event-log.js';
+import { createEngine } from '../../src/validate/engine.js';
+
+const change = (id: number, op: Change['op'], after: Record<string, unknown> | null, txId: bigint, lsn = txId): Change => ({
+  topic: 'mdp.public.products', partition: 0, offset: String(lsn), op, key: { id: BigInt(id) }, before: null, after, lsn, txId, commitTime: null,
+});
+
+describe('canonical values', () => {
+  it('makes PostgreSQL text and decoded stream values equal', () => {
+    expect(canonical('2026-11-24 14:26:07.1234+00')).toBe(canonical('2026-11-24T14:26:07.123400Z'));
+    expect(canonical('2026-11-24 15:26:07+01')).toBe(canonical('2026-11-24T14:26:07Z'));
+    expect(canonical('2026-11-24 14:26:07')).toBe(canonical('2026-11-24T14:26:07.000000'));
+    expect(canonical(true)).toBe('t');
+    expect(canonical(12n)).toBe('12');
+  });
+});
+
+describe('snapshot visibility', () => {
+  it('sees transactions below xmin and those below xmax not in progress', () => {
+    const s = parseSnapshot('100:105:101,103');
+    expect([99n, 100n, 101n, 102n, 103n, 104n, 105n].map((x) => visibleIn(s, x))).toEqual([true, true, false, true, false, true, false]);
+  });
+});
+
+describe('replay and compare at a watermark', () => {
+  it('names missing, extra and mismatched keys and leaves out later transactions', () => {
+    const snapshot = parseSnapshot('50:50:');
+    const history = [
+      change(1, 'c', { id: 1n, price: '1.00' }, 10n),
+      change(2, 'c', { id: 2n, price: '2.00' }, 11n),
+      change(4, 'c', { id: 4n, price: '4.00' }, 12n),
+      change(1, 'u', { id: 1n, price: '9.99' }, 60n), // after the watermark
+    ].map((c) => ({ key: JSON.stringify([String(c.key!.id)]), change: c }));
+    const { rows, afterWatermark } = replay(history, snapshot);
+    const source = new Map([
+      ['["1"]', { id: '1', price: '1.00' }],
+      ['["2"]', { id: '2', price: '2.50' }],
+      ['["3"]', { id: '3', price: '3.00' }],
+    ]);
+    const cmp = compareTable('products', source, rows, afterWatermark);
+    expect({ missing: cmp.missing, extra: cmp.extra, mismatched: cmp.mismatched, afterWatermark: cmp.afterWatermark }).toEqual({ missing: 1, extra: 1, mismatched: 1, afterWatermark: 1 });
+    expect(cmp.violations.map((v) => `${v.kind} ${v.key}`)).toEqual(['mismatched ["2"]', 'missing ["3"]', 'extra ["4"]']);
+  });
+});
+
+describe('event log', () => {
+  it('finds each event its change and names the events without one', () => {
+    const byKey = new Map([['products|["7"]', [change(7, 'u', { id: 7n, unit_price: '12.50', stock: 3 }, 5n)]]]);
+    const result = checkEventLog(
+      [
+        { seq: 1, at: 'x', event: { type: 'product_repriced', productId: 7, unitPrice: '12.5' } },
+        { seq: 2, at: 'x', event: { type: 'product_repriced', productId: 8, unitPrice: '1.00' } },
+      ],
+      byKey,
+    );
+    expect(result.violations.map((v) => `${v.kind} ${v.table} ${v.key}`)).toEqual(['event-missing products ["8"]']);
+  });
+});
+
+describe('engine', () => {
+  it('reports each check separately; duplicates are counted but tolerated', () => {
+    const engine = createEngine();
+    const c = change(1, 'c', { id: 1n, price: '1.00' }, 10n);
+    engine.accept({ ok: true, change: c });
+    engine.accept({ ok: true, change: c });
+    const source = { snapshot: parseSnapshot('50:50:'), walLsn: 1n, tables: new Map([['products', new Map([['["1"]', { id: '1', price: '1.00' }]])]]), events: undefined };
+    const verdict = engine.verdict(source, ['products']);
+    expect(verdict.ok).toBe(true);
+    expect(verdict.tables[0]).toMatchObject({ records: 2, keys: 1, duplicates: 1, missing: 0 });
+  });
+});
