@@ -49,9 +49,10 @@ export async function prepareKafka(config: StackConfig, jvm: JvmLayout, log: Log
   await mkdir(join(dir, 'data'), { recursive: true });
   await writeFile(properties, kafkaProperties(config));
   if (await exists(join(dir, 'data', 'meta.properties'))) return;
-  const clusterId = randomBytes(16).toString('base64url');
+  // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
+  const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
   log.info({ clusterId }, 'formatting the Kafka storage (KRaft, once)');
-  const result = await run(jvm.java, ['-cp', `${jvm.libs}/*`, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', properties]);
+  const result = await run(jvm.java, ['-cp', `${jvm.libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties]);
   const logFile = join(config.stateDir, 'logs', 'kafka-format.log');
   await writeFile(logFile, `${result.stdout}${result.stderr}`);
   if (result.code !== 0) throw new ServiceFailedError('kafka', logFile, `storage format exited with ${result.code}`);

@@ -265,6 +265,14 @@ export function createStack(options: StackOptions): Stack {
     await ensureStateDir();
     if (await isRunning()) {
       const procs = await byName();
+      const unknown = targets.filter((spec) => !procs.has(spec.name));
+      if (unknown.length > 0) {
+        throw new StackError(
+          'STACK_OUTDATED',
+          `the running stack was started from an older infra/process-compose.yaml without ${unknown.map((spec) => spec.name).join(', ')}: ` +
+            'run pnpm stack:down, then pnpm stack:up again (data is kept)',
+        );
+      }
       const missing = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
       if (missing.length === 0) return { alreadyUp: true, started: [] };
       const toStart = missing.filter((spec) => !['Running', 'Launching', 'Launched', 'Restarting'].includes(procs.get(spec.name)?.status ?? ''));
