@@ -53,8 +53,11 @@ echo "== docker-compose $("$BIN" version --short) config -q with .env.example"
 compose "$tmp/ok.env" config -q
 echo "ok: compose.yaml is valid"
 
+# The secrets are the required settings documented in .env.example; versions
+# come from infra/versions.env (the include's env_file), not from .env.
 status=0
 for secret in $(sed -n 's/.*\${\([A-Z0-9_]*\):?.*/\1/p' compose.yaml infra/compose/*.yaml 2>/dev/null | sort -u); do
+  grep -q "^$secret=" .env.example || continue
   grep -v "^$secret=" "$tmp/ok.env" >"$tmp/missing.env"
   if out=$(env -u "$secret" "$BIN" --project-directory . -f compose.yaml --env-file "$tmp/missing.env" config -q 2>&1); then
     echo "FAIL: config accepted a missing $secret" >&2

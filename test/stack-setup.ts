@@ -25,5 +25,7 @@ export default function setup(): void {
 }
 
 function unquote(value: string): string {
-  return value.startsWith("'") && value.endsWith("'") ? value.slice(1, -1).replaceAll(`'\\''`, "'") : value;
+  return value.startsWith("'") && value.endsWith("'")
+    ? value.slice(1, -1).replaceAll(`'\\''`, "'")
+    : value;
 }

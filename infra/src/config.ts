@@ -72,7 +72,10 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
 
   const portOffset = int('MDP_PORT_OFFSET', 0, 0, 40000);
   const ports = Object.fromEntries(
-    Object.entries(PORTS).map(([name, spec]) => [name, int(spec.env, spec.base + portOffset, 1, 65535)]),
+    Object.entries(PORTS).map(([name, spec]) => [
+      name,
+      int(spec.env, spec.base + portOffset, 1, 65535),
+    ]),
   ) as Record<PortName, number>;
   const absolute = (name: string, fallback: string): string => {
     const value = env[name] || fallback;
@@ -80,9 +83,11 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
   };
 
   const minioRootPassword = text('MINIO_ROOT_PASSWORD');
-  if (minioRootPassword && minioRootPassword.length < 8) problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
+  if (minioRootPassword && minioRootPassword.length < 8)
+    problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
   for (const name of ['S3_SECRET_KEY', 'S3_READER_SECRET_KEY']) {
-    if ((env[name] ?? '').length > 0 && (env[name] ?? '').length < 8) problems.push(`${name} needs at least 8 characters`);
+    if ((env[name] ?? '').length > 0 && (env[name] ?? '').length < 8)
+      problems.push(`${name} needs at least 8 characters`);
   }
 
   const config: StackConfig = {

@@ -7,7 +7,11 @@ export class StackError extends Error {
   readonly code: string;
   readonly retriable: boolean;
 
-  constructor(code: string, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -103,7 +107,10 @@ export class InstallError extends StackError {
 
 export class NotRunningError extends StackError {
   constructor(stateDir: string) {
-    super('STACK_NOT_RUNNING', `the native stack of ${stateDir} is not running: start it with pnpm stack:up`);
+    super(
+      'STACK_NOT_RUNNING',
+      `the native stack of ${stateDir} is not running: start it with pnpm stack:up`,
+    );
   }
 }
 

@@ -46,13 +46,27 @@ Environment:
   MINIO_ROOT_PASSWORD S3_ACCESS_KEY S3_SECRET_KEY S3_READER_ACCESS_KEY S3_READER_SECRET_KEY
   (process env, else .env, else .env.example)`;
 
-const COMMANDS = ['up', 'down', 'status', 'env', 'logs', 'reset', 'start', 'stop', 'restart', 'kill'] as const;
+const COMMANDS = [
+  'up',
+  'down',
+  'status',
+  'env',
+  'logs',
+  'reset',
+  'start',
+  'stop',
+  'restart',
+  'kill',
+] as const;
 type Command = (typeof COMMANDS)[number];
 const ONE_SERVICE: readonly Command[] = ['logs', 'start', 'stop', 'restart', 'kill'];
 
 /** Exit codes: 0 ok, 1 failure, 2 usage, 3 stack not running (status). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const log = pino({ level: process.env['MDP_LOG_LEVEL'] ?? 'info' }, pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }));
+  const log = pino(
+    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
+  );
   try {
     return await runCommand(argv, log);
   } catch (err) {
@@ -95,14 +109,25 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     throw new UsageError(`unknown command "${command}": use one of ${COMMANDS.join(', ')}`);
   }
   const cmd = command as Command;
-  if (ONE_SERVICE.includes(cmd) && names.length !== 1) throw new UsageError(`${cmd} takes exactly one service name`);
-  if (!ONE_SERVICE.includes(cmd) && cmd !== 'up' && names.length > 0) throw new UsageError(`${cmd} takes no service name`);
+  if (ONE_SERVICE.includes(cmd) && names.length !== 1)
+    throw new UsageError(`${cmd} takes exactly one service name`);
+  if (!ONE_SERVICE.includes(cmd) && cmd !== 'up' && names.length > 0)
+    throw new UsageError(`${cmd} takes no service name`);
   const lines = Number(parsed.values.lines ?? '100');
-  if (!Number.isInteger(lines) || lines < 0) throw new UsageError(`--lines must be a whole number, got "${parsed.values.lines}"`);
+  if (!Number.isInteger(lines) || lines < 0)
+    throw new UsageError(`--lines must be a whole number, got "${parsed.values.lines}"`);
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const env = { ...readEnvFile(join(repoRoot, '.env.example')), ...readEnvFile(join(repoRoot, '.env')), ...process.env };
-  const config = loadStackConfig(env, repoRoot, readVersions(join(repoRoot, 'infra', 'versions.env')));
+  const env = {
+    ...readEnvFile(join(repoRoot, '.env.example')),
+    ...readEnvFile(join(repoRoot, '.env')),
+    ...process.env,
+  };
+  const config = loadStackConfig(
+    env,
+    repoRoot,
+    readVersions(join(repoRoot, 'infra', 'versions.env')),
+  );
   const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? '300');
   const stack = createStack({
     config,
@@ -127,12 +152,18 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
       return 0;
     }
     case 'down':
-      process.stdout.write((await stack.down()) ? 'stack stopped\n' : `stack was not running (${config.stateDir}): nothing to stop\n`);
+      process.stdout.write(
+        (await stack.down())
+          ? 'stack stopped\n'
+          : `stack was not running (${config.stateDir}): nothing to stop\n`,
+      );
       return 0;
     case 'status':
       {
         const rows = await stack.status();
-        process.stdout.write(parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows));
+        process.stdout.write(
+          parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows),
+        );
       }
       return 0;
     case 'env':
@@ -165,7 +196,10 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
 /** The settings saved when the stack in this state dir was started (its ports may differ from today's env). */
 function storedEnv(stateDir: string): Record<string, string> | undefined {
   try {
-    return JSON.parse(readFileSync(join(stateDir, 'stack.env.json'), 'utf8')) as Record<string, string>;
+    return JSON.parse(readFileSync(join(stateDir, 'stack.env.json'), 'utf8')) as Record<
+      string,
+      string
+    >;
   } catch {
     return undefined;
   }
@@ -185,5 +219,12 @@ function formatStatus(rows: readonly ServiceStatus[]): string {
     ]),
   ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
-  return `${table.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n')}\n`;
+  return `${table
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n')}\n`;
 }

@@ -16,7 +16,11 @@ export interface RunResult {
 }
 
 /** Runs a program to completion and collects its output; never throws on a non-zero exit. */
-export function run(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export function run(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(file, args, {
       cwd: options.cwd,
@@ -27,11 +31,15 @@ export function run(file: string, args: readonly string[], options: RunOptions =
     });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
-    child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    child.stdout?.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', reject);
     child.on('close', (code) => {
-      resolveRun({ code, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+      resolveRun({
+        code,
+        stdout: Buffer.concat(out).toString('utf8'),
+        stderr: Buffer.concat(err).toString('utf8'),
+      });
     });
     if (child.stdin) {
       child.stdin.on('error', () => undefined); // a child that exits without reading its input
@@ -41,7 +49,11 @@ export function run(file: string, args: readonly string[], options: RunOptions =
 }
 
 /** Like run, but rejects with the output's tail when the exit code is not 0. */
-export async function runChecked(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runChecked(
+  file: string,
+  args: readonly string[],
+  options: RunOptions = {},
+): Promise<RunResult> {
   const result = await run(file, args, options);
   if (result.code !== 0) {
     const tail = `${result.stderr}\n${result.stdout}`.trim().split('\n').slice(-15).join('\n');

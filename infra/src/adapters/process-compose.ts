@@ -33,17 +33,26 @@ export function createProcessComposeClient(socketPath: string): ProcessComposeCl
       const req = request({ socketPath, method, path, timeout: 10_000 }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolveCall({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        res.on('end', () =>
+          resolveCall({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
         res.on('error', reject);
       });
-      req.on('timeout', () => req.destroy(new Error(`process-compose API ${method} ${path} timed out`)));
+      req.on('timeout', () =>
+        req.destroy(new Error(`process-compose API ${method} ${path} timed out`)),
+      );
       req.on('error', reject);
       req.end();
     });
   const expectOk = async (method: string, path: string): Promise<string> => {
     const res = await call(method, path);
     if (res.status < 200 || res.status >= 300) {
-      throw new Error(`process-compose API ${method} ${path}: HTTP ${res.status} ${res.body.trim()}`);
+      throw new Error(
+        `process-compose API ${method} ${path}: HTTP ${res.status} ${res.body.trim()}`,
+      );
     }
     return res.body;
   };

@@ -28,7 +28,10 @@ export const HEARTBEAT_TABLE = `${CDC_SCHEMA}.heartbeat`;
  * - REPLICA IDENTITY FULL on every captured table, now and (event trigger) for
  *   tables created later, so updates and deletes carry their `before` image.
  */
-export function adminSql(o: AdminSqlOptions, quote: { ident(s: string): string; literal(s: string): string }): string[] {
+export function adminSql(
+  o: AdminSqlOptions,
+  quote: { ident(s: string): string; literal(s: string): string },
+): string[] {
   const user = quote.ident(o.debeziumUser);
   const admin = quote.ident(o.adminRole);
   const pub = quote.ident(o.publication);
@@ -82,7 +85,9 @@ export async function applyAdminSql(client: ClientBase, options: AdminSqlOptions
     );
   }
   if (!rows[0].debezium) {
-    throw new CdcSetupError(`role ${options.debeziumUser} does not exist: infra/postgres/init.sql creates it when PostgreSQL starts (pnpm stack:up postgres)`);
+    throw new CdcSetupError(
+      `role ${options.debeziumUser} does not exist: infra/postgres/init.sql creates it when PostgreSQL starts (pnpm stack:up postgres)`,
+    );
   }
   const quote = {
     ident: (s: string) => client.escapeIdentifier(s),

@@ -1,7 +1,8 @@
 import { ConnectApiError } from './errors.js';
 import type { ConnectorConfig } from './connector-config.js';
 
-export type ConnectState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'STOPPED';
+export type ConnectState =
+  'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'STOPPED';
 
 export interface ConnectorStatus {
   name: string;
@@ -29,18 +30,28 @@ export interface ConnectClient {
 export function createConnectClient(baseUrl: string, fetchTimeoutMs = 30_000): ConnectClient {
   const url = baseUrl.replace(/\/+$/, '');
 
-  async function call(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
+  async function call(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; json: unknown }> {
     const target = `${url}${path}`;
     let res: Response;
     try {
       res = await fetch(target, {
         method,
-        headers: body === undefined ? { accept: 'application/json' } : { 'content-type': 'application/json', accept: 'application/json' },
+        headers:
+          body === undefined
+            ? { accept: 'application/json' }
+            : { 'content-type': 'application/json', accept: 'application/json' },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(fetchTimeoutMs),
       });
     } catch (err) {
-      throw new ConnectApiError(target, undefined, `unreachable (${(err as Error).message})`, { cause: err, retriable: true });
+      throw new ConnectApiError(target, undefined, `unreachable (${(err as Error).message})`, {
+        cause: err,
+        retriable: true,
+      });
     }
     const text = await res.text();
     let json: unknown = undefined;
@@ -55,10 +66,15 @@ export function createConnectClient(baseUrl: string, fetchTimeoutMs = 30_000): C
   }
 
   function fail(method: string, path: string, status: number, json: unknown): never {
-    const message = typeof json === 'object' && json !== null && 'message' in json ? String(json.message) : JSON.stringify(json);
+    const message =
+      typeof json === 'object' && json !== null && 'message' in json
+        ? String(json.message)
+        : JSON.stringify(json);
     // 409: a rebalance is under way; 5xx while the worker starts: both pass.
     const retriable = status === 409 || status >= 500;
-    throw new ConnectApiError(`${url}${path}`, status, `${method} answered ${status}: ${message}`, { retriable });
+    throw new ConnectApiError(`${url}${path}`, status, `${method} answered ${status}: ${message}`, {
+      retriable,
+    });
   }
 
   return {

@@ -33,7 +33,10 @@ export function loadConnectorFile(file: string, values: RegistrationValues): Con
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries(parsed)) {
     if (typeof value !== 'string') {
-      throw new ConnectorConfigError(file, `"${key}" must be a string (Connect takes string values), got ${typeof value}`);
+      throw new ConnectorConfigError(
+        file,
+        `"${key}" must be a string (Connect takes string values), got ${typeof value}`,
+      );
     }
     config[key] = fill(file, key, value, values);
   }
@@ -45,7 +48,9 @@ function fill(file: string, key: string, value: string, values: RegistrationValu
     if (!Object.hasOwn(values, name)) {
       throw new ConnectorConfigError(
         file,
-        `"${key}" uses {{${name}}}, which is not known; known: ${Object.keys(values).map((n) => `{{${n}}}`).join(', ')}`,
+        `"${key}" uses {{${name}}}, which is not known; known: ${Object.keys(values)
+          .map((n) => `{{${n}}}`)
+          .join(', ')}`,
       );
     }
     return values[name as keyof RegistrationValues];
@@ -53,7 +58,11 @@ function fill(file: string, key: string, value: string, values: RegistrationValu
 }
 
 /** Debezium names read from the config, so the admin SQL and the connector agree. */
-export function cdcNames(config: ConnectorConfig): { slot: string; publication: string; user: string } {
+export function cdcNames(config: ConnectorConfig): {
+  slot: string;
+  publication: string;
+  user: string;
+} {
   return {
     slot: config['slot.name'] ?? 'debezium',
     publication: config['publication.name'] ?? 'dbz_publication',

@@ -71,14 +71,17 @@ async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
       },
     }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}; allowed: --file, --connect-url, --timeout, --help`);
+    throw new UsageError(
+      `${(err as Error).message}; allowed: --file, --connect-url, --timeout, --help`,
+    );
   }
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
   const timeout = Number(values.timeout ?? '180');
-  if (!Number.isFinite(timeout) || timeout <= 0) throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
+  if (!Number.isFinite(timeout) || timeout <= 0)
+    throw new UsageError(`--timeout must be a positive number of seconds, got "${values.timeout}"`);
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
   const env: Record<string, string | undefined> = {
@@ -89,7 +92,8 @@ async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
   const problems: string[] = [];
   const need = (name: string): string => {
     const value = env[name];
-    if (!value) problems.push(`${name} is not set (see .env.example, or eval "$(pnpm -s stack:env)")`);
+    if (!value)
+      problems.push(`${name} is not set (see .env.example, or eval "$(pnpm -s stack:env)")`);
     return value ?? '';
   };
   const offset = Number(env['MDP_PORT_OFFSET'] ?? '0');

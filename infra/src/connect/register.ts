@@ -40,10 +40,15 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
   const log = o.logger ?? pino({ level: 'silent' });
   const deadline = Date.now() + o.timeoutMs;
   const left = () => Math.max(1000, deadline - Date.now());
-  const { name, config } = loadConnectorFile(o.file, { registryApiUrl: registryApiUrl(o.schemaRegistryUrl) });
+  const { name, config } = loadConnectorFile(o.file, {
+    registryApiUrl: registryApiUrl(o.schemaRegistryUrl),
+  });
   const names = cdcNames(config);
 
-  log.info({ host: o.superuser.host, port: o.superuser.port, database: o.superuser.database }, 'waiting for PostgreSQL');
+  log.info(
+    { host: o.superuser.host, port: o.superuser.port, database: o.superuser.database },
+    'waiting for PostgreSQL',
+  );
   const client = await waitFor(
     async () => {
       const c = new pg.Client(o.superuser);
@@ -72,7 +77,10 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
 
   const connect = createConnectClient(o.connectUrl);
   log.info({ url: connect.url }, 'waiting for Kafka Connect');
-  const info = await waitFor(() => connect.info(), { what: `Kafka Connect at ${connect.url}`, timeoutMs: left() });
+  const info = await waitFor(() => connect.info(), {
+    what: `Kafka Connect at ${connect.url}`,
+    timeoutMs: left(),
+  });
   const plugins = await connect.pluginClasses();
   for (const needed of [CONNECTOR_CLASS, config['key.converter'], config['value.converter']]) {
     if (needed && !plugins.has(needed)) throw new PluginMissingError(needed);
@@ -84,13 +92,20 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
   return { name, action, status };
 }
 
-async function putIfChanged(connect: ConnectClient, name: string, config: ConnectorConfig): Promise<RegisterResult['action']> {
+async function putIfChanged(
+  connect: ConnectClient,
+  name: string,
+  config: ConnectorConfig,
+): Promise<RegisterResult['action']> {
   const stored = await waitFor(async () => ({ config: await connect.getConfig(name) }), {
     what: `reading connector ${name}`,
     timeoutMs: 60_000,
   });
   if (stored.config && sameConfig(stored.config, config)) return 'unchanged';
-  const created = await waitFor(() => connect.putConfig(name, config), { what: `PUT connector ${name}`, timeoutMs: 60_000 });
+  const created = await waitFor(() => connect.putConfig(name, config), {
+    what: `PUT connector ${name}`,
+    timeoutMs: 60_000,
+  });
   return created ? 'created' : 'updated';
 }
 
@@ -99,7 +114,12 @@ function sameConfig(stored: Record<string, string>, wanted: ConnectorConfig): bo
   return a.length === Object.keys(wanted).length && a.every(([k, v]) => wanted[k] === v);
 }
 
-async function waitRunning(connect: ConnectClient, name: string, timeoutMs: number, log: Logger): Promise<ConnectorStatus> {
+async function waitRunning(
+  connect: ConnectClient,
+  name: string,
+  timeoutMs: number,
+  log: Logger,
+): Promise<ConnectorStatus> {
   let restarted = false;
   return waitFor(
     async () => {
@@ -116,7 +136,10 @@ async function waitRunning(connect: ConnectClient, name: string, timeoutMs: numb
         }
         throw new ConnectorFailedError(name, failed.trace ?? '(no trace)');
       }
-      const running = status.connector.state === 'RUNNING' && status.tasks.length > 0 && status.tasks.every((t) => t.state === 'RUNNING');
+      const running =
+        status.connector.state === 'RUNNING' &&
+        status.tasks.length > 0 &&
+        status.tasks.every((t) => t.state === 'RUNNING');
       return running ? status : undefined;
     },
     { what: `connector ${name} and its task RUNNING`, timeoutMs },

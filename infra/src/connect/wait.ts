@@ -27,7 +27,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, o: WaitOpt
       last = err;
       o.onRetry?.(err);
     }
-    if (Date.now() >= deadline) throw new WaitTimeoutError(o.what, Math.round(o.timeoutMs / 1000), last);
+    if (Date.now() >= deadline)
+      throw new WaitTimeoutError(o.what, Math.round(o.timeoutMs / 1000), last);
     await delay(Math.min(interval, Math.max(0, deadline - Date.now())));
     interval = Math.min(interval * 1.5, 2000);
   }
@@ -38,5 +39,7 @@ function isRetriable(err: unknown): boolean {
   if ('retriable' in err) return err.retriable === true;
   // node-postgres: connection refused / server starting up (57P03)
   const code = (err as { code?: unknown }).code;
-  return code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === 'ETIMEDOUT';
+  return (
+    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === 'ETIMEDOUT'
+  );
 }

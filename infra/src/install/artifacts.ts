@@ -20,7 +20,11 @@ export function artifactPaths(config: StackConfig): ArtifactPaths {
   return {
     kafkaLibs: join(cache, 'jars', `kafka-${v.KAFKA_VERSION}-log4j-${v.LOG4J_VERSION}`),
     debeziumPlugin: join(cache, 'connect-plugins', `debezium-postgres-${v.DEBEZIUM_VERSION}`),
-    apicurioConverter: join(cache, 'connect-plugins', `apicurio-converter-${v.APICURIO_CONVERTER_VERSION}`),
+    apicurioConverter: join(
+      cache,
+      'connect-plugins',
+      `apicurio-converter-${v.APICURIO_CONVERTER_VERSION}`,
+    ),
     apicurioRegistry: join(cache, 'apicurio-registry', v.APICURIO_REGISTRY_VERSION),
     minio: goBinaryPath(cache, 'minio', v.MINIO_VERSION),
     mc: goBinaryPath(cache, 'mc', v.MC_VERSION),
@@ -28,17 +32,26 @@ export function artifactPaths(config: StackConfig): ArtifactPaths {
 }
 
 /** Installs what the given services need (idempotent: present artifacts are reused). */
-export async function installArtifacts(config: StackConfig, services: readonly string[], log: Logger): Promise<ArtifactPaths> {
+export async function installArtifacts(
+  config: StackConfig,
+  services: readonly string[],
+  log: Logger,
+): Promise<ArtifactPaths> {
   const paths = artifactPaths(config);
   const v = config.versions;
   const maven = createMavenInstaller(config.cacheDir, config.infraDir, log);
   const needs = (name: string) => services.includes(name);
   if (needs('kafka') || needs('connect')) {
-    await maven.copyDependencies(`Kafka ${v.KAFKA_VERSION}`, join(config.infraDir, 'maven', 'kafka', 'pom.xml'), paths.kafkaLibs, {
-      'kafka.version': v.KAFKA_VERSION,
-      'scala.version': v.KAFKA_SCALA_VERSION,
-      'log4j.version': v.LOG4J_VERSION,
-    });
+    await maven.copyDependencies(
+      `Kafka ${v.KAFKA_VERSION}`,
+      join(config.infraDir, 'maven', 'kafka', 'pom.xml'),
+      paths.kafkaLibs,
+      {
+        'kafka.version': v.KAFKA_VERSION,
+        'scala.version': v.KAFKA_SCALA_VERSION,
+        'log4j.version': v.LOG4J_VERSION,
+      },
+    );
   }
   if (needs('connect')) {
     await maven.unpack(
@@ -61,7 +74,9 @@ export async function installArtifacts(config: StackConfig, services: readonly s
       paths.apicurioRegistry,
     );
   }
-  if (needs('minio')) await goInstall(config.cacheDir, 'minio', 'github.com/minio/minio', v.MINIO_VERSION, log);
-  if (needs('minio-init')) await goInstall(config.cacheDir, 'mc', 'github.com/minio/mc', v.MC_VERSION, log);
+  if (needs('minio'))
+    await goInstall(config.cacheDir, 'minio', 'github.com/minio/minio', v.MINIO_VERSION, log);
+  if (needs('minio-init'))
+    await goInstall(config.cacheDir, 'mc', 'github.com/minio/mc', v.MC_VERSION, log);
   return paths;
 }

@@ -24,7 +24,10 @@ export async function goInstall(
 ): Promise<string> {
   const binary = goBinaryPath(cacheDir, name, version);
   if (await exists(binary)) return binary;
-  log.info({ module, version }, `building ${name} with go install (first run only; minutes on 2 cores)`);
+  log.info(
+    { module, version },
+    `building ${name} with go install (first run only; minutes on 2 cores)`,
+  );
   const gobin = join(cacheDir, 'bin', `.gobin-${name}-${version}`);
   await mkdir(gobin, { recursive: true });
   try {

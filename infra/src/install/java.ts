@@ -18,7 +18,11 @@ export function parseJavaMajor(banner: string): number | undefined {
  * A `java` binary of at least `minMajor`: the given home first (JAVA_HOME or
  * MDP_JAVA_HOME), then `java` on PATH, then the JDKs in /usr/lib/jvm, newest first.
  */
-export async function findJava(service: string, minMajor: number, preferredHome?: string): Promise<string> {
+export async function findJava(
+  service: string,
+  minMajor: number,
+  preferredHome?: string,
+): Promise<string> {
   const candidates: string[] = [];
   if (preferredHome) candidates.push(join(preferredHome, 'bin', 'java'));
   candidates.push('java');
@@ -34,5 +38,9 @@ export async function findJava(service: string, minMajor: number, preferredHome?
     const major = result ? parseJavaMajor(result.stderr) : undefined;
     if (result?.code === 0 && major !== undefined && major >= minMajor) return java;
   }
-  throw new JavaNotFoundError(service, minMajor, preferredHome ? [preferredHome, 'PATH', JVM_DIR] : ['PATH', JVM_DIR]);
+  throw new JavaNotFoundError(
+    service,
+    minMajor,
+    preferredHome ? [preferredHome, 'PATH', JVM_DIR] : ['PATH', JVM_DIR],
+  );
 }

@@ -23,16 +23,32 @@ export interface MavenInstaller {
   unpack(artifact: string, coordinates: string, dir: string): Promise<string>;
 }
 
-export function createMavenInstaller(cacheDir: string, infraDir: string, log: Logger): MavenInstaller {
-  const base = ['-B', '-q', '-s', join(infraDir, 'maven', 'settings.xml'), `-Dmaven.repo.local=${join(cacheDir, 'maven', 'repo')}`];
+export function createMavenInstaller(
+  cacheDir: string,
+  infraDir: string,
+  log: Logger,
+): MavenInstaller {
+  const base = [
+    '-B',
+    '-q',
+    '-s',
+    join(infraDir, 'maven', 'settings.xml'),
+    `-Dmaven.repo.local=${join(cacheDir, 'maven', 'repo')}`,
+  ];
   const mvn = async (artifact: string, args: readonly string[]): Promise<void> => {
     try {
       await runChecked('mvn', [...base, ...args], { timeoutMs: 30 * 60_000 });
     } catch (err) {
       const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
-      throw new InstallError(artifact, missing ? 'mvn (Apache Maven) is not installed: apt-get install maven' : (err as Error).message, {
-        cause: err,
-      });
+      throw new InstallError(
+        artifact,
+        missing
+          ? 'mvn (Apache Maven) is not installed: apt-get install maven'
+          : (err as Error).message,
+        {
+          cause: err,
+        },
+      );
     }
   };
   return {
@@ -58,17 +74,26 @@ export function createMavenInstaller(cacheDir: string, infraDir: string, log: Lo
       log.info({ artifact }, 'downloading from Maven Central (first run only)');
       const download = join(cacheDir, 'downloads');
       await mkdir(download, { recursive: true });
-      await mvn(artifact, ['dependency:copy', `-Dartifact=${coordinates}`, `-DoutputDirectory=${download}`]);
+      await mvn(artifact, [
+        'dependency:copy',
+        `-Dartifact=${coordinates}`,
+        `-DoutputDirectory=${download}`,
+      ]);
       const [group, name, version, type, classifier] = coordinates.split(':');
       void group;
-      const file = join(download, `${name}-${version}${classifier ? `-${classifier}` : ''}.${type}`);
+      const file = join(
+        download,
+        `${name}-${version}${classifier ? `-${classifier}` : ''}.${type}`,
+      );
       const tmp = `${dir}.tmp`;
       await rm(tmp, { recursive: true, force: true });
       await mkdir(tmp, { recursive: true });
       try {
         await runChecked('tar', ['-xzf', file, '-C', tmp]);
       } catch (err) {
-        throw new InstallError(artifact, `cannot unpack ${file}: ${(err as Error).message}`, { cause: err });
+        throw new InstallError(artifact, `cannot unpack ${file}: ${(err as Error).message}`, {
+          cause: err,
+        });
       }
       await rm(file, { force: true });
       await rename(tmp, dir);

@@ -14,14 +14,23 @@ const MODULE = 'github.com/f1bonacc1/process-compose';
  * version, copy the sources out of the read-only module cache and build them.
  * Returns the binary's path; a second call only checks that it exists.
  */
-export async function installProcessCompose(cacheDir: string, version: string, log: Logger): Promise<string> {
+export async function installProcessCompose(
+  cacheDir: string,
+  version: string,
+  log: Logger,
+): Promise<string> {
   const dir = join(cacheDir, 'bin', `process-compose-${version}`);
   const binary = join(dir, 'process-compose');
   if (await exists(binary)) return binary;
-  log.info({ version }, 'building process-compose from the Go module proxy (first run only, ~1 min)');
+  log.info(
+    { version },
+    'building process-compose from the Go module proxy (first run only, ~1 min)',
+  );
   const env = goEnv(cacheDir);
   try {
-    const download = await runChecked('go', ['mod', 'download', '-json', `${MODULE}@${version}`], { env });
+    const download = await runChecked('go', ['mod', 'download', '-json', `${MODULE}@${version}`], {
+      env,
+    });
     const source = (JSON.parse(download.stdout) as { Dir: string }).Dir;
     await mkdir(dir, { recursive: true });
     const work = await mkdtemp(join(cacheDir, 'bin', '.build-'));
@@ -29,7 +38,14 @@ export async function installProcessCompose(cacheDir: string, version: string, l
       await cp(source, work, { recursive: true });
       await runChecked(
         'go',
-        ['build', '-o', `${binary}.tmp`, '-ldflags', `-s -w -X ${MODULE}/src/config.Version=${version}`, '.'],
+        [
+          'build',
+          '-o',
+          `${binary}.tmp`,
+          '-ldflags',
+          `-s -w -X ${MODULE}/src/config.Version=${version}`,
+          '.',
+        ],
         { env, cwd: work },
       );
       await rename(`${binary}.tmp`, binary);

@@ -43,7 +43,11 @@ export function kafkaProperties(config: StackConfig): string {
 }
 
 /** Writes server.properties and formats the storage once (kafka.tools.StorageTool format). */
-export async function prepareKafka(config: StackConfig, jvm: JvmLayout, log: Logger): Promise<void> {
+export async function prepareKafka(
+  config: StackConfig,
+  jvm: JvmLayout,
+  log: Logger,
+): Promise<void> {
   const dir = join(config.stateDir, 'kafka');
   const properties = join(dir, 'server.properties');
   await mkdir(join(dir, 'data'), { recursive: true });
@@ -52,10 +56,19 @@ export async function prepareKafka(config: StackConfig, jvm: JvmLayout, log: Log
   // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
   const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
   log.info({ clusterId }, 'formatting the Kafka storage (KRaft, once)');
-  const result = await run(jvm.java, ['-cp', `${jvm.libs}/*`, 'kafka.tools.StorageTool', 'format', `--cluster-id=${clusterId}`, '--config', properties]);
+  const result = await run(jvm.java, [
+    '-cp',
+    `${jvm.libs}/*`,
+    'kafka.tools.StorageTool',
+    'format',
+    `--cluster-id=${clusterId}`,
+    '--config',
+    properties,
+  ]);
   const logFile = join(config.stateDir, 'logs', 'kafka-format.log');
   await writeFile(logFile, `${result.stdout}${result.stderr}`);
-  if (result.code !== 0) throw new ServiceFailedError('kafka', logFile, `storage format exited with ${result.code}`);
+  if (result.code !== 0)
+    throw new ServiceFailedError('kafka', logFile, `storage format exited with ${result.code}`);
 }
 
 /** Kafka Connect's distributed worker: internal topics with RF 1, REST on 127.0.0.1, ${env:…} in connector configs. */

@@ -14,10 +14,14 @@ export function isPortFree(port: number): Promise<boolean> {
 }
 
 /** Throws PortInUseError for the first port of these services that another program holds. */
-export async function assertPortsFree(ports: Readonly<Record<PortName, number>>, services: readonly string[]): Promise<void> {
+export async function assertPortsFree(
+  ports: Readonly<Record<PortName, number>>,
+  services: readonly string[],
+): Promise<void> {
   for (const [name, spec] of Object.entries(PORTS) as [PortName, (typeof PORTS)[PortName]][]) {
     if (!services.includes(spec.service)) continue;
-    if (!(await isPortFree(ports[name]))) throw new PortInUseError(spec.service, ports[name], spec.env);
+    if (!(await isPortFree(ports[name])))
+      throw new PortInUseError(spec.service, ports[name], spec.env);
   }
 }
 

@@ -18,7 +18,11 @@ export interface PostgresLayout {
 
 const RUN_AS_POSTGRES = ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups'];
 
-export function postgresLayout(stateDir: string, major: string, binDirOverride?: string): PostgresLayout {
+export function postgresLayout(
+  stateDir: string,
+  major: string,
+  binDirOverride?: string,
+): PostgresLayout {
   return {
     binDir: binDirOverride ?? `/usr/lib/postgresql/${major}/bin`,
     dataDir: join(stateDir, 'postgres', 'data'),
@@ -32,7 +36,12 @@ export function postgresLayout(stateDir: string, major: string, binDirOverride?:
  * by that user, with peer-less trust on its private socket (mode 0700) and
  * scram-sha-256 on 127.0.0.1. Later calls only check the binaries.
  */
-export async function preparePostgres(layout: PostgresLayout, major: string, logFile: string, log: Logger): Promise<void> {
+export async function preparePostgres(
+  layout: PostgresLayout,
+  major: string,
+  logFile: string,
+  log: Logger,
+): Promise<void> {
   if (!(await exists(join(layout.binDir, 'postgres')))) {
     throw new InstallError(
       `PostgreSQL ${major}`,
@@ -45,7 +54,12 @@ export async function preparePostgres(layout: PostgresLayout, major: string, log
     const ids = await postgresIds();
     await chown(home, ids.uid, ids.gid);
     await chown(layout.socketDir, ids.uid, ids.gid);
-    const probe = await run(layout.runAs[0]!, [...layout.runAs.slice(1), 'test', '-w', layout.socketDir]);
+    const probe = await run(layout.runAs[0]!, [
+      ...layout.runAs.slice(1),
+      'test',
+      '-w',
+      layout.socketDir,
+    ]);
     if (probe.code !== 0) {
       throw new StateDirError(
         `user postgres cannot reach ${layout.socketDir}: every parent directory of MDP_STATE must be searchable ` +
@@ -56,7 +70,7 @@ export async function preparePostgres(layout: PostgresLayout, major: string, log
   if (await exists(join(layout.dataDir, 'PG_VERSION'))) return;
   log.info({ dataDir: layout.dataDir }, 'creating the PostgreSQL cluster (initdb)');
   const [file, ...prefix] = [...layout.runAs, join(layout.binDir, 'initdb')];
-  const result = await run(file!, [
+  const result = await run(file, [
     ...prefix,
     '-D',
     layout.dataDir,
@@ -71,7 +85,11 @@ export async function preparePostgres(layout: PostgresLayout, major: string, log
   ]);
   await writeFile(logFile, `${result.stdout}${result.stderr}`);
   if (result.code !== 0) {
-    throw new InstallError('the PostgreSQL cluster', `initdb exited with ${result.code}: ${result.stderr.trim()}`, { logFile });
+    throw new InstallError(
+      'the PostgreSQL cluster',
+      `initdb exited with ${result.code}: ${result.stderr.trim()}`,
+      { logFile },
+    );
   }
 }
 
@@ -79,7 +97,9 @@ async function postgresIds(): Promise<{ uid: number; gid: number }> {
   const result = await run('id', ['-u', 'postgres']);
   const group = await run('id', ['-g', 'postgres']);
   if (result.code !== 0 || group.code !== 0) {
-    throw new StateDirError('running as root, but there is no user "postgres" to run PostgreSQL as: install postgresql-15 (it creates it)');
+    throw new StateDirError(
+      'running as root, but there is no user "postgres" to run PostgreSQL as: install postgresql-15 (it creates it)',
+    );
   }
   return { uid: Number(result.stdout.trim()), gid: Number(group.stdout.trim()) };
 }

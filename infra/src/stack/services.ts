@@ -16,7 +16,9 @@ interface RawProcess {
 
 /** The processes of infra/process-compose.yaml, in file order, with their dependencies. */
 export function readServices(file: string): ServiceSpec[] {
-  const doc = parse(readFileSync(file, 'utf8')) as { processes?: Record<string, RawProcess | null> };
+  const doc = parse(readFileSync(file, 'utf8')) as {
+    processes?: Record<string, RawProcess | null>;
+  };
   return Object.entries(doc.processes ?? {}).map(([name, raw]) => ({
     name,
     dependsOn: Object.keys(raw?.depends_on ?? {}),
@@ -25,7 +27,10 @@ export function readServices(file: string): ServiceSpec[] {
 }
 
 /** The named services plus everything they depend on, dependencies first. */
-export function withDependencies(services: readonly ServiceSpec[], names: readonly string[]): ServiceSpec[] {
+export function withDependencies(
+  services: readonly ServiceSpec[],
+  names: readonly string[],
+): ServiceSpec[] {
   const byName = new Map(services.map((service) => [service.name, service]));
   const known = services.map((service) => service.name);
   const ordered: ServiceSpec[] = [];

@@ -19,7 +19,7 @@ import { artifactPaths, installArtifacts } from '../install/artifacts.js';
 import { findJava } from '../install/java.js';
 import { installProcessCompose } from '../install/process-compose.js';
 import { clientEnv } from './env.js';
-import { assertPortsFree, isPortFree, portsOf } from './ports.js';
+import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
@@ -162,7 +162,10 @@ export function createStack(options: StackOptions): Stack {
 
   const ensureStateDir = async (): Promise<void> => {
     await mkdir(logsDir, { recursive: true });
-    await writeFile(join(state, MARKER), 'state directory of the mdp native stack (pnpm stack:reset wipes it)\n');
+    await writeFile(
+      join(state, MARKER),
+      'state directory of the mdp native stack (pnpm stack:reset wipes it)\n',
+    );
   };
 
   const isRunning = (): Promise<boolean> => client.isAlive();
@@ -180,9 +183,12 @@ export function createStack(options: StackOptions): Stack {
   const failure = (spec: ServiceSpec, proc: ProcessState | undefined): string | undefined => {
     if (!proc) return undefined;
     if (spec.oneShot) {
-      return proc.status === 'Completed' && proc.exit_code !== 0 ? `exited with code ${proc.exit_code}` : undefined;
+      return proc.status === 'Completed' && proc.exit_code !== 0
+        ? `exited with code ${proc.exit_code}`
+        : undefined;
     }
-    if (proc.status === 'Completed' || proc.status === 'Error') return `exited with code ${proc.exit_code}`;
+    if (proc.status === 'Completed' || proc.status === 'Error')
+      return `exited with code ${proc.exit_code}`;
     return undefined;
   };
 
@@ -193,7 +199,12 @@ export function createStack(options: StackOptions): Stack {
       const procs = await byName();
       for (const spec of targets) {
         const reason = failure(spec, procs.get(spec.name));
-        if (reason) throw new ServiceFailedError(spec.name, logFile(spec.name), `${reason}${await logTail(spec.name)}`);
+        if (reason)
+          throw new ServiceFailedError(
+            spec.name,
+            logFile(spec.name),
+            `${reason}${await logTail(spec.name)}`,
+          );
         if (isReady(spec, procs.get(spec.name)) && !reported.has(spec.name)) {
           reported.add(spec.name);
           log.info({ service: spec.name }, spec.oneShot ? 'done' : 'ready');
@@ -203,7 +214,11 @@ export function createStack(options: StackOptions): Stack {
       if (waiting.length === 0) return;
       if (Date.now() > deadline) {
         const first = waiting[0]!;
-        throw new ServiceTimeoutError(first.name, logFile(first.name), Math.round(readyTimeoutMs / 1000));
+        throw new ServiceTimeoutError(
+          first.name,
+          logFile(first.name),
+          Math.round(readyTimeoutMs / 1000),
+        );
       }
       await delay(POLL_MS);
     }
@@ -218,8 +233,15 @@ export function createStack(options: StackOptions): Stack {
     }
   };
 
-  const launch = async (targets: readonly ServiceSpec[], names: readonly string[]): Promise<void> => {
-    const binary = await installProcessCompose(config.cacheDir, config.versions.PROCESS_COMPOSE_VERSION, log);
+  const launch = async (
+    targets: readonly ServiceSpec[],
+    names: readonly string[],
+  ): Promise<void> => {
+    const binary = await installProcessCompose(
+      config.cacheDir,
+      config.versions.PROCESS_COMPOSE_VERSION,
+      log,
+    );
     await rm(socket, { force: true });
     const out = openSync(join(logsDir, 'process-compose.out'), 'a');
     const child = spawn(
@@ -252,12 +274,17 @@ export function createStack(options: StackOptions): Stack {
         throw new ServiceFailedError(
           'process-compose',
           join(logsDir, 'process-compose.out'),
-          exited !== undefined ? `exited with code ${exited}` : 'its API did not answer within 30 s',
+          exited !== undefined
+            ? `exited with code ${exited}`
+            : 'its API did not answer within 30 s',
         );
       }
       await delay(100);
     }
-    log.info({ services: targets.map((spec) => spec.name) }, 'supervisor started, waiting for readiness');
+    log.info(
+      { services: targets.map((spec) => spec.name) },
+      'supervisor started, waiting for readiness',
+    );
   };
 
   const up = async (names: readonly string[] = []): Promise<UpResult> => {
@@ -275,8 +302,16 @@ export function createStack(options: StackOptions): Stack {
       }
       const missing = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
       if (missing.length === 0) return { alreadyUp: true, started: [] };
-      const toStart = missing.filter((spec) => !['Running', 'Launching', 'Launched', 'Restarting'].includes(procs.get(spec.name)?.status ?? ''));
-      await assertPortsFree(config.ports, toStart.map((spec) => spec.name));
+      const toStart = missing.filter(
+        (spec) =>
+          !['Running', 'Launching', 'Launched', 'Restarting'].includes(
+            procs.get(spec.name)?.status ?? '',
+          ),
+      );
+      await assertPortsFree(
+        config.ports,
+        toStart.map((spec) => spec.name),
+      );
       for (const spec of toStart) {
         await prepare(spec);
         await client.start(spec.name);
@@ -285,9 +320,16 @@ export function createStack(options: StackOptions): Stack {
       await waitReady(targets);
       return { alreadyUp: false, started: missing.map((spec) => spec.name) };
     }
-    await assertPortsFree(config.ports, targets.map((spec) => spec.name));
+    await assertPortsFree(
+      config.ports,
+      targets.map((spec) => spec.name),
+    );
     for (const spec of targets) await prepare(spec);
-    await writeFile(join(state, 'stack.env.json'), `${JSON.stringify(clientEnv(config), null, 2)}\n`, { mode: 0o600 });
+    await writeFile(
+      join(state, 'stack.env.json'),
+      `${JSON.stringify(clientEnv(config), null, 2)}\n`,
+      { mode: 0o600 },
+    );
     await launch(targets, names);
     await waitReady(targets);
     return { alreadyUp: false, started: targets.map((spec) => spec.name) };
@@ -302,7 +344,10 @@ export function createStack(options: StackOptions): Stack {
       const alive = pids.filter(isAlivePid);
       if (alive.length === 0 && !(await client.isAlive())) break;
       if (Date.now() > deadline) {
-        throw new StackError('STOP_TIMEOUT', `the stack did not stop within 90 s (pids still alive: ${alive.join(', ')})`);
+        throw new StackError(
+          'STOP_TIMEOUT',
+          `the stack did not stop within 90 s (pids still alive: ${alive.join(', ')})`,
+        );
       }
       await delay(POLL_MS);
     }
@@ -352,7 +397,9 @@ export function createStack(options: StackOptions): Stack {
       if (!(await exists(state))) return;
       const entries = await readdir(state);
       if (entries.length > 0 && !entries.includes(MARKER)) {
-        throw new StateDirError(`${state} does not look like a stack state dir (no ${MARKER} in it): not deleting it`);
+        throw new StateDirError(
+          `${state} does not look like a stack state dir (no ${MARKER} in it): not deleting it`,
+        );
       }
       await rm(state, { recursive: true, force: true });
     },
@@ -375,12 +422,14 @@ export function createStack(options: StackOptions): Stack {
       await client.restart(name);
       const deadline = Date.now() + readyTimeoutMs;
       // Wait for the new process (another pid), then for its readiness.
-      while ((await byName()).get(name)?.pid === before.pid && Date.now() < deadline) await delay(POLL_MS);
+      while ((await byName()).get(name)?.pid === before.pid && Date.now() < deadline)
+        await delay(POLL_MS);
       await waitReady([spec]);
     },
     async kill(name) {
       const proc = await processOf(name);
-      if (!proc.is_running || proc.pid <= 0) throw new StackError('NOT_RUNNING', `${name} is not running (status ${proc.status})`);
+      if (!proc.is_running || proc.pid <= 0)
+        throw new StackError('NOT_RUNNING', `${name} is not running (status ${proc.status})`);
       process.kill(proc.pid, 'SIGKILL');
       return proc.pid;
     },

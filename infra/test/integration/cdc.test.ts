@@ -30,19 +30,41 @@ interface Change {
 }
 
 function pnpm(args: string[], timeoutMs = 600_000) {
-  const run = spawnSync('pnpm', ['--silent', '--workspace-root', ...args], { cwd: repo, encoding: 'utf8', timeout: timeoutMs });
-  if (run.status !== 0) throw new Error(`pnpm ${args.join(' ')} exited ${run.status}:\n${run.stderr}\n${run.stdout}`);
+  const run = spawnSync('pnpm', ['--silent', '--workspace-root', ...args], {
+    cwd: repo,
+    encoding: 'utf8',
+    timeout: timeoutMs,
+  });
+  if (run.status !== 0)
+    throw new Error(`pnpm ${args.join(' ')} exited ${run.status}:\n${run.stderr}\n${run.stdout}`);
   return run.stdout;
 }
 
 /** Reads `topic` from the beginning through `pnpm consume` until `done(changes)` holds or the deadline passes. */
-function collect(topic: string, done: (changes: Change[]) => boolean, timeoutMs: number): Promise<Change[]> {
+function collect(
+  topic: string,
+  done: (changes: Change[]) => boolean,
+  timeoutMs: number,
+): Promise<Change[]> {
   return new Promise((resolvePromise, reject) => {
     const group = `cdc-test-${randomBytes(4).toString('hex')}`;
-    const child = spawn('pnpm', ['--silent', '--workspace-root', 'consume', '--topic', topic, '--from-beginning', '--group', group], {
-      cwd: repo,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'pnpm',
+      [
+        '--silent',
+        '--workspace-root',
+        'consume',
+        '--topic',
+        topic,
+        '--from-beginning',
+        '--group',
+        group,
+      ],
+      {
+        cwd: repo,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const changes: Change[] = [];
     let stderr = '';
     let finished = false;
@@ -55,7 +77,12 @@ function collect(topic: string, done: (changes: Change[]) => boolean, timeoutMs:
       else resolvePromise(changes);
     };
     const timer = setTimeout(
-      () => finish(new Error(`${topic}: condition not met after ${timeoutMs / 1000} s with ${changes.length} records; consume said: ${stderr.slice(-2000)}`)),
+      () =>
+        finish(
+          new Error(
+            `${topic}: condition not met after ${timeoutMs / 1000} s with ${changes.length} records; consume said: ${stderr.slice(-2000)}`,
+          ),
+        ),
       timeoutMs,
     );
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -64,7 +91,13 @@ function collect(topic: string, done: (changes: Change[]) => boolean, timeoutMs:
       changes.push(JSON.parse(line) as Change);
       if (done(changes)) finish();
     });
-    child.on('exit', (code) => finish(code === 0 || finished ? undefined : new Error(`consume exited ${code}: ${stderr.slice(-2000)}`)));
+    child.on('exit', (code) =>
+      finish(
+        code === 0 || finished
+          ? undefined
+          : new Error(`consume exited ${code}: ${stderr.slice(-2000)}`),
+      ),
+    );
   });
 }
 
@@ -86,7 +119,9 @@ afterAll(async () => {
 describe('CDC PostgreSQL → Kafka', () => {
   it('an insert, an update and a delete arrive with the right op, before/after images and increasing LSN', async () => {
     const table = tableName('cdc_ops');
-    await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, name text NOT NULL, amount numeric(12,2) NOT NULL)`);
+    await pool.query(
+      `CREATE TABLE ${table} (id integer PRIMARY KEY, name text NOT NULL, amount numeric(12,2) NOT NULL)`,
+    );
     await pool.query(`INSERT INTO ${table} VALUES (1, 'first', 12.50)`);
     await pool.query(`UPDATE ${table} SET name = 'second', amount = 99999999.99 WHERE id = 1`);
     await pool.query(`DELETE FROM ${table} WHERE id = 1`);
@@ -108,7 +143,9 @@ describe('CDC PostgreSQL → Kafka', () => {
 
     const res = await fetch(`${process.env['SCHEMA_REGISTRY_URL']}/subjects`);
     const subjects = (await res.json()) as string[];
-    expect(subjects).toEqual(expect.arrayContaining([`${topicOf(table)}-key`, `${topicOf(table)}-value`]));
+    expect(subjects).toEqual(
+      expect.arrayContaining([`${topicOf(table)}-key`, `${topicOf(table)}-value`]),
+    );
   });
 
   it('the debezium role reads captured tables and nothing else', async () => {
@@ -118,7 +155,14 @@ describe('CDC PostgreSQL → Kafka', () => {
               has_schema_privilege('debezium', 'sim', 'USAGE') AS sim_usage
          FROM pg_roles r WHERE r.rolname = 'debezium'`,
     );
-    expect(rows[0]).toEqual({ replication: true, superuser: false, createdb: false, createrole: false, create_public: false, sim_usage: false });
+    expect(rows[0]).toEqual({
+      replication: true,
+      superuser: false,
+      createdb: false,
+      createrole: false,
+      create_public: false,
+      sim_usage: false,
+    });
     const table = tableName('cdc_rights');
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY)`);
     const priv = await pool.query<{ sel: boolean; ins: boolean; upd: boolean; del: boolean }>(
@@ -127,9 +171,14 @@ describe('CDC PostgreSQL → Kafka', () => {
       [table],
     );
     expect(priv.rows[0]).toEqual({ sel: true, ins: false, upd: false, del: false });
-    const pub = await pool.query(`SELECT 1 FROM pg_publication_tables WHERE pubname = 'mdp_cdc' AND schemaname = 'public' AND tablename = $1`, [table]);
+    const pub = await pool.query(
+      `SELECT 1 FROM pg_publication_tables WHERE pubname = 'mdp_cdc' AND schemaname = 'public' AND tablename = $1`,
+      [table],
+    );
     expect(pub.rowCount).toBe(1);
-    const sim = await pool.query(`SELECT 1 FROM pg_publication_tables WHERE pubname = 'mdp_cdc' AND schemaname = 'sim'`);
+    const sim = await pool.query(
+      `SELECT 1 FROM pg_publication_tables WHERE pubname = 'mdp_cdc' AND schemaname = 'sim'`,
+    );
     expect(sim.rowCount).toBe(0);
   });
 
@@ -141,7 +190,8 @@ describe('CDC PostgreSQL → Kafka', () => {
 
     pnpm(['stack', 'stop', 'connect']);
     try {
-      for (let id = 1; id <= 200; id++) await pool.query(`INSERT INTO ${table} VALUES ($1, 'while stopped')`, [id]);
+      for (let id = 1; id <= 200; id++)
+        await pool.query(`INSERT INTO ${table} VALUES ($1, 'while stopped')`, [id]);
       await pool.query(`UPDATE ${table} SET v = 'updated while stopped' WHERE id <= 50`);
     } finally {
       pnpm(['stack', 'start', 'connect']);
@@ -149,12 +199,16 @@ describe('CDC PostgreSQL → Kafka', () => {
     pnpm(['connect:register']);
     const changes = await collect(
       topicOf(table),
-      (c) => new Set(c.filter((x) => x.op === 'c').map(idOf)).size >= 201 && new Set(c.filter((x) => x.op === 'u').map(idOf)).size >= 50,
+      (c) =>
+        new Set(c.filter((x) => x.op === 'c').map(idOf)).size >= 201 &&
+        new Set(c.filter((x) => x.op === 'u').map(idOf)).size >= 50,
       300_000,
     );
     const inserts = changes.filter((c) => c.op === 'c');
     const duplicates = inserts.length - new Set(inserts.map(idOf)).size;
-    process.stdout.write(`connect stop/start: ${changes.length} records, ${duplicates} duplicate inserts\n`);
+    process.stdout.write(
+      `connect stop/start: ${changes.length} records, ${duplicates} duplicate inserts\n`,
+    );
     expect(new Set(inserts.map(idOf)).size).toBe(201);
   });
 
@@ -166,20 +220,29 @@ describe('CDC PostgreSQL → Kafka', () => {
       // customers.csv at scale 100 holds 100,000 rows and references no other table
       renameSync(join(dir, 'customers.csv'), join(dir, `${table}.csv`));
       for (const f of readdirSync(dir)) if (f !== `${table}.csv`) rmSync(join(dir, f));
-      const load = spawn('pnpm', ['--silent', '--workspace-root', 'sim:load', join(dir, `${table}.csv`)], { cwd: repo, stdio: 'inherit' });
+      const load = spawn(
+        'pnpm',
+        ['--silent', '--workspace-root', 'sim:load', join(dir, `${table}.csv`)],
+        { cwd: repo, stdio: 'inherit' },
+      );
       const loaded = new Promise<number | null>((r) => load.on('exit', r));
       // the load is one COPY transaction: kill Connect right after its commit, while Debezium streams it
       expect(await loaded).toBe(0);
       pnpm(['stack', 'kill', 'connect']);
       pnpm(['stack', 'start', 'connect']);
       pnpm(['connect:register']);
-      const changes = await collect(topicOf(table), (c) => new Set(c.map(idOf)).size >= 100_000, 900_000);
+      const changes = await collect(
+        topicOf(table),
+        (c) => new Set(c.map(idOf)).size >= 100_000,
+        900_000,
+      );
       const distinct = new Set(changes.map(idOf)).size;
-      process.stdout.write(`connect kill -9 during load: ${changes.length} records, ${distinct} distinct rows, ${changes.length - distinct} duplicates\n`);
+      process.stdout.write(
+        `connect kill -9 during load: ${changes.length} records, ${distinct} distinct rows, ${changes.length - distinct} duplicates\n`,
+      );
       expect(distinct).toBe(100_000);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 });
-

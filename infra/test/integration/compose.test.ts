@@ -19,14 +19,30 @@ let compose = '';
 function config(envFile: string, ...args: string[]) {
   const env = { ...process.env };
   for (const name of Object.keys(env)) if (/^(PG|S3_|MINIO_|MDP_)/.test(name)) delete env[name];
-  return spawnSync(compose, ['--project-directory', repo, '-f', join(repo, 'compose.yaml'), '--env-file', envFile, 'config', ...args], {
-    encoding: 'utf8',
-    env,
-  });
+  return spawnSync(
+    compose,
+    [
+      '--project-directory',
+      repo,
+      '-f',
+      join(repo, 'compose.yaml'),
+      '--env-file',
+      envFile,
+      'config',
+      ...args,
+    ],
+    {
+      encoding: 'utf8',
+      env,
+    },
+  );
 }
 
 beforeAll(() => {
-  compose = execFileSync('bash', [script, '--build-only'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
+  compose = execFileSync('bash', [script, '--build-only'], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+  }).trim();
 }, 15 * 60_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
@@ -44,13 +60,17 @@ describe('compose.yaml', () => {
     const run = config(envFile, '--format', 'json');
     expect(run.status, run.stderr).toBe(0);
     const project = JSON.parse(run.stdout) as {
-      services: Record<string, { image?: string; ports?: { host_ip?: string }[]; healthcheck?: unknown }>;
+      services: Record<
+        string,
+        { image?: string; ports?: { host_ip?: string }[]; healthcheck?: unknown }
+      >;
     };
     const versions = readFileSync(join(repo, 'infra', 'versions.env'), 'utf8');
     const services = Object.entries(project.services);
     expect(services.length).toBeGreaterThanOrEqual(8);
     for (const [name, service] of services) {
-      for (const port of service.ports ?? []) expect(port.host_ip, `${name} port`).toBe('127.0.0.1');
+      for (const port of service.ports ?? [])
+        expect(port.host_ip, `${name} port`).toBe('127.0.0.1');
       if (service.image) expect(versions, `${name} image`).toContain(`=${service.image}\n`);
     }
     for (const name of ['postgres', 'kafka', 'apicurio', 'minio', 'connect']) {

@@ -18,7 +18,8 @@ describe('the running native stack', () => {
   it('reports every service ready', () => {
     const rows = status();
     expect(rows.map((row) => row.name)).toContain('postgres');
-    for (const row of rows) expect({ name: row.name, ready: row.ready }).toEqual({ name: row.name, ready: true });
+    for (const row of rows)
+      expect({ name: row.name, ready: row.ready }).toEqual({ name: row.name, ready: true });
   });
 
   it('changes nothing when stack:up runs again', () => {
@@ -30,10 +31,15 @@ describe('the running native stack', () => {
   });
 
   it('prints settings that psql can use as they are', () => {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('PG')));
+    const clean = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !name.startsWith('PG')),
+    );
     const out = execFileSync(
       'bash',
-      ['-c', `eval "$(${STACK_COMMAND} env)" && psql -X -tA -c "select current_user || '@' || current_database()"`],
+      [
+        '-c',
+        `eval "$(${STACK_COMMAND} env)" && psql -X -tA -c "select current_user || '@' || current_database()"`,
+      ],
       { env: clean, encoding: 'utf8', cwd: infraDir },
     );
     expect(out.trim()).toBe('mdp@mdp');
@@ -55,12 +61,17 @@ describe('a port held by another program', () => {
     const port = 15432 + offset;
     blocker = createServer();
     await new Promise<void>((resolveListen) => blocker!.listen(port, '127.0.0.1', resolveListen));
-    const result = stackCli(['up', 'postgres'], { MDP_STATE: state, MDP_PORT_OFFSET: String(offset) });
+    const result = stackCli(['up', 'postgres'], {
+      MDP_STATE: state,
+      MDP_PORT_OFFSET: String(offset),
+    });
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/PORT_IN_USE/);
     expect(result.stderr).toContain(String(port));
     expect(result.stderr).toContain('MDP_PG_PORT');
     // Nothing was started for that state dir.
-    expect(stackCli(['status'], { MDP_STATE: state, MDP_PORT_OFFSET: String(offset) }).code).toBe(3);
+    expect(stackCli(['status'], { MDP_STATE: state, MDP_PORT_OFFSET: String(offset) }).code).toBe(
+      3,
+    );
   });
 });

@@ -17,7 +17,11 @@ const secrets = {
 
 describe('loadStackConfig', () => {
   it('shifts every default port by MDP_PORT_OFFSET and lets one port be overridden', () => {
-    const config = loadStackConfig({ ...secrets, MDP_PORT_OFFSET: '100', MDP_KAFKA_PORT: '29092' }, '/repo', versions);
+    const config = loadStackConfig(
+      { ...secrets, MDP_PORT_OFFSET: '100', MDP_KAFKA_PORT: '29092' },
+      '/repo',
+      versions,
+    );
     expect(config.ports.postgres).toBe(15532);
     expect(config.ports.registry).toBe(18180);
     expect(config.ports.kafka).toBe(29092);
@@ -25,7 +29,12 @@ describe('loadStackConfig', () => {
   });
 
   it('lists every bad or missing setting at once', () => {
-    const attempt = () => loadStackConfig({ ...secrets, MDP_PORT_OFFSET: 'x', PGPASSWORD: '', MDP_PG_PORT: '70000' }, '/repo', versions);
+    const attempt = () =>
+      loadStackConfig(
+        { ...secrets, MDP_PORT_OFFSET: 'x', PGPASSWORD: '', MDP_PG_PORT: '70000' },
+        '/repo',
+        versions,
+      );
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -36,12 +45,14 @@ describe('loadStackConfig', () => {
   });
 
   it('refuses two services on one port', () => {
-    expect(() => loadStackConfig({ ...secrets, MDP_KAFKA_PORT: '15432' }, '/repo', versions)).toThrow(
-      expect.objectContaining({ code: 'CONFIG_INVALID' }),
-    );
+    expect(() =>
+      loadStackConfig({ ...secrets, MDP_KAFKA_PORT: '15432' }, '/repo', versions),
+    ).toThrow(expect.objectContaining({ code: 'CONFIG_INVALID' }));
   });
 
   it('resolves a relative MDP_STATE against the repository', () => {
-    expect(loadStackConfig({ ...secrets, MDP_STATE: '.state/test' }, '/repo', versions).stateDir).toBe('/repo/.state/test');
+    expect(
+      loadStackConfig({ ...secrets, MDP_STATE: '.state/test' }, '/repo', versions).stateDir,
+    ).toBe('/repo/.state/test');
   });
 });

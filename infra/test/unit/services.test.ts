@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readServices, withDependencies } from '../../src/stack/services.js';
 
-const services = readServices(fileURLToPath(new URL('../../process-compose.yaml', import.meta.url)));
+const services = readServices(
+  fileURLToPath(new URL('../../process-compose.yaml', import.meta.url)),
+);
 
 describe('the process-compose file', () => {
   it('starts a service after everything it depends on', () => {
@@ -16,6 +18,8 @@ describe('the process-compose file', () => {
   });
 
   it('names the known services when asked for an unknown one', () => {
-    expect(() => withDependencies(services, ['nope'])).toThrow(expect.objectContaining({ code: 'UNKNOWN_SERVICE' }));
+    expect(() => withDependencies(services, ['nope'])).toThrow(
+      expect.objectContaining({ code: 'UNKNOWN_SERVICE' }),
+    );
   });
 });

@@ -14,7 +14,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   const missing = names.filter((n) => !env[n]);
   const problems = missing.map((n) => `${n} is not set`);
   const port = Number(env.PGPORT);
-  if (env.PGPORT && !(Number.isInteger(port) && port > 0 && port < 65536)) problems.push(`PGPORT="${env.PGPORT}" is not a port`);
+  if (env.PGPORT && !(Number.isInteger(port) && port > 0 && port < 65536))
+    problems.push(`PGPORT="${env.PGPORT}" is not a port`);
   if (env.S3_ENDPOINT && !/^https?:\/\/[^/]+/.test(env.S3_ENDPOINT)) {
     problems.push(`S3_ENDPOINT="${env.S3_ENDPOINT}" is not an http(s) URL`);
   }

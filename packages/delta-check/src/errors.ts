@@ -49,7 +49,11 @@ export class DeltaCheckError extends Error {
 /** The object store (MinIO) or PostgreSQL cannot be reached. */
 export class ServiceUnavailableError extends DeltaCheckError {
   readonly service: 'minio' | 'postgres';
-  constructor(service: 'minio' | 'postgres', message: string, options: DeltaCheckErrorOptions = {}) {
+  constructor(
+    service: 'minio' | 'postgres',
+    message: string,
+    options: DeltaCheckErrorOptions = {},
+  ) {
     super(service === 'minio' ? 'MINIO_UNAVAILABLE' : 'POSTGRES_UNAVAILABLE', message, {
       retriable: true,
       ...options,

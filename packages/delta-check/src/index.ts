@@ -1,9 +1,21 @@
 export { createLocalStore } from './adapters/local-store.js';
 export { createS3Store, type S3Store, type S3StoreOptions } from './adapters/s3-store.js';
 export type { ObjectStore, ObjectInfo } from './adapters/object-store.js';
-export { createPgSource, type PgSource, type PgTable, type PgColumn, type PgOptions } from './adapters/postgres.js';
+export {
+  createPgSource,
+  type PgSource,
+  type PgTable,
+  type PgColumn,
+  type PgOptions,
+} from './adapters/postgres.js';
 export { createDeltaReader, type DeltaReader, type ReadOptions } from './delta/table-reader.js';
-export { readSnapshot, type Snapshot, type AddFile, type Protocol, type Metadata } from './delta/log.js';
+export {
+  readSnapshot,
+  type Snapshot,
+  type AddFile,
+  type Protocol,
+  type Metadata,
+} from './delta/log.js';
 export type { DeltaValue, DeltaRow } from './delta/parquet-file.js';
 export type { DeltaField, DeltaType } from './delta/schema.js';
 export {
@@ -14,7 +26,13 @@ export {
   type ColumnDifference,
   type BronzeStats,
 } from './compare/compare-table.js';
-export { canonicalFromLake, canonicalFromPg, kindOfPgType, normalizeDecimal, type Canonical } from './compare/canonical.js';
+export {
+  canonicalFromLake,
+  canonicalFromPg,
+  kindOfPgType,
+  normalizeDecimal,
+  type Canonical,
+} from './compare/canonical.js';
 export { formatReport, type CheckReport, type TableFailure } from './compare/report.js';
 export { parseConfig, type Config } from './config.js';
 export { main, EXIT, USAGE } from './main.js';

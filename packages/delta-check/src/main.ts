@@ -86,9 +86,10 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     const code = isDeltaCheckError(err) ? err.code : 'INTERNAL';
     io.stderr(`delta-check: [${code}] ${(err as Error).message}`);
     if (options.json && options.json !== '-') {
-      await writeFile(options.json, toJson({ equal: false, error: { code, message: (err as Error).message } })).catch(
-        () => undefined,
-      );
+      await writeFile(
+        options.json,
+        toJson({ equal: false, error: { code, message: (err as Error).message } }),
+      ).catch(() => undefined);
     }
     return EXIT.cannotCheck;
   } finally {
@@ -98,7 +99,12 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
   }
 }
 
-async function check(options: Options, store: S3Store, pg: PgSource, logger: Logger): Promise<CheckReport> {
+async function check(
+  options: Options,
+  store: S3Store,
+  pg: PgSource,
+  logger: Logger,
+): Promise<CheckReport> {
   const all = await pg.listTables(options.schema);
   // Reach MinIO once up front, so a stopped MinIO or a missing bucket is one clear error.
   await store.list(`${options.prefix}/`)[Symbol.asyncIterator]().next();
@@ -119,9 +125,13 @@ async function check(options: Options, store: S3Store, pg: PgSource, logger: Log
   for (const { table, lakePath, bronze } of targets) {
     try {
       if (!all.includes(table)) {
-        throw new DeltaCheckError('PG_TABLE_NOT_FOUND', `PostgreSQL has no table ${options.schema}.${table}`, {
-          context: { table },
-        });
+        throw new DeltaCheckError(
+          'PG_TABLE_NOT_FOUND',
+          `PostgreSQL has no table ${options.schema}.${table}`,
+          {
+            context: { table },
+          },
+        );
       }
       const report = await compareTable({
         pg,
@@ -135,12 +145,23 @@ async function check(options: Options, store: S3Store, pg: PgSource, logger: Log
         bronze,
       });
       logger.info(
-        { table, lakePath, equal: report.equal, rows: report.postgresRows, seconds: report.seconds },
+        {
+          table,
+          lakePath,
+          equal: report.equal,
+          rows: report.postgresRows,
+          seconds: report.seconds,
+        },
         'table checked',
       );
       reports.push(report);
     } catch (err) {
-      if (!isDeltaCheckError(err) || err.code === 'MINIO_UNAVAILABLE' || err.code === 'POSTGRES_UNAVAILABLE') throw err;
+      if (
+        !isDeltaCheckError(err) ||
+        err.code === 'MINIO_UNAVAILABLE' ||
+        err.code === 'POSTGRES_UNAVAILABLE'
+      )
+        throw err;
       const message =
         err.code === 'LAKE_TABLE_NOT_FOUND'
           ? `${err.message}. The Spark job may not have run yet, or not have seen a change of this table: see pnpm stack:logs spark`
@@ -175,7 +196,8 @@ function parseOptions(argv: string[]): Options | 'help' {
     },
   });
   if (values.help) return 'help';
-  if (positionals.length > 0) throw new Error(`unexpected argument "${positionals[0]}" (tables go in --tables a,b)`);
+  if (positionals.length > 0)
+    throw new Error(`unexpected argument "${positionals[0]}" (tables go in --tables a,b)`);
   const maxDifferences = Number(values['max-differences']);
   if (!Number.isInteger(maxDifferences) || maxDifferences < 0) {
     throw new Error(`--max-differences must be a whole number, got "${values['max-differences']}"`);
@@ -184,8 +206,12 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!levels.includes(values['log-level'])) {
     throw new Error(`--log-level must be one of ${levels.join(', ')}`);
   }
-  const tables = values.tables?.flatMap((t) => t.split(',')).map((t) => t.trim()).filter(Boolean);
-  if (values.tables && tables?.length === 0) throw new Error('--tables needs at least one table name');
+  const tables = values.tables
+    ?.flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (values.tables && tables?.length === 0)
+    throw new Error('--tables needs at least one table name');
   return {
     tables,
     schema: values.schema,

@@ -23,11 +23,20 @@ export function ensurePyDelta(): string {
   const requirements = path.join(FIXTURES, 'requirements.txt');
   const digest = createHash('sha256').update(readFileSync(requirements)).digest('hex');
   const marker = path.join(venv, '.mdp-requirements');
-  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8') === digest) return python;
+  if (existsSync(python) && existsSync(marker) && readFileSync(marker, 'utf8') === digest)
+    return python;
   const run = (cmd: string, args: string[]) =>
     execFileSync(cmd, args, { stdio: ['ignore', 'ignore', 'inherit'], timeout: 600_000 });
   if (!existsSync(python)) run('python3', ['-m', 'venv', venv]);
-  run(python, ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', '-r', requirements]);
+  run(python, [
+    '-m',
+    'pip',
+    'install',
+    '--quiet',
+    '--disable-pip-version-check',
+    '-r',
+    requirements,
+  ]);
   writeFileSync(marker, digest);
   return python;
 }

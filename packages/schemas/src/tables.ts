@@ -9,12 +9,18 @@ export const SOURCE_SCHEMA = 'public';
 export const DEFAULT_TOPIC_PREFIX = 'mdp';
 
 /** Debezium's default topic naming: `<prefix>.<schema>.<table>`. */
-export function topicFor(table: string, prefix = DEFAULT_TOPIC_PREFIX, schema = SOURCE_SCHEMA): string {
+export function topicFor(
+  table: string,
+  prefix = DEFAULT_TOPIC_PREFIX,
+  schema = SOURCE_SCHEMA,
+): string {
   return `${prefix}.${schema}.${table}`;
 }
 
 /** Inverse of {@link topicFor}; undefined for a topic that is not a table topic. */
-export function tableOfTopic(topic: string): { prefix: string; schema: string; table: string } | undefined {
+export function tableOfTopic(
+  topic: string,
+): { prefix: string; schema: string; table: string } | undefined {
   const parts = topic.split('.');
   if (parts.length !== 3) return undefined;
   const [prefix, schema, table] = parts as [string, string, string];

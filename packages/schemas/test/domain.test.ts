@@ -6,7 +6,8 @@ describe('order status transitions', () => {
     const rank = (s: string) => ORDER_STATUSES.indexOf(s as never);
     for (const from of ORDER_STATUSES)
       for (const to of ORDER_STATUSES)
-        if (canTransition(from, to) && to !== 'cancelled') expect(rank(to)).toBeGreaterThan(rank(from));
+        if (canTransition(from, to) && to !== 'cancelled')
+          expect(rank(to)).toBeGreaterThan(rank(from));
   });
   it('never ship a cancelled order', () => {
     expect(canTransition('cancelled', 'shipped')).toBe(false);
@@ -17,7 +18,11 @@ describe('order status transitions', () => {
 describe('topic names', () => {
   it('round-trip', () => {
     expect(topicFor('orders', 'mdp')).toBe('mdp.public.orders');
-    expect(tableOfTopic('mdp.public.orders')).toEqual({ prefix: 'mdp', schema: 'public', table: 'orders' });
+    expect(tableOfTopic('mdp.public.orders')).toEqual({
+      prefix: 'mdp',
+      schema: 'public',
+      table: 'orders',
+    });
     expect(tableOfTopic('__consumer_offsets')).toBeUndefined();
   });
 });

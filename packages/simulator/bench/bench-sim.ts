@@ -36,7 +36,11 @@ const f = (x: number, digits = 2) => x.toFixed(digits);
 
 async function main(): Promise<void> {
   ensurePostgres();
-  const db = await createTestSchemas('benchsim', { customers: 5000, products: 500, orders: 20_000 });
+  const db = await createTestSchemas('benchsim', {
+    customers: 5000,
+    products: 500,
+    orders: 20_000,
+  });
   const run = (
     options: Partial<SimulationOptions> & Pick<SimulationOptions, 'rate' | 'concurrency'>,
     synchronousCommit = false,
@@ -53,10 +57,20 @@ async function main(): Promise<void> {
       ...options,
     });
   try {
-    console.log(`bench:sim — ${SECONDS} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`);
-    console.log('\nfull speed (--rate max), one transaction per event; baseline = concurrency 1, --sync-commit off:');
+    console.log(
+      `bench:sim — ${SECONDS} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`,
+    );
+    console.log(
+      '\nfull speed (--rate max), one transaction per event; baseline = concurrency 1, --sync-commit off:',
+    );
     let baseline = 0;
-    for (const [concurrency, sync] of [[1, false], [4, false], [8, false], [16, false], [8, true]] as const) {
+    for (const [concurrency, sync] of [
+      [1, false],
+      [4, false],
+      [8, false],
+      [16, false],
+      [8, true],
+    ] as const) {
       const s = await run({ rate: 'max', concurrency, durationMs: SECONDS * 1000 }, sync);
       baseline ||= s.ratePerSec;
       console.log(
@@ -76,7 +90,9 @@ async function main(): Promise<void> {
     const lateness = commits.map((t, k) => t - (commits[0]! + k * 20));
     const iv = stats(intervals);
     const late = stats(lateness);
-    console.log(`  events ${s.applied} (expected ${50 * SECONDS}), achieved ${f(s.ratePerSec)} events/s`);
+    console.log(
+      `  events ${s.applied} (expected ${50 * SECONDS}), achieved ${f(s.ratePerSec)} events/s`,
+    );
     console.log(
       `  inter-commit interval ms: mean ${f(iv.mean, 3)}  sd ${f(iv.sd)}  p50 ${f(iv.p50)}  p99 ${f(iv.p99)}  min ${f(iv.min)}  max ${f(iv.max)}`,
     );

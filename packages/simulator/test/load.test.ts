@@ -174,8 +174,11 @@ describe('general CSVs', () => {
 
   it('gives the same tables whether COPY gets raw bytes or re-encoded rows', async () => {
     const dump = async (table: string) =>
-      (await client.query(`SELECT to_jsonb(t)::text AS row FROM ${schema}.${table} t ORDER BY 1`))
-        .rows;
+      (
+        await client.query<{ row: string }>(
+          `SELECT to_jsonb(t)::text AS row FROM ${schema}.${table} t ORDER BY 1`,
+        )
+      ).rows;
     const raw = await load(MESSY_DIR);
     expect(raw.map((r) => r.copyPath)).toEqual(['raw', 'raw']);
     const rawRows = [await dump('vip_customers'), await dump('vip_orders')];

@@ -14,7 +14,11 @@ export async function readLog(schema: string, simSchema: string): Promise<Logged
   await store.open();
   try {
     const all: LoggedEvent[] = [];
-    for (let batch = await store.readLog(0, 5000); batch.length > 0; batch = await store.readLog(all.at(-1)!.seq, 5000))
+    for (
+      let batch = await store.readLog(0, 5000);
+      batch.length > 0;
+      batch = await store.readLog(all.at(-1)!.seq, 5000)
+    )
       all.push(...batch);
     return all;
   } finally {
@@ -23,7 +27,11 @@ export async function readLog(schema: string, simSchema: string): Promise<Logged
 }
 
 /** Log seqs are 1..n without gaps; tables = snapshot + fold(log); the rules hold in SQL. */
-export async function expectConsistent(admin: pg.Client, schema: string, simSchema: string): Promise<number> {
+export async function expectConsistent(
+  admin: pg.Client,
+  schema: string,
+  simSchema: string,
+): Promise<number> {
   const store = createSimStore({ connection: connectionFromEnv(), schema, simSchema });
   await store.open();
   let snapshot, tables;
@@ -40,7 +48,9 @@ export async function expectConsistent(admin: pg.Client, schema: string, simSche
   const q = async (sql: string) => Number((await admin.query<{ n: string }>(sql)).rows[0]!.n);
   expect(await q(`SELECT count(*) AS n FROM ${schema}.products WHERE stock < 0`)).toBe(0);
   expect(
-    await q(`SELECT count(*) AS n FROM ${schema}.orders WHERE status NOT IN ('placed','paid','shipped','delivered','cancelled')`),
+    await q(
+      `SELECT count(*) AS n FROM ${schema}.orders WHERE status NOT IN ('placed','paid','shipped','delivered','cancelled')`,
+    ),
   ).toBe(0);
   // Every status change in the log is an allowed forward move from the previous status
   // (the snapshot's for the first change), so a cancelled order was never shipped.

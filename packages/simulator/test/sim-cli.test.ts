@@ -20,7 +20,12 @@ describe('sim:run flags', () => {
     expect(parseRate('max')).toBe('max');
     expect(parseDuration('10s')).toBe(10_000);
     expect(parseDuration('2m')).toBe(120_000);
-    expect(parseRunArgs([])).toMatchObject({ rate: 50, concurrency: 8, schema: 'public', simSchema: 'sim' });
+    expect(parseRunArgs([])).toMatchObject({
+      rate: 50,
+      concurrency: 8,
+      schema: 'public',
+      simSchema: 'sim',
+    });
   });
 
   it('rejects bad values with SIM_BAD_FLAG', () => {
@@ -36,7 +41,10 @@ describe('sim:run flags', () => {
       ['--sync-commit', 'maybe'],
       ['--nope'],
     ])
-      expect(codeOf(() => parseRunArgs(argv)), argv.join(' ')).toBe('SIM_BAD_FLAG');
+      expect(
+        codeOf(() => parseRunArgs(argv)),
+        argv.join(' '),
+      ).toBe('SIM_BAD_FLAG');
   });
 
   it('exits 2 on a bad flag and names the accepted forms; --help exits 0', async () => {
@@ -60,7 +68,9 @@ describe('sim:run against PostgreSQL', () => {
   const schemaArgs = () => ['--schema', db.schema, '--sim-schema', db.simSchema];
 
   it('--events 500 gives 500 log rows and prints a summary', async () => {
-    const run = await (await startSimRun(['--rate', 'max', '--events', '500', ...schemaArgs()])).done;
+    const run = await (
+      await startSimRun(['--rate', 'max', '--events', '500', ...schemaArgs()])
+    ).done;
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/500 events/);
     expect(run.stdout).toMatch(/order_placed/);
@@ -68,7 +78,9 @@ describe('sim:run against PostgreSQL', () => {
   });
 
   it('--rate 100/s --duration 2s applies exactly 200 events', async () => {
-    const run = await (await startSimRun(['--rate', '100/s', '--duration', '2s', ...schemaArgs()])).done;
+    const run = await (
+      await startSimRun(['--rate', '100/s', '--duration', '2s', ...schemaArgs()])
+    ).done;
     expect(run.code, run.stderr).toBe(0);
     expect(await expectConsistent(db.admin, db.schema, db.simSchema)).toBe(700);
   });
@@ -77,7 +89,10 @@ describe('sim:run against PostgreSQL', () => {
     const run = await startSimRun(['--rate', '200/s', ...schemaArgs()]);
     const before = 700;
     const count = async () =>
-      Number((await db.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${db.simSchema}.event_log`)).rows[0]!.n);
+      Number(
+        (await db.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${db.simSchema}.event_log`))
+          .rows[0]!.n,
+      );
     const { waitFor } = await import('./sim-fixture.js');
     await waitFor(async () => (await count()) >= before + 50, 60_000, '50 events');
     run.child.kill('SIGTERM');

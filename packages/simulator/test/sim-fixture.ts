@@ -31,10 +31,14 @@ export async function loadRepoData(prefix: string): Promise<TestSchemas> {
   const { promisify } = await import('node:util');
   const { fileURLToPath } = await import('node:url');
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
-  await promisify(execFile)(process.execPath, ['--import', 'tsx', 'bin/sim-load.ts', '--schema', schema], {
-    cwd: fileURLToPath(new URL('..', import.meta.url)),
-    env: process.env,
-  });
+  await promisify(execFile)(
+    process.execPath,
+    ['--import', 'tsx', 'bin/sim-load.ts', '--schema', schema],
+    {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      env: process.env,
+    },
+  );
   return adminFor(schema);
 }
 
@@ -47,7 +51,9 @@ async function adminFor(schema: string): Promise<TestSchemas> {
     simSchema,
     admin,
     async drop() {
-      await admin.query(`DROP SCHEMA IF EXISTS ${simSchema} CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(
+        `DROP SCHEMA IF EXISTS ${simSchema} CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE`,
+      );
       await admin.end();
     },
   };
@@ -56,7 +62,11 @@ async function adminFor(schema: string): Promise<TestSchemas> {
 /** A fresh pair of schemas (business tables + sim) with a generated data set of `size`. */
 export async function createTestSchemas(
   prefix: string,
-  size: { customers: number; products: number; orders: number } = { customers: 60, products: 25, orders: 150 },
+  size: { customers: number; products: number; orders: number } = {
+    customers: 60,
+    products: 25,
+    orders: 150,
+  },
 ): Promise<TestSchemas> {
   const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
   const simSchema = `${schema}_sim`;
@@ -110,7 +120,9 @@ export async function createTestSchemas(
     simSchema,
     admin,
     async drop() {
-      await admin.query(`DROP SCHEMA IF EXISTS ${simSchema} CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.query(
+        `DROP SCHEMA IF EXISTS ${simSchema} CASCADE; DROP SCHEMA IF EXISTS ${schema} CASCADE`,
+      );
       await admin.end();
     },
   };
@@ -119,7 +131,12 @@ export async function createTestSchemas(
 export interface CliRun {
   child: ChildProcess;
   /** Resolves when the process has exited (code null when killed by a signal). */
-  done: Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>;
+  done: Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>;
 }
 
 /** Starts the real `sim:run` CLI (node + tsx, no shell in between, so kill reaches it). */
@@ -136,17 +153,25 @@ export async function startSimRun(args: string[]): Promise<CliRun> {
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }>(
-    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
-  );
+  const done = new Promise<{
+    code: number | null;
+    signal: NodeJS.Signals | null;
+    stdout: string;
+    stderr: string;
+  }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done };
 }
 
 /** Polls `probe` until it returns true; fails after `timeoutMs` (a deadline, not a sleep). */
-export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+export async function waitFor(
+  probe: () => Promise<boolean>,
+  timeoutMs: number,
+  what: string,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await probe())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

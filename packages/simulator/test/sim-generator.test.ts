@@ -50,7 +50,8 @@ describe('generator', () => {
   });
 
   it('makes the same choices whatever the timestamps', () => {
-    const strip = (events: ReturnType<typeof generate>) => events.map((e) => [e.seq, e.event.type, e.keys]);
+    const strip = (events: ReturnType<typeof generate>) =>
+      events.map((e) => [e.seq, e.event.type, e.keys]);
     expect(strip(generate(3, 2000, (i) => clock(i * 1000)))).toEqual(strip(generate(3, 2000)));
   });
 
@@ -63,11 +64,18 @@ describe('generator', () => {
     const counts: Record<string, number> = {};
     for (const e of events) counts[e.event.type] = (counts[e.event.type] ?? 0) + 1;
     // A realistic mix: the order lifecycle dominates; every kind of event shows up.
-    expect(counts.order_placed! + counts.order_paid! + counts.order_shipped! + counts.order_delivered!).toBeGreaterThan(
-      14_000,
-    );
+    expect(
+      counts.order_placed! + counts.order_paid! + counts.order_shipped! + counts.order_delivered!,
+    ).toBeGreaterThan(14_000);
     expect(counts.order_delivered!).toBeGreaterThan(counts.order_cancelled! * 5);
-    for (const type of ['customer_erased', 'customer_moved', 'customer_registered', 'product_added', 'product_repriced', 'product_restocked'])
+    for (const type of [
+      'customer_erased',
+      'customer_moved',
+      'customer_registered',
+      'product_added',
+      'product_repriced',
+      'product_restocked',
+    ])
       expect(counts[type], type).toBeGreaterThan(0);
   });
 });

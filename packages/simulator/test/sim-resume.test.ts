@@ -19,14 +19,34 @@ describe('kill -9 and resume', () => {
     ).rows[0]!;
 
   it('loses no event and applies none twice after kill -9 mid-run', async () => {
-    const args = ['--rate', 'max', '--concurrency', '8', '--schema', db.schema, '--sim-schema', db.simSchema];
+    const args = [
+      '--rate',
+      'max',
+      '--concurrency',
+      '8',
+      '--schema',
+      db.schema,
+      '--sim-schema',
+      db.simSchema,
+    ];
     let killedAt = 0;
-    for (const [round, seed] of [[1, ['--seed', '5']], [2, []]] as const) {
+    for (const [round, seed] of [
+      [1, ['--seed', '5']],
+      [2, []],
+    ] as const) {
       const run = await startSimRun([...args, ...seed]);
       const target = killedAt + 400;
       // The log table appears once the child has set up its schema.
-      const logged = () => logStats().then((s) => s.n, () => 0);
-      await waitFor(async () => (await logged()) >= target, 90_000, `${target} logged events (round ${round})`);
+      const logged = () =>
+        logStats().then(
+          (s) => s.n,
+          () => 0,
+        );
+      await waitFor(
+        async () => (await logged()) >= target,
+        90_000,
+        `${target} logged events (round ${round})`,
+      );
       run.child.kill('SIGKILL');
       const result = await run.done;
       expect(result.signal).toBe('SIGKILL');

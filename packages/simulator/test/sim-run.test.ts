@@ -16,7 +16,13 @@ afterAll(async () => {
 });
 
 const storeFor = (db: TestSchemas, extra: Partial<SimStoreOptions> = {}) =>
-  createSimStore({ connection: connectionFromEnv(), schema: db.schema, simSchema: db.simSchema, concurrency: 4, ...extra });
+  createSimStore({
+    connection: connectionFromEnv(),
+    schema: db.schema,
+    simSchema: db.simSchema,
+    concurrency: 4,
+    ...extra,
+  });
 const simulate = (db: TestSchemas, options: Partial<SimulationOptions> = {}) =>
   runSimulation({ store: storeFor(db), rate: 'max', concurrency: 4, ...options });
 const errorCode = (promise: Promise<unknown>) =>
@@ -33,7 +39,13 @@ describe('simulation on PostgreSQL', () => {
 
   it('applies N events, one log row each; the rules hold and tables = snapshot + fold(log)', async () => {
     const summary = await simulate(db, { events: 500, seed: 9 });
-    expect(summary).toMatchObject({ applied: 500, resumedAfter: 0, recovered: 0, lastSeq: 500, stoppedBy: 'events' });
+    expect(summary).toMatchObject({
+      applied: 500,
+      resumedAfter: 0,
+      recovered: 0,
+      lastSeq: 500,
+      stoppedBy: 'events',
+    });
     expect(Object.values(summary.byType).reduce((a, b) => a + b, 0)).toBe(500);
     expect(await expectConsistent(db.admin, db.schema, db.simSchema)).toBe(500);
   });
@@ -50,7 +62,9 @@ describe('simulation on PostgreSQL', () => {
     await simulate(other, { events: 600, seed: 9, concurrency: 8 });
     const strip = (log: Awaited<ReturnType<typeof readLog>>) =>
       log.map((e) => canonical(e.event).replace(/"\d{4}-\d\d-\d\dT[^"]*"/g, '"<time>"'));
-    expect(strip(await readLog(other.schema, other.simSchema))).toEqual(strip(await readLog(db.schema, db.simSchema)));
+    expect(strip(await readLog(other.schema, other.simSchema))).toEqual(
+      strip(await readLog(db.schema, db.simSchema)),
+    );
   });
 
   it('paces by the monotonic clock: rate × duration events', async () => {
@@ -68,8 +82,12 @@ describe('simulation on PostgreSQL', () => {
     await store.open();
     const generator = createGenerator({ seed: 3, snapshot: await store.loadSnapshot() });
     for (const logged of await store.readLog(0, 1000)) generator.next(logged.at);
-    const more: GeneratedEvent[] = Array.from({ length: 20 }, () => generator.next(new Date().toISOString()));
-    const missing = more.find((e, i) => more.slice(i + 1).every((later) => later.keys.every((k) => !e.keys.includes(k))));
+    const more: GeneratedEvent[] = Array.from({ length: 20 }, () =>
+      generator.next(new Date().toISOString()),
+    );
+    const missing = more.find((e, i) =>
+      more.slice(i + 1).every((later) => later.keys.every((k) => !e.keys.includes(k))),
+    );
     expect(missing).toBeDefined();
     for (const e of more) if (e !== missing) await store.apply(e);
     await store.close();
@@ -82,7 +100,9 @@ describe('simulation on PostgreSQL', () => {
   it('refuses a log that does not match snapshot + seed, and tables changed behind its back', async () => {
     const broken = await fresh();
     await simulate(broken, { events: 30, seed: 4 });
-    await broken.admin.query(`DELETE FROM ${broken.schema}.orders WHERE status = 'delivered' AND id = (SELECT min(id) FROM ${broken.schema}.orders WHERE status = 'delivered')`);
+    await broken.admin.query(
+      `DELETE FROM ${broken.schema}.orders WHERE status = 'delivered' AND id = (SELECT min(id) FROM ${broken.schema}.orders WHERE status = 'delivered')`,
+    );
     expect(await errorCode(simulate(broken, { events: 1 }))).toBe('SIM_STATE_MISMATCH');
     await broken.admin.query(
       `UPDATE ${broken.simSchema}.event_log SET payload = jsonb_set(payload, '{type}', '"x"') WHERE seq = 7`,
@@ -98,7 +118,12 @@ describe('simulation on PostgreSQL', () => {
     const holder = storeFor(db);
     await holder.open();
     try {
-      const second = runSimulation({ store: storeFor(db, { lockTimeoutMs: 200 }), rate: 'max', concurrency: 1, events: 1 });
+      const second = runSimulation({
+        store: storeFor(db, { lockTimeoutMs: 200 }),
+        rate: 'max',
+        concurrency: 1,
+        events: 1,
+      });
       expect(await errorCode(second)).toBe('SIM_LOCKED');
     } finally {
       await holder.close();
@@ -120,12 +145,19 @@ describe('simulation on PostgreSQL', () => {
     let event = generator.next(new Date().toISOString());
     while (event.event.type !== 'order_placed') event = generator.next(new Date().toISOString());
     const productId = event.event.order.product_id;
-    await changed.admin.query(`UPDATE ${changed.schema}.products SET stock = 0 WHERE id = $1`, [productId]);
+    await changed.admin.query(`UPDATE ${changed.schema}.products SET stock = 0 WHERE id = $1`, [
+      productId,
+    ]);
     expect(await errorCode(store.apply(event))).toBe('SIM_APPLY_FAILED');
     await store.close();
-    const rows = await changed.admin.query(`SELECT count(*)::int AS n FROM ${changed.simSchema}.event_log`);
+    const rows = await changed.admin.query(
+      `SELECT count(*)::int AS n FROM ${changed.simSchema}.event_log`,
+    );
     expect(rows.rows[0]).toEqual({ n: 0 });
-    const order = await changed.admin.query(`SELECT 1 FROM ${changed.schema}.orders WHERE id = $1`, [event.event.order.id]);
+    const order = await changed.admin.query(
+      `SELECT 1 FROM ${changed.schema}.orders WHERE id = $1`,
+      [event.event.order.id],
+    );
     expect(order.rowCount).toBe(0);
   });
 });

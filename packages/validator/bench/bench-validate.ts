@@ -7,7 +7,13 @@ import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
 import { createEngine } from '../src/validate/engine.js';
-import { envelope, frame, keySchema, valueSchema, writerType } from '../test/support/debezium-schema.js';
+import {
+  envelope,
+  frame,
+  keySchema,
+  valueSchema,
+  writerType,
+} from '../test/support/debezium-schema.js';
 import { decimalToBytes } from '../src/avro/decimal.js';
 
 const N = Number(process.env.BENCH_RECORDS ?? 20000);
@@ -15,8 +21,14 @@ const logger = pino({ level: 'warn' }, pino.destination(2));
 const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logger });
 const registry = createRegistry(process.env.SCHEMA_REGISTRY_URL ?? '');
 const topic = `bench.public.products_${randomBytes(4).toString('hex')}`;
-const { id: keyId } = await registry.register({ type: 'AVRO' as never, schema: JSON.stringify(keySchema('products')) }, { subject: `${topic}-key` });
-const { id: valueId } = await registry.register({ type: 'AVRO' as never, schema: JSON.stringify(valueSchema('products')) }, { subject: `${topic}-value` });
+const { id: keyId } = await registry.register(
+  { type: 'AVRO' as never, schema: JSON.stringify(keySchema('products')) },
+  { subject: `${topic}-key` },
+);
+const { id: valueId } = await registry.register(
+  { type: 'AVRO' as never, schema: JSON.stringify(valueSchema('products')) },
+  { subject: `${topic}-value` },
+);
 const kw = writerType(keySchema('products'));
 const vw = writerType(valueSchema('products'));
 const producer = kafka.producer();
@@ -24,14 +36,33 @@ await producer.connect();
 for (let i = 0; i < N; i += 1000) {
   const messages = [];
   for (let j = i; j < Math.min(N, i + 1000); j += 1) {
-    const row = { id: BigInt(j % 500), unit_price: decimalToBytes('12.50', 2), stock: j, born: null, seen_at: null, created_at: '2026-11-24T14:26:07Z', vs: null };
-    messages.push({ key: frame(keyId, kw, { id: row.id }), value: frame(valueId, vw, envelope('u', BigInt(j + 1), row, row)) });
+    const row = {
+      id: BigInt(j % 500),
+      unit_price: decimalToBytes('12.50', 2),
+      stock: j,
+      born: null,
+      seen_at: null,
+      created_at: '2026-11-24T14:26:07Z',
+      vs: null,
+    };
+    messages.push({
+      key: frame(keyId, kw, { id: row.id }),
+      value: frame(valueId, vw, envelope('u', BigInt(j + 1), row, row)),
+    });
   }
   await producer.send({ topic, messages });
 }
 await producer.disconnect();
 
-async function run(label: string, handle: (m: { key: Buffer | null; value: Buffer | null; offset: string; partition: number }) => Promise<void> | void) {
+async function run(
+  label: string,
+  handle: (m: {
+    key: Buffer | null;
+    value: Buffer | null;
+    offset: string;
+    partition: number;
+  }) => Promise<void> | void,
+) {
   const consumer = kafka.consumer({ groupId: `bench-${randomBytes(4).toString('hex')}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
@@ -48,12 +79,16 @@ async function run(label: string, handle: (m: { key: Buffer | null; value: Buffe
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await consumer.disconnect();
   const rate = N / seconds;
-  process.stdout.write(`${label.padEnd(28)} ${N} records in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} records/s\n`);
+  process.stdout.write(
+    `${label.padEnd(28)} ${N} records in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} records/s\n`,
+  );
   return rate;
 }
 
 const plain = await run('plain kafkajs', () => undefined);
 const decoder = createDecoder(registry);
 const engine = createEngine();
-const checked = await run('decoded + checked', async (m) => engine.accept(await decoder.decode({ topic, ...m })));
+const checked = await run('decoded + checked', async (m) =>
+  engine.accept(await decoder.decode({ topic, ...m })),
+);
 process.stdout.write(`ratio decoded+checked / plain = ${(checked / plain).toFixed(2)}\n`);

@@ -26,7 +26,10 @@ export interface ConsumeResult {
 /** Runs until `max` records were handled or `signal` aborts. Offsets are committed after each record is handled. */
 export async function consumeChanges(options: ConsumeOptions): Promise<ConsumeResult> {
   const log = (options.logger ?? pino({ level: 'silent' })).child({ component: 'consume' });
-  const consumer = options.kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
+  const consumer = options.kafka.consumer({
+    groupId: options.groupId,
+    allowAutoTopicCreation: false,
+  });
   let changes = 0;
   let undecodable = 0;
   let finish!: (reason: ConsumeResult['reason']) => void;

@@ -3,7 +3,11 @@ export class ValidatorError extends Error {
   readonly code: string;
   readonly retriable: boolean;
 
-  constructor(code: string, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: string,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -21,11 +25,19 @@ export class UsageError extends ValidatorError {
 /** Missing or malformed environment settings, all listed at once. */
 export class ConfigError extends ValidatorError {
   constructor(readonly problems: readonly string[]) {
-    super('CONFIG', `bad configuration: ${problems.join('; ')} (eval "$(pnpm -s stack:env)" sets them for the native stack)`);
+    super(
+      'CONFIG',
+      `bad configuration: ${problems.join('; ')} (eval "$(pnpm -s stack:env)" sets them for the native stack)`,
+    );
   }
 }
 
-export type DecodeErrorCode = 'DECODE_BAD_MAGIC' | 'DECODE_TRUNCATED' | 'DECODE_UNKNOWN_SCHEMA' | 'DECODE_AVRO' | 'DECODE_NOT_DEBEZIUM';
+export type DecodeErrorCode =
+  | 'DECODE_BAD_MAGIC'
+  | 'DECODE_TRUNCATED'
+  | 'DECODE_UNKNOWN_SCHEMA'
+  | 'DECODE_AVRO'
+  | 'DECODE_NOT_DEBEZIUM';
 
 /** A record that cannot be decoded: a value in the stream (a poison record), never thrown out of a pipeline. */
 export class DecodeError extends ValidatorError {
@@ -35,7 +47,9 @@ export class DecodeError extends ValidatorError {
     readonly where: { topic: string; partition: number; offset: string; part: 'key' | 'value' },
     cause?: unknown,
   ) {
-    super(code, `${where.topic}/${where.partition}@${where.offset} ${where.part}: ${message}`, { cause });
+    super(code, `${where.topic}/${where.partition}@${where.offset} ${where.part}: ${message}`, {
+      cause,
+    });
   }
 }
 

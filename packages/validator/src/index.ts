@@ -1,6 +1,19 @@
-export { createDecoder, jsonReplacer, type Change, type Decoded, type Decoder, type RawRecord, type SchemaSource } from './avro/decoder.js';
+export {
+  createDecoder,
+  jsonReplacer,
+  type Change,
+  type Decoded,
+  type Decoder,
+  type RawRecord,
+  type SchemaSource,
+} from './avro/decoder.js';
 export { debeziumTypeHook, bigIntLong } from './avro/debezium-types.js';
-export { decimalFromBytes, decimalToBytes, dateFromDays, timestampFromEpoch } from './avro/decimal.js';
+export {
+  decimalFromBytes,
+  decimalToBytes,
+  dateFromDays,
+  timestampFromEpoch,
+} from './avro/decimal.js';
 export { createRegistry } from './adapters/registry.js';
 export { createKafka, listCdcTopics } from './adapters/kafka.js';
 export { consumeChanges, type ConsumeOptions, type ConsumeResult } from './consume.js';

@@ -42,7 +42,10 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
     const kafka = createKafka({ brokers: config.brokers, logger });
     const topics = args.topics.length ? args.topics : await listCdcTopics(kafka);
     if (!topics.length) {
-      throw new ValidatorError('NO_TOPICS', 'no mdp.public.* topics exist yet: is the Debezium connector registered and has it snapshotted? Pass --topic to name one.');
+      throw new ValidatorError(
+        'NO_TOPICS',
+        'no mdp.public.* topics exist yet: is the Debezium connector registered and has it snapshotted? Pass --topic to name one.',
+      );
     }
     const decoder = createDecoder(createRegistry(config.registryUrl));
     const controller = new AbortController();
@@ -50,7 +53,10 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
     const stop = () => controller.abort();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
-    const timer = args.timeoutSeconds === undefined ? undefined : setTimeout(() => ((timedOut = true), stop()), args.timeoutSeconds * 1000);
+    const timer =
+      args.timeoutSeconds === undefined
+        ? undefined
+        : setTimeout(() => ((timedOut = true), stop()), args.timeoutSeconds * 1000);
     const result = await consumeChanges({
       kafka,
       decoder,
@@ -63,7 +69,9 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
       onChange: (change) => process.stdout.write(`${JSON.stringify(change, jsonReplacer)}\n`),
       onUndecodable: ({ error }) => {
         const { topic, partition, offset, part } = error.where;
-        process.stderr.write(`undecodable record topic=${topic} partition=${partition} offset=${offset} part=${part} code=${error.code}: ${error.message}\n`);
+        process.stderr.write(
+          `undecodable record topic=${topic} partition=${partition} offset=${offset} part=${part} code=${error.code}: ${error.message}\n`,
+        );
       },
     });
     clearTimeout(timer);
@@ -109,7 +117,9 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
         let last = consuming.engine.records();
         const ticker = setInterval(() => {
           const now = consuming.engine.records();
-          process.stderr.write(`\r${new Date().toISOString().slice(11, 19)} records=${now} rate=${now - last}/s last verdict: ${result.ok ? 'consistent' : 'INCONSISTENT'}   `);
+          process.stderr.write(
+            `\r${new Date().toISOString().slice(11, 19)} records=${now} rate=${now - last}/s last verdict: ${result.ok ? 'consistent' : 'INCONSISTENT'}   `,
+          );
           last = now;
         }, 1000);
         while (!controller.signal.aborted) {
@@ -128,7 +138,9 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
     }
   } catch (err) {
     if (err instanceof UsageError || (err instanceof ValidatorError && !err.retriable)) fail(err);
-    process.stderr.write(`error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.stderr.write(
+      `error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${err instanceof Error ? err.message : String(err)}\n`,
+    );
     process.exit(4);
   }
 }

@@ -14,9 +14,13 @@ export function createLocalStore(root: string): ObjectStore {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (err) {
       if (isNotFound(err)) return;
-      throw new DeltaCheckError('LAKE_READ_FAILED', `cannot list ${dir}: ${String(err)}`, { cause: err });
+      throw new DeltaCheckError('LAKE_READ_FAILED', `cannot list ${dir}: ${String(err)}`, {
+        cause: err,
+      });
     }
-    const names = entries.map((e) => ({ name: e.name, dir: e.isDirectory() })).sort((a, b) => cmp(a.name, b.name));
+    const names = entries
+      .map((e) => ({ name: e.name, dir: e.isDirectory() }))
+      .sort((a, b) => cmp(a.name, b.name));
     for (const entry of names) {
       const key = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.dir) yield* walk(path.join(dir, entry.name), key);
@@ -32,7 +36,8 @@ export function createLocalStore(root: string): ObjectStore {
       const dirRel = slash >= 0 ? prefix.slice(0, slash) : '';
       const keys: ObjectInfo[] = [];
       for await (const info of walk(path.join(base, dirRel), dirRel)) {
-        if (info.key.startsWith(prefix) && (startAfter === undefined || info.key > startAfter)) keys.push(info);
+        if (info.key.startsWith(prefix) && (startAfter === undefined || info.key > startAfter))
+          keys.push(info);
       }
       keys.sort((a, b) => cmp(a.key, b.key));
       yield* keys;
@@ -42,9 +47,13 @@ export function createLocalStore(root: string): ObjectStore {
         return new Uint8Array(await readFile(path.join(base, key)));
       } catch (err) {
         if (isNotFound(err)) return undefined;
-        throw new DeltaCheckError('LAKE_READ_FAILED', `cannot read ${path.join(base, key)}: ${String(err)}`, {
-          cause: err,
-        });
+        throw new DeltaCheckError(
+          'LAKE_READ_FAILED',
+          `cannot read ${path.join(base, key)}: ${String(err)}`,
+          {
+            cause: err,
+          },
+        );
       }
     },
   };

@@ -46,7 +46,10 @@ export function createPgSource(options: PgOptions, logger: Logger): PgSource {
   });
   pool.on('error', (err) => logger.warn({ err }, 'idle PostgreSQL client error'));
 
-  async function run<T extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<T>> {
+  async function run<T extends pg.QueryResultRow>(
+    sql: string,
+    params: unknown[] = [],
+  ): Promise<pg.QueryResult<T>> {
     try {
       return await pool.query<T>(sql, params);
     } catch (err) {
@@ -56,7 +59,10 @@ export function createPgSource(options: PgOptions, logger: Logger): PgSource {
 
   async function runArrays(sql: string): Promise<(string | null)[][]> {
     try {
-      const res = await pool.query<(string | null)[]>({ text: sql, rowMode: 'array' } as pg.QueryArrayConfig);
+      const res = await pool.query<(string | null)[]>({
+        text: sql,
+        rowMode: 'array',
+      } as pg.QueryArrayConfig);
       return res.rows;
     } catch (err) {
       throw wrap(err, sql);
@@ -65,7 +71,14 @@ export function createPgSource(options: PgOptions, logger: Logger): PgSource {
 
   function wrap(err: unknown, sql: string): Error {
     const code = (err as { code?: string } | null)?.code;
-    if (code === undefined || !/^[0-9A-Z]{5}$/.test(code) || code.startsWith('08') || code === '57P03' || code === '28P01' || code === '3D000') {
+    if (
+      code === undefined ||
+      !/^[0-9A-Z]{5}$/.test(code) ||
+      code.startsWith('08') ||
+      code === '57P03' ||
+      code === '28P01' ||
+      code === '3D000'
+    ) {
       const reason = err instanceof Error ? err.message || code || err.name : String(err);
       return new ServiceUnavailableError(
         'postgres',
@@ -73,10 +86,14 @@ export function createPgSource(options: PgOptions, logger: Logger): PgSource {
         { cause: err, context: { host: options.host, port: options.port, code } },
       );
     }
-    return new DeltaCheckError('POSTGRES_QUERY_FAILED', `${where}: query failed (${code}): ${(err as Error).message}\n  ${sql}`, {
-      cause: err,
-      context: { sqlstate: code },
-    });
+    return new DeltaCheckError(
+      'POSTGRES_QUERY_FAILED',
+      `${where}: query failed (${code}): ${(err as Error).message}\n  ${sql}`,
+      {
+        cause: err,
+        context: { sqlstate: code },
+      },
+    );
   }
 
   return {

@@ -1,4 +1,9 @@
-import { GetObjectCommand, ListObjectsV2Command, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import type { ObjectStore } from './object-store.js';
 import { DeltaCheckError, ServiceUnavailableError } from '../errors.js';
 
@@ -37,18 +42,26 @@ export function createS3Store(options: S3StoreOptions): S3Store {
           { cause: err, context: { bucket } },
         );
       }
-      if (err.name === 'AccessDenied' || err.name === 'InvalidAccessKeyId' || err.name === 'SignatureDoesNotMatch') {
+      if (
+        err.name === 'AccessDenied' ||
+        err.name === 'InvalidAccessKeyId' ||
+        err.name === 'SignatureDoesNotMatch'
+      ) {
         return new DeltaCheckError(
           'LAKE_ACCESS_DENIED',
           `${where} refused ${key} (${err.name}): check S3_ACCESS_KEY / S3_SECRET_KEY (pnpm stack:env prints them)`,
           { cause: err, context: { bucket, key } },
         );
       }
-      return new DeltaCheckError('LAKE_READ_FAILED', `${where}: reading ${key} failed: ${err.name}: ${err.message}`, {
-        cause: err,
-        retriable: (err.$metadata.httpStatusCode ?? 0) >= 500,
-        context: { bucket, key },
-      });
+      return new DeltaCheckError(
+        'LAKE_READ_FAILED',
+        `${where}: reading ${key} failed: ${err.name}: ${err.message}`,
+        {
+          cause: err,
+          retriable: (err.$metadata.httpStatusCode ?? 0) >= 500,
+          context: { bucket, key },
+        },
+      );
     }
     return new ServiceUnavailableError(
       'minio',

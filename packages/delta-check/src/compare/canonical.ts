@@ -126,23 +126,32 @@ export function canonicalFromLake(value: DeltaValue | undefined, kind: Canonical
       return floatText(Number(scalarText(value)));
     case 'timestamp':
       // Spark may have kept Debezium's epoch micros as a long.
-      if (typeof value === 'bigint' || typeof value === 'number') return microsToIso(BigInt(value), true);
-      return typeof value === 'string' && !value.endsWith('Z') && /T\d{2}:/.test(value) ? `${value}Z` : scalarText(value);
+      if (typeof value === 'bigint' || typeof value === 'number')
+        return microsToIso(BigInt(value), true);
+      return typeof value === 'string' && !value.endsWith('Z') && /T\d{2}:/.test(value)
+        ? `${value}Z`
+        : scalarText(value);
     case 'date':
-      return typeof value === 'number' || typeof value === 'bigint' ? daysToDate(Number(value)) : scalarText(value);
+      return typeof value === 'number' || typeof value === 'bigint'
+        ? daysToDate(Number(value))
+        : scalarText(value);
     case 'time':
       if (typeof value === 'bigint' || typeof value === 'number') {
         return microsToIso(BigInt(value), false).slice(11);
       }
       return normalizeTime(scalarText(value));
     case 'bool':
-      return typeof value === 'boolean' ? String(value) : canonicalFromPg(scalarText(value), 'bool');
+      return typeof value === 'boolean'
+        ? String(value)
+        : canonicalFromPg(scalarText(value), 'bool');
     case 'bytea':
       return value instanceof Uint8Array ? Buffer.from(value).toString('hex') : scalarText(value);
     case 'uuid':
       return scalarText(value).toLowerCase();
     case 'json':
-      return typeof value === 'string' ? stableJson(value) : stableJson(JSON.stringify(toJsonable(value)));
+      return typeof value === 'string'
+        ? stableJson(value)
+        : stableJson(JSON.stringify(toJsonable(value)));
     default:
       return scalarText(value);
   }
@@ -195,7 +204,8 @@ function floatText(n: number): string {
 
 function scalarText(value: DeltaValue): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value.toString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   return JSON.stringify(toJsonable(value));
 }
@@ -205,7 +215,9 @@ function toJsonable(value: unknown): unknown {
   if (value instanceof Uint8Array) return Buffer.from(value).toString('hex');
   if (Array.isArray(value)) return value.map(toJsonable);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toJsonable(v)]));
+    return Object.fromEntries(
+      Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toJsonable(v)]),
+    );
   }
   return value;
 }
@@ -222,7 +234,11 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    return Object.fromEntries(Object.keys(obj).sort().map((k) => [k, sortKeys(obj[k])]));
+    return Object.fromEntries(
+      Object.keys(obj)
+        .sort()
+        .map((k) => [k, sortKeys(obj[k])]),
+    );
   }
   return value;
 }

@@ -63,7 +63,13 @@ export interface BronzeStats {
 }
 
 /** Spark's change columns in bronze (spark/mdp_spark/transform.py). */
-export const BRONZE_COLUMNS = ['_change_type', '_lsn', '_kafka_topic', '_kafka_partition', '_kafka_offset'] as const;
+export const BRONZE_COLUMNS = [
+  '_change_type',
+  '_lsn',
+  '_kafka_topic',
+  '_kafka_partition',
+  '_kafka_offset',
+] as const;
 
 export interface CompareOptions {
   pg: PgSource;
@@ -101,7 +107,9 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
   const compared = described.columns.filter((c) => lakeColumns.has(c.name));
   const kinds = compared.map((c) => kindOfPgType(c.typname));
   const keyIndexes = described.primaryKey.map((k) => compared.findIndex((c) => c.name === k));
-  const columnsMissingInLake = described.columns.filter((c) => !lakeColumns.has(c.name)).map((c) => c.name);
+  const columnsMissingInLake = described.columns
+    .filter((c) => !lakeColumns.has(c.name))
+    .map((c) => c.name);
   if (keyIndexes.some((i) => i < 0)) {
     const absent = described.primaryKey.filter((_, i) => keyIndexes[i]! < 0);
     throw new DeltaCheckError(
@@ -111,9 +119,14 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     );
   }
   const pgNames = new Set(described.columns.map((c) => c.name.toLowerCase()));
-  const columnsOnlyInLake = snapshot.schema.map((f) => f.name).filter((n) => !pgNames.has(n.toLowerCase()));
+  const columnsOnlyInLake = snapshot.schema
+    .map((f) => f.name)
+    .filter((n) => !pgNames.has(n.toLowerCase()));
 
-  log.info({ table, lakePath, version: snapshot.version, files: snapshot.files.length }, 'reading lake table');
+  log.info(
+    { table, lakePath, version: snapshot.version, files: snapshot.files.length },
+    'reading lake table',
+  );
   const lake = new Map<string, Side>();
   let lakeRows = 0;
   let duplicateKeys = 0;
@@ -129,11 +142,16 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
         { context: { table, lakePath, absent } },
       );
     }
-    const events = new Map<string, { lsn: bigint; offset: bigint; deleted: boolean; values: Canonical[] }>();
+    const events = new Map<
+      string,
+      { lsn: bigint; offset: bigint; deleted: boolean; values: Canonical[] }
+    >();
     const records = new Set<string>();
     const changes = new Set<string>();
     bronze = { events: 0, duplicateRecords: 0, duplicateChanges: 0 };
-    for await (const batch of reader.rows(snapshot, { columns: [...lakeNames, ...BRONZE_COLUMNS] })) {
+    for await (const batch of reader.rows(snapshot, {
+      columns: [...lakeNames, ...BRONZE_COLUMNS],
+    })) {
       for (const row of batch) {
         bronze.events++;
         const values = lakeNames.map((name, i) => canonicalFromLake(row[name], kinds[i]!));
@@ -181,7 +199,9 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
 
   log.info({ table }, 'reading PostgreSQL table');
   const select = compared.map((c) => pgSelectExpression(quoteIdent(c.name), c.typname)).join(', ');
-  const pgRowsText = await pg.query(`SELECT ${select || '1'} FROM ${quoteIdent(pgSchema)}.${quoteIdent(table)}`);
+  const pgRowsText = await pg.query(
+    `SELECT ${select || '1'} FROM ${quoteIdent(pgSchema)}.${quoteIdent(table)}`,
+  );
 
   const differences: RowDifference[] = [...duplicates];
   let missing = 0;
@@ -203,7 +223,11 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
         differences.push({
           kind: 'different',
           key: keyObject(described, values, keyIndexes),
-          columns: diffColumns(compared.map((c) => c.name), values, other.values),
+          columns: diffColumns(
+            compared.map((c) => c.name),
+            values,
+            other.values,
+          ),
         });
       }
     }
@@ -217,7 +241,8 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     }
   }
 
-  const schemaEqual = columnsMissingInLake.length === 0 && (!options.strictColumns || columnsOnlyInLake.length === 0);
+  const schemaEqual =
+    columnsMissingInLake.length === 0 && (!options.strictColumns || columnsOnlyInLake.length === 0);
   return {
     table,
     lakePath,
@@ -265,7 +290,11 @@ function keyOf(values: Canonical[], keyIndexes: number[]): string {
   return JSON.stringify(keyIndexes.map((i) => values[i] ?? null));
 }
 
-function keyObject(table: PgTable, values: Canonical[], keyIndexes: number[]): Record<string, Canonical> {
+function keyObject(
+  table: PgTable,
+  values: Canonical[],
+  keyIndexes: number[],
+): Record<string, Canonical> {
   return Object.fromEntries(table.primaryKey.map((k, i) => [k, values[keyIndexes[i]!] ?? null]));
 }
 

@@ -22,9 +22,12 @@ export function formatReport(report: CheckReport): string {
   const lines: string[] = [];
   for (const t of report.tables) {
     const where = `${report.location}/${t.lakePath}@v${t.lakeVersion}`;
-    const rate = t.seconds > 0 ? `, ${Math.round((t.lakeRows + t.postgresRows) / t.seconds)} rows/s` : '';
+    const rate =
+      t.seconds > 0 ? `, ${Math.round((t.lakeRows + t.postgresRows) / t.seconds)} rows/s` : '';
     if (t.equal) {
-      lines.push(`✔ ${t.table}: ${t.postgresRows} rows equal to ${where} (${t.comparedColumns.length} columns${rate})`);
+      lines.push(
+        `✔ ${t.table}: ${t.postgresRows} rows equal to ${where} (${t.comparedColumns.length} columns${rate})`,
+      );
     } else {
       const parts = [
         `PostgreSQL ${t.postgresRows} rows, lake ${t.lakeRows}`,
@@ -33,9 +36,11 @@ export function formatReport(report: CheckReport): string {
         `${t.different} different`,
       ];
       if (t.duplicateKeys) parts.push(`${t.duplicateKeys} duplicate keys in lake`);
-      if (t.bronze?.duplicateRecords) parts.push(`${t.bronze.duplicateRecords} Kafka records stored twice in bronze`);
+      if (t.bronze?.duplicateRecords)
+        parts.push(`${t.bronze.duplicateRecords} Kafka records stored twice in bronze`);
       lines.push(`✘ ${t.table} vs ${where}: ${parts.join(', ')}`);
-      if (t.columnsMissingInLake.length > 0) lines.push(`    columns missing in lake: ${t.columnsMissingInLake.join(', ')}`);
+      if (t.columnsMissingInLake.length > 0)
+        lines.push(`    columns missing in lake: ${t.columnsMissingInLake.join(', ')}`);
       for (const d of t.firstDifferences) lines.push(`    ${formatDifference(d)}`);
       const shown = t.firstDifferences.length;
       const total = t.missing + t.extra + t.different + t.duplicateKeys;
@@ -46,10 +51,16 @@ export function formatReport(report: CheckReport): string {
         `    bronze: ${t.bronze.events} change events, ${t.bronze.duplicateRecords} stored twice, ${t.bronze.duplicateChanges} duplicate deliveries (tolerated)`,
       );
     }
-    if (t.columnsOnlyInLake.length > 0) lines.push(`    not compared (lake only): ${t.columnsOnlyInLake.join(', ')}`);
+    if (t.columnsOnlyInLake.length > 0)
+      lines.push(`    not compared (lake only): ${t.columnsOnlyInLake.join(', ')}`);
   }
-  for (const e of report.errors) lines.push(`✘ ${e.table} (${e.lakePath}): [${e.code}] ${e.message}`);
-  lines.push(report.equal ? 'delta-check: lake equals PostgreSQL' : 'delta-check: lake DIFFERS from PostgreSQL (or could not be checked)');
+  for (const e of report.errors)
+    lines.push(`✘ ${e.table} (${e.lakePath}): [${e.code}] ${e.message}`);
+  lines.push(
+    report.equal
+      ? 'delta-check: lake equals PostgreSQL'
+      : 'delta-check: lake DIFFERS from PostgreSQL (or could not be checked)',
+  );
   return lines.join('\n');
 }
 

@@ -74,7 +74,11 @@ export async function readSnapshot(store: ObjectStore, table: string): Promise<S
   const logPrefix = `${root}/_delta_log/`;
   const hint = await readLastCheckpoint(store, logPrefix);
 
-  let listing = await listLog(store, logPrefix, hint === undefined ? undefined : `${logPrefix}${pad20(hint)}`);
+  let listing = await listLog(
+    store,
+    logPrefix,
+    hint === undefined ? undefined : `${logPrefix}${pad20(hint)}`,
+  );
   let checkpoint = newestCheckpoint(listing);
   if (hint !== undefined && checkpoint === undefined) {
     // The hinted checkpoint is gone (or incomplete): list the whole log.
@@ -82,9 +86,13 @@ export async function readSnapshot(store: ObjectStore, table: string): Promise<S
     checkpoint = newestCheckpoint(listing);
   }
   if (listing.commits.size === 0 && checkpoint === undefined) {
-    throw new DeltaCheckError('LAKE_TABLE_NOT_FOUND', `no Delta table at ${store.location}/${root} (no _delta_log)`, {
-      context: { table: root, location: store.location },
-    });
+    throw new DeltaCheckError(
+      'LAKE_TABLE_NOT_FOUND',
+      `no Delta table at ${store.location}/${root} (no _delta_log)`,
+      {
+        context: { table: root, location: store.location },
+      },
+    );
   }
 
   const latest = Math.max(checkpoint?.version ?? -1, ...listing.commits.keys());
@@ -101,7 +109,9 @@ export async function readSnapshot(store: ObjectStore, table: string): Promise<S
     }
   }
 
-  const state: { protocol?: Protocol; metadata?: Metadata; files: Map<string, AddFile> } = { files: new Map() };
+  const state: { protocol?: Protocol; metadata?: Metadata; files: Map<string, AddFile> } = {
+    files: new Map(),
+  };
   if (checkpoint) {
     for (const key of checkpoint.keys) await applyCheckpointPart(store, key, state);
   }
@@ -111,9 +121,13 @@ export async function readSnapshot(store: ObjectStore, table: string): Promise<S
 
   const where = `${store.location}/${root}@v${latest}`;
   if (!state.protocol || !state.metadata) {
-    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: the log has no ${state.protocol ? 'metaData' : 'protocol'} action`, {
-      context: { table: root },
-    });
+    throw new DeltaLogError(
+      'DELTA_LOG_CORRUPT',
+      `${where}: the log has no ${state.protocol ? 'metaData' : 'protocol'} action`,
+      {
+        context: { table: root },
+      },
+    );
   }
   const files = [...state.files.values()];
   checkReadable(where, state.protocol, state.metadata, files);
@@ -130,7 +144,12 @@ export async function readSnapshot(store: ObjectStore, table: string): Promise<S
   };
 }
 
-function checkReadable(where: string, protocol: Protocol, metadata: Metadata, files: AddFile[]): void {
+function checkReadable(
+  where: string,
+  protocol: Protocol,
+  metadata: Metadata,
+  files: AddFile[],
+): void {
   if (protocol.minReaderVersion > 3) {
     throw new DeltaUnsupportedError(
       'DELTA_UNSUPPORTED_PROTOCOL',
@@ -167,18 +186,27 @@ function checkReadable(where: string, protocol: Protocol, metadata: Metadata, fi
   }
 }
 
-async function readLastCheckpoint(store: ObjectStore, logPrefix: string): Promise<number | undefined> {
+async function readLastCheckpoint(
+  store: ObjectStore,
+  logPrefix: string,
+): Promise<number | undefined> {
   const bytes = await store.get(`${logPrefix}_last_checkpoint`);
   if (!bytes) return undefined;
   try {
     const version = (JSON.parse(new TextDecoder().decode(bytes)) as { version?: unknown }).version;
-    return typeof version === 'number' && Number.isInteger(version) && version >= 0 ? version : undefined;
+    return typeof version === 'number' && Number.isInteger(version) && version >= 0
+      ? version
+      : undefined;
   } catch {
     return undefined; // a torn hint is only a hint: list the log instead
   }
 }
 
-async function listLog(store: ObjectStore, logPrefix: string, startAfter?: string): Promise<LogListing> {
+async function listLog(
+  store: ObjectStore,
+  logPrefix: string,
+  startAfter?: string,
+): Promise<LogListing> {
   const listing: LogListing = { commits: new Map(), checkpoints: new Map() };
   for await (const { key } of store.list(logPrefix, startAfter)) {
     const name = key.slice(logPrefix.length);
@@ -193,7 +221,11 @@ async function listLog(store: ObjectStore, logPrefix: string, startAfter?: strin
       const part = m[2] === undefined ? 1 : Number(m[2]);
       const total = m[3] === undefined ? 1 : Number(m[3]);
       const id = `${version}/${total}`;
-      const cp = listing.checkpoints.get(id) ?? { version, total, parts: new Map<number, string>() };
+      const cp = listing.checkpoints.get(id) ?? {
+        version,
+        total,
+        parts: new Map<number, string>(),
+      };
       cp.parts.set(part, key);
       listing.checkpoints.set(id, cp);
     }
@@ -217,10 +249,14 @@ type State = { protocol?: Protocol; metadata?: Metadata; files: Map<string, AddF
 async function applyCheckpointPart(store: ObjectStore, key: string, state: State): Promise<void> {
   const bytes = await store.get(key);
   if (!bytes) {
-    throw new DeltaLogError('DELTA_LOG_INCOMPLETE', `${store.location}/${key}: checkpoint part vanished while reading`, {
-      retriable: true,
-      context: { key },
-    });
+    throw new DeltaLogError(
+      'DELTA_LOG_INCOMPLETE',
+      `${store.location}/${key}: checkpoint part vanished while reading`,
+      {
+        retriable: true,
+        context: { key },
+      },
+    );
   }
   let rows: Record<string, unknown>[];
   try {
@@ -238,10 +274,14 @@ async function applyCheckpointPart(store: ObjectStore, key: string, state: State
     }
   } catch (err) {
     if (err instanceof DeltaCheckError) throw err;
-    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${store.location}/${key}: cannot read checkpoint: ${String(err)}`, {
-      cause: err,
-      context: { key },
-    });
+    throw new DeltaLogError(
+      'DELTA_LOG_CORRUPT',
+      `${store.location}/${key}: cannot read checkpoint: ${String(err)}`,
+      {
+        cause: err,
+        context: { key },
+      },
+    );
   }
   for (const row of rows) applyAction(row, state, `${store.location}/${key}`);
 }
@@ -249,10 +289,14 @@ async function applyCheckpointPart(store: ObjectStore, key: string, state: State
 async function applyCommit(store: ObjectStore, key: string, state: State): Promise<void> {
   const bytes = await store.get(key);
   if (!bytes) {
-    throw new DeltaLogError('DELTA_LOG_INCOMPLETE', `${store.location}/${key}: commit vanished while reading`, {
-      retriable: true,
-      context: { key },
-    });
+    throw new DeltaLogError(
+      'DELTA_LOG_INCOMPLETE',
+      `${store.location}/${key}: commit vanished while reading`,
+      {
+        retriable: true,
+        context: { key },
+      },
+    );
   }
   const lines = new TextDecoder().decode(bytes).split('\n');
   lines.forEach((line, i) => {
@@ -261,10 +305,14 @@ async function applyCommit(store: ObjectStore, key: string, state: State): Promi
     try {
       action = JSON.parse(line);
     } catch (err) {
-      throw new DeltaLogError('DELTA_LOG_CORRUPT', `${store.location}/${key}:${i + 1}: not a JSON action`, {
-        cause: err,
-        context: { key, line: i + 1 },
-      });
+      throw new DeltaLogError(
+        'DELTA_LOG_CORRUPT',
+        `${store.location}/${key}:${i + 1}: not a JSON action`,
+        {
+          cause: err,
+          context: { key, line: i + 1 },
+        },
+      );
     }
     applyAction(action as Record<string, unknown>, state, `${store.location}/${key}:${i + 1}`);
   });
@@ -304,7 +352,8 @@ function applyAction(action: Record<string, unknown>, state: State, where: strin
 }
 
 function toAddFile(add: Record<string, unknown>, where: string): AddFile {
-  if (typeof add.path !== 'string') throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: add action without path`);
+  if (typeof add.path !== 'string')
+    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: add action without path`);
   return {
     path: add.path,
     partitionValues: toStringMap(add.partitionValues),
@@ -317,7 +366,10 @@ function toAddFile(add: Record<string, unknown>, where: string): AddFile {
 /** Files are identified by path plus deletion vector (Delta protocol, "Action Reconciliation"). */
 function fileKey(path: string, dv: unknown): string {
   if (!dv || typeof dv !== 'object') return path;
-  const { storageType, pathOrInlineDv, offset } = dv as Record<string, string | number | null | undefined>;
+  const { storageType, pathOrInlineDv, offset } = dv as Record<
+    string,
+    string | number | null | undefined
+  >;
   return `${path}\u0000${storageType ?? ''}${pathOrInlineDv ?? ''}${offset == null ? '' : `@${offset}`}`;
 }
 
@@ -327,7 +379,8 @@ function toStringMap(value: unknown): Record<string, string | null> {
   const out: Record<string, string | null> = {};
   if (Array.isArray(value)) {
     for (const entry of value as { key?: string | number; value?: string | number | null }[]) {
-      if (entry && entry.key !== undefined) out[String(entry.key)] = entry.value == null ? null : String(entry.value);
+      if (entry && entry.key !== undefined)
+        out[String(entry.key)] = entry.value == null ? null : String(entry.value);
     }
     return out;
   }
@@ -335,7 +388,8 @@ function toStringMap(value: unknown): Record<string, string | null> {
     for (const [k, v] of value as Map<string, string | null>) out[k] = v ?? null;
     return out;
   }
-  for (const [k, v] of Object.entries(value as Record<string, string | number | null>)) out[k] = v == null ? null : String(v);
+  for (const [k, v] of Object.entries(value as Record<string, string | number | null>))
+    out[k] = v == null ? null : String(v);
   return out;
 }
 

@@ -36,7 +36,10 @@ export function asyncBuffer(bytes: Uint8Array): AsyncBuffer {
   return {
     byteLength: bytes.byteLength,
     slice: (start, end) =>
-      bytes.buffer.slice(bytes.byteOffset + start, bytes.byteOffset + (end ?? bytes.byteLength)) as ArrayBuffer,
+      bytes.buffer.slice(
+        bytes.byteOffset + start,
+        bytes.byteOffset + (end ?? bytes.byteLength),
+      ) as ArrayBuffer,
   };
 }
 
@@ -63,16 +66,24 @@ interface RawDate {
  * Reads the rows of one Parquet data file, exactly, for the given fields.
  * A field the file lacks (added to the schema later) reads as null.
  */
-export async function readDataFile(bytes: Uint8Array, fields: DeltaField[], where: string): Promise<DeltaRow[]> {
+export async function readDataFile(
+  bytes: Uint8Array,
+  fields: DeltaField[],
+  where: string,
+): Promise<DeltaRow[]> {
   const file = asyncBuffer(bytes);
   let metadata: FileMetaData;
   try {
     metadata = await parquetMetadataAsync(file, { parsers: EXACT_PARSERS });
   } catch (err) {
-    throw new DeltaCheckError('PARQUET_READ_FAILED', `${where}: not a readable Parquet file: ${String(err)}`, {
-      cause: err,
-      context: { file: where },
-    });
+    throw new DeltaCheckError(
+      'PARQUET_READ_FAILED',
+      `${where}: not a readable Parquet file: ${String(err)}`,
+      {
+        cause: err,
+        context: { file: where },
+      },
+    );
   }
   // hyparquet turns DECIMAL into an inexact JS number: strip the annotation so
   // it hands over the raw unscaled integer, and remember each column's scale.
@@ -80,7 +91,9 @@ export async function readDataFile(bytes: Uint8Array, fields: DeltaField[], wher
   const topLevel = topLevelElements(metadata.schema);
   for (const element of metadata.schema) {
     if (element.converted_type === 'DECIMAL' || element.logical_type?.type === 'DECIMAL') {
-      const scale = element.scale ?? (element.logical_type?.type === 'DECIMAL' ? element.logical_type.scale : 0);
+      const scale =
+        element.scale ??
+        (element.logical_type?.type === 'DECIMAL' ? element.logical_type.scale : 0);
       if (topLevel.has(element)) scales.set(element.name, scale);
       element.converted_type = undefined;
       element.logical_type = undefined;
@@ -101,10 +114,14 @@ export async function readDataFile(bytes: Uint8Array, fields: DeltaField[], wher
         utf8: false,
       });
     } catch (err) {
-      throw new DeltaCheckError('PARQUET_READ_FAILED', `${where}: reading the Parquet data failed: ${String(err)}`, {
-        cause: err,
-        context: { file: where },
-      });
+      throw new DeltaCheckError(
+        'PARQUET_READ_FAILED',
+        `${where}: reading the Parquet data failed: ${String(err)}`,
+        {
+          cause: err,
+          context: { file: where },
+        },
+      );
     }
   } else {
     raw = Array.from({ length: Number(metadata.num_rows) }, () => ({}));
@@ -114,7 +131,12 @@ export async function readDataFile(bytes: Uint8Array, fields: DeltaField[], wher
     const row: DeltaRow = {};
     for (const field of fields) {
       const value = present.has(field.name) ? record[field.name] : null;
-      row[field.name] = convert(value, field.type, scales.get(field.name), `${where}: column ${field.name}`);
+      row[field.name] = convert(
+        value,
+        field.type,
+        scales.get(field.name),
+        `${where}: column ${field.name}`,
+      );
     }
     return row;
   });
@@ -139,11 +161,17 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 
 function text(value: unknown): string {
   if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return value.toString();
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return value.toString();
   return JSON.stringify(value);
 }
 
-function convert(value: unknown, type: DeltaType, fileScale: number | undefined, where: string): DeltaValue {
+function convert(
+  value: unknown,
+  type: DeltaType,
+  fileScale: number | undefined,
+  where: string,
+): DeltaValue {
   if (value === null || value === undefined) return null;
   switch (type.kind) {
     case 'string':
@@ -168,12 +196,12 @@ function convert(value: unknown, type: DeltaType, fileScale: number | undefined,
       return rescaleDecimal(text, type.scale) ?? text;
     }
     case 'date':
-      if (typeof value === 'object' && 'days' in (value)) return daysToDate((value as RawDate).days);
+      if (typeof value === 'object' && 'days' in value) return daysToDate((value as RawDate).days);
       return daysToDate(Number(value));
     case 'timestamp':
     case 'timestamp_ntz': {
       const micros =
-        typeof value === 'object' && 'micros' in (value)
+        typeof value === 'object' && 'micros' in value
           ? (value as RawTimestamp).micros
           : BigInt(value as number | bigint);
       return microsToIso(micros, type.kind === 'timestamp');
@@ -181,7 +209,8 @@ function convert(value: unknown, type: DeltaType, fileScale: number | undefined,
     case 'struct': {
       const record = value as Record<string, unknown>;
       const out: Record<string, DeltaValue> = {};
-      for (const f of type.fields) out[f.name] = convert(record[f.name], f.type, undefined, `${where}.${f.name}`);
+      for (const f of type.fields)
+        out[f.name] = convert(record[f.name], f.type, undefined, `${where}.${f.name}`);
       return out;
     }
     case 'array':
@@ -189,7 +218,9 @@ function convert(value: unknown, type: DeltaType, fileScale: number | undefined,
     case 'map': {
       const out: Record<string, DeltaValue> = {};
       const entries =
-        value instanceof Map ? [...(value as Map<unknown, unknown>)] : Object.entries(value as Record<string, unknown>);
+        value instanceof Map
+          ? [...(value as Map<unknown, unknown>)]
+          : Object.entries(value as Record<string, unknown>);
       for (const [k, v] of entries) out[String(k)] = convert(v, type.value, undefined, where);
       return out;
     }
@@ -203,7 +234,11 @@ function convert(value: unknown, type: DeltaType, fileScale: number | undefined,
 }
 
 /** A partition value (always a string in the log) as the typed value of its column. */
-export function partitionValue(text: string | null | undefined, type: DeltaType, where: string): DeltaValue {
+export function partitionValue(
+  text: string | null | undefined,
+  type: DeltaType,
+  where: string,
+): DeltaValue {
   if (text === null || text === undefined) return null;
   switch (type.kind) {
     case 'string':
@@ -227,9 +262,15 @@ export function partitionValue(text: string | null | undefined, type: DeltaType,
     case 'timestamp':
     case 'timestamp_ntz': {
       if (text === '') return null;
-      const m = /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(text);
+      const m =
+        /^(\d{4,})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?(Z|[+-]\d{2}:?\d{2})?$/.exec(
+          text,
+        );
       if (!m) {
-        throw new DeltaCheckError('DELTA_LOG_CORRUPT', `${where}: partition value "${text}" is not a timestamp`);
+        throw new DeltaCheckError(
+          'DELTA_LOG_CORRUPT',
+          `${where}: partition value "${text}" is not a timestamp`,
+        );
       }
       const [, y, mo, d, h, mi, s, frac = '', zone] = m;
       let millis = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s));

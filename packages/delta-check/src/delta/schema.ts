@@ -38,11 +38,16 @@ export function parseSchemaString(schemaString: string, where: string): DeltaFie
   try {
     json = JSON.parse(schemaString);
   } catch (err) {
-    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: metaData.schemaString is not JSON`, { cause: err });
+    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: metaData.schemaString is not JSON`, {
+      cause: err,
+    });
   }
   const type = parseType(json);
   if (type.kind !== 'struct') {
-    throw new DeltaLogError('DELTA_LOG_CORRUPT', `${where}: metaData.schemaString is not a struct type`);
+    throw new DeltaLogError(
+      'DELTA_LOG_CORRUPT',
+      `${where}: metaData.schemaString is not a struct type`,
+    );
   }
   return type.fields;
 }
@@ -51,7 +56,8 @@ function parseType(json: unknown): DeltaType {
   if (typeof json === 'string') {
     if (PRIMITIVES.has(json)) return { kind: json } as DeltaType;
     const decimal = /^decimal\(\s*(\d+)\s*,\s*(-?\d+)\s*\)$/.exec(json);
-    if (decimal) return { kind: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
+    if (decimal)
+      return { kind: 'decimal', precision: Number(decimal[1]), scale: Number(decimal[2]) };
     if (json === 'decimal') return { kind: 'decimal', precision: 10, scale: 0 };
     return { kind: 'unsupported', name: json };
   }

@@ -32,7 +32,11 @@ export function createDeltaReader(options: DeltaReaderOptions): DeltaReader {
   const log = options.logger ?? pino({ level: 'silent' });
   const concurrency = Math.max(1, options.concurrency ?? 4);
 
-  async function readFile(snapshot: Snapshot, add: AddFile, wanted: ReadOptions['columns']): Promise<DeltaRow[]> {
+  async function readFile(
+    snapshot: Snapshot,
+    add: AddFile,
+    wanted: ReadOptions['columns'],
+  ): Promise<DeltaRow[]> {
     const key = resolveKey(store, snapshot.table, add.path);
     const where = `${store.location}/${key}`;
     const bytes = await store.get(key);
@@ -44,12 +48,16 @@ export function createDeltaReader(options: DeltaReaderOptions): DeltaReader {
       );
     }
     const partitioned = new Set(snapshot.partitionColumns);
-    const selected = wanted ? snapshot.schema.filter((f) => wanted.includes(f.name)) : snapshot.schema;
+    const selected = wanted
+      ? snapshot.schema.filter((f) => wanted.includes(f.name))
+      : snapshot.schema;
     const dataFields = selected.filter((f) => !partitioned.has(f.name));
     const rows = await readDataFile(bytes, dataFields, where);
     const partFields = selected.filter((f) => partitioned.has(f.name));
     if (partFields.length > 0) {
-      const values = partFields.map((f) => [f.name, partitionValue(add.partitionValues[f.name], f.type, where)] as const);
+      const values = partFields.map(
+        (f) => [f.name, partitionValue(add.partitionValues[f.name], f.type, where)] as const,
+      );
       for (const row of rows) for (const [name, value] of values) row[name] = value;
     }
     return rows;
@@ -79,7 +87,12 @@ export function createDeltaReader(options: DeltaReaderOptions): DeltaReader {
     async snapshot(table) {
       const snapshot = await readSnapshot(store, table);
       log.debug(
-        { table, version: snapshot.version, files: snapshot.files.length, checkpoint: snapshot.checkpointVersion },
+        {
+          table,
+          version: snapshot.version,
+          files: snapshot.files.length,
+          checkpoint: snapshot.checkpointVersion,
+        },
         'read Delta log',
       );
       return snapshot;
@@ -108,7 +121,13 @@ export function resolveKey(store: ObjectStore, table: string, filePath: string):
     return decodeURIComponent(url.pathname.slice(1));
   }
   if (url.protocol === 'file:' && store.location.startsWith('file:')) {
-    return path.relative(fileURLToPath(store.location), fileURLToPath(url)).split(path.sep).join('/');
+    return path
+      .relative(fileURLToPath(store.location), fileURLToPath(url))
+      .split(path.sep)
+      .join('/');
   }
-  throw new DeltaCheckError('LAKE_READ_FAILED', `${store.location}/${table}: cannot read data file ${filePath}`);
+  throw new DeltaCheckError(
+    'LAKE_READ_FAILED',
+    `${store.location}/${table}: cannot read data file ${filePath}`,
+  );
 }

@@ -10,7 +10,7 @@ const MICROS_PER_DAY = 86_400_000_000n;
 /** Floor division for bigints (rounds towards -∞, unlike `/`). */
 export function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
-  return (a % b !== 0n && (a < 0n) !== (b < 0n)) ? q - 1n : q;
+  return a % b !== 0n && a < 0n !== b < 0n ? q - 1n : q;
 }
 
 export function daysToDate(days: number): string {

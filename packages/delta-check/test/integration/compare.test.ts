@@ -41,11 +41,19 @@ const ROWS = [
 
 /** Writes the Delta table with deltalake: PostgreSQL's columns plus Spark's metadata columns. */
 function writeLake(root: string, rows = ROWS): void {
-  execFileSync(python, [path.join(FIXTURES, 'write_orders.py'), root, JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v))], {
-    env: lakeEnv(root),
-    stdio: ['ignore', 'inherit', 'inherit'],
-    timeout: 120_000,
-  });
+  execFileSync(
+    python,
+    [
+      path.join(FIXTURES, 'write_orders.py'),
+      root,
+      JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v)),
+    ],
+    {
+      env: lakeEnv(root),
+      stdio: ['ignore', 'inherit', 'inherit'],
+      timeout: 120_000,
+    },
+  );
 }
 
 function lakeEnv(root: string): NodeJS.ProcessEnv {
@@ -70,7 +78,10 @@ beforeAll(async () => {
     id integer PRIMARY KEY, status text NOT NULL, unit_price numeric(14,2), placed_at timestamptz,
     day date, qty bigint, note text)`);
   for (const r of ROWS) {
-    await client.query(`INSERT INTO ${schema}.${table} VALUES ($1, $2, $3, $4, $5, $6, $7)`, r.map((v) => (typeof v === 'bigint' ? v.toString() : v)));
+    await client.query(
+      `INSERT INTO ${schema}.${table} VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      r.map((v) => (typeof v === 'bigint' ? v.toString() : v)),
+    );
   }
   writeLake(path.join(lakeDir, schema, 'silver', table));
 });
@@ -102,12 +113,21 @@ async function compareLocal() {
 describe('comparison with PostgreSQL (lake in a local directory)', () => {
   it('finds an equal table equal, ignoring Spark metadata columns', async () => {
     const report = await compareLocal();
-    expect(report).toMatchObject({ equal: true, postgresRows: 3, lakeRows: 3, missing: 0, extra: 0, different: 0 });
+    expect(report).toMatchObject({
+      equal: true,
+      postgresRows: 3,
+      lakeRows: 3,
+      missing: 0,
+      extra: 0,
+      different: 0,
+    });
     expect(report.columnsOnlyInLake).toEqual(['_lsn', '_change_type', 'amount']);
   });
 
   it('names the key and columns of a changed row, and missing / extra rows', async () => {
-    await client.query(`UPDATE ${schema}.${table} SET unit_price = 12.51, status = 'paid' WHERE id = 1`);
+    await client.query(
+      `UPDATE ${schema}.${table} SET unit_price = 12.51, status = 'paid' WHERE id = 1`,
+    );
     await client.query(`INSERT INTO ${schema}.${table} (id, status) VALUES (4, 'placed')`);
     await client.query(`DELETE FROM ${schema}.${table} WHERE id = 3`);
     try {
@@ -128,9 +148,13 @@ describe('comparison with PostgreSQL (lake in a local directory)', () => {
         ]),
       );
     } finally {
-      await client.query(`UPDATE ${schema}.${table} SET unit_price = 12.50, status = 'placed' WHERE id = 1`);
+      await client.query(
+        `UPDATE ${schema}.${table} SET unit_price = 12.50, status = 'placed' WHERE id = 1`,
+      );
       await client.query(`DELETE FROM ${schema}.${table} WHERE id = 4`);
-      await client.query(`INSERT INTO ${schema}.${table} VALUES (3, 'shipped', 99999999999.99, '2026-01-01T00:00:00Z', '2026-01-01', 0, '')`);
+      await client.query(
+        `INSERT INTO ${schema}.${table} VALUES (3, 'shipped', 99999999999.99, '2026-01-01T00:00:00Z', '2026-01-01', 0, '')`,
+      );
     }
     expect((await compareLocal()).equal).toBe(true);
   });
@@ -174,9 +198,21 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
 
   it('exits 0 when the lake equals PostgreSQL', async () => {
     const file = jsonFile();
-    const res = await run(['--schema', schema, '--prefix', prefix, '--tables', table, '--json', file]);
+    const res = await run([
+      '--schema',
+      schema,
+      '--prefix',
+      prefix,
+      '--tables',
+      table,
+      '--json',
+      file,
+    ]);
     expect(res.code).toBe(EXIT.equal);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ equal: true, tables: [{ table, postgresRows: 3 }] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      equal: true,
+      tables: [{ table, postgresRows: 3 }],
+    });
   });
 
   it('exits 1 and names the key of a changed row and of a missing row', async () => {
@@ -184,12 +220,27 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
     await client.query(`INSERT INTO ${schema}.${table} (id, status) VALUES (5, 'placed')`);
     try {
       const file = jsonFile();
-      const res = await run(['--schema', schema, '--prefix', prefix, '--tables', table, '--json', file]);
+      const res = await run([
+        '--schema',
+        schema,
+        '--prefix',
+        prefix,
+        '--tables',
+        table,
+        '--json',
+        file,
+      ]);
       expect(res.code).toBe(EXIT.different);
-      const report = JSON.parse(readFileSync(file, 'utf8')) as { tables: { firstDifferences: unknown[] }[] };
+      const report = JSON.parse(readFileSync(file, 'utf8')) as {
+        tables: { firstDifferences: unknown[] }[];
+      };
       expect(report.tables[0]!.firstDifferences).toEqual(
         expect.arrayContaining([
-          { kind: 'different', key: { id: '2' }, columns: [{ column: 'note', postgres: 'changed', lake: 'note ✓' }] },
+          {
+            kind: 'different',
+            key: { id: '2' },
+            columns: [{ column: 'note', postgres: 'changed', lake: 'note ✓' }],
+          },
           { kind: 'missing', key: { id: '5' } },
         ]),
       );
@@ -203,18 +254,34 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
   it('says the Spark job may not have run when the lake lacks the table (exit 3)', async () => {
     await client.query(`CREATE TABLE IF NOT EXISTS ${schema}.customers (id int PRIMARY KEY)`);
     const file = jsonFile();
-    const res = await run(['--schema', schema, '--prefix', prefix, '--tables', 'customers', '--json', file]);
+    const res = await run([
+      '--schema',
+      schema,
+      '--prefix',
+      prefix,
+      '--tables',
+      'customers',
+      '--json',
+      file,
+    ]);
     expect(res.code).toBe(EXIT.cannotCheck);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ errors: [{ code: 'LAKE_TABLE_NOT_FOUND' }] });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      errors: [{ code: 'LAKE_TABLE_NOT_FOUND' }],
+    });
     expect(res.out).toContain('Spark job may not have run');
   });
 
   it('names a missing bucket (exit 3, LAKE_BUCKET_NOT_FOUND)', async () => {
     const file = jsonFile();
     const overrides = { S3_BUCKET: `missing-${randomBytes(3).toString('hex')}` };
-    const res = await run(['--schema', schema, '--prefix', prefix, '--tables', table, '--json', file], overrides);
+    const res = await run(
+      ['--schema', schema, '--prefix', prefix, '--tables', table, '--json', file],
+      overrides,
+    );
     expect(res.code).toBe(EXIT.cannotCheck);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ error: { code: 'LAKE_BUCKET_NOT_FOUND' } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      error: { code: 'LAKE_BUCKET_NOT_FOUND' },
+    });
   });
 });
 
@@ -236,6 +303,8 @@ describe('pnpm delta:check when a service is down or a setting is missing', () =
     const file = jsonFile();
     const res = await run(['--json', file], { PGHOST: '', S3_ENDPOINT: '' });
     expect(res.code).toBe(EXIT.cannotCheck);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      error: { code: 'CONFIG_INVALID' },
+    });
   });
 });

@@ -5,7 +5,10 @@ import { createDeltaReader } from '../../src/delta/table-reader.js';
 import type { DeltaRow, DeltaValue } from '../../src/delta/parquet-file.js';
 import type { OracleTable } from '../pydelta.js';
 
-const oracle = JSON.parse(readFileSync(inject('oracleFile'), 'utf8')) as Record<string, OracleTable>;
+const oracle = JSON.parse(readFileSync(inject('oracleFile'), 'utf8')) as Record<
+  string,
+  OracleTable
+>;
 const reader = createDeltaReader({ store: createLocalStore(inject('fixtureRoot')) });
 
 /** The reader's values in the oracle's canonical strings (see write_tables.py). */
@@ -23,18 +26,31 @@ function asOracle(rows: DeltaRow[], table: OracleTable): Record<string, string |
 
 // Python prints 1.0 where JS prints 1: float columns are compared as numbers.
 function withoutFloats(rows: Record<string, string | null>[]): Record<string, string | null>[] {
-  return rows.map(({ ratio, ...rest }) => ({ ...rest, ratio: ratio === null || ratio === undefined ? null : String(Number(ratio)) }));
+  return rows.map(({ ratio, ...rest }) => ({
+    ...rest,
+    ratio: ratio === null || ratio === undefined ? null : String(Number(ratio)),
+  }));
 }
 
 describe('Delta reader on tables written by Python deltalake', () => {
-  for (const name of ['plain', 'checkpointed', 'multipart', 'overwritten', 'evolved', 'partitioned', 'ntz']) {
+  for (const name of [
+    'plain',
+    'checkpointed',
+    'multipart',
+    'overwritten',
+    'evolved',
+    'partitioned',
+    'ntz',
+  ]) {
     it(`reads ${name} exactly as deltalake does`, async () => {
       const expected = oracle[name]!;
       const { snapshot, rows } = await reader.readAll(name);
       expect(snapshot.version).toBe(expected.version);
       const actual = asOracle(rows, expected);
       const hasRatio = expected.columns.includes('ratio');
-      expect(hasRatio ? withoutFloats(actual) : actual).toEqual(hasRatio ? withoutFloats(expected.rows) : expected.rows);
+      expect(hasRatio ? withoutFloats(actual) : actual).toEqual(
+        hasRatio ? withoutFloats(expected.rows) : expected.rows,
+      );
     });
   }
 
@@ -75,7 +91,11 @@ describe('Delta reader on tables written by Python deltalake', () => {
   it('takes partition values from the log, typed, null included', async () => {
     const { snapshot, rows } = await reader.readAll('partitioned');
     expect(snapshot.partitionColumns).toEqual(['country', 'day', 'bucket']);
-    expect(rows.find((r) => r.id === 1n)).toMatchObject({ country: 'United States', day: '2026-11-02', bucket: 1 });
+    expect(rows.find((r) => r.id === 1n)).toMatchObject({
+      country: 'United States',
+      day: '2026-11-02',
+      bucket: 1,
+    });
     expect(rows.find((r) => r.id === 2n)!.country).toBe('a/b=c%d');
     expect(rows.find((r) => r.id === 3n)!.country).toBeNull();
     expect(rows.find((r) => r.id === 8n)!.day).toBeNull();
@@ -84,7 +104,8 @@ describe('Delta reader on tables written by Python deltalake', () => {
   it('reads only the columns asked for', async () => {
     const snapshot = await reader.snapshot('plain');
     const batches = [];
-    for await (const batch of reader.rows(snapshot, { columns: ['id', 'price'] })) batches.push(...batch);
+    for await (const batch of reader.rows(snapshot, { columns: ['id', 'price'] }))
+      batches.push(...batch);
     expect(Object.keys(batches[0]!)).toEqual(['id', 'price']);
     expect(batches).toHaveLength(70);
   });

@@ -44,22 +44,30 @@ const bad = (message: string) => new SimError('SIM_BAD_FLAG', `${message}\n\n${U
 export function parseRate(text: string): number | 'max' {
   if (text === 'max') return 'max';
   const m = /^(\d+(?:\.\d+)?)(?:\/(s|sec|min|m|h))?$/.exec(text.trim());
-  const value = m ? Number(m[1]) / ({ s: 1, sec: 1, min: 60, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1) : NaN;
+  const value = m
+    ? Number(m[1]) / ({ s: 1, sec: 1, min: 60, m: 60, h: 3600 }[m[2] ?? 's'] ?? 1)
+    : NaN;
   if (!(value > 0))
-    throw bad(`--rate "${text}" is not a rate; accepted forms: 50/s, 50 (per second), 3000/min, 10/h, max`);
+    throw bad(
+      `--rate "${text}" is not a rate; accepted forms: 50/s, 50 (per second), 3000/min, 10/h, max`,
+    );
   return value;
 }
 
 export function parseDuration(text: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(text.trim());
-  const ms = m ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1) : NaN;
-  if (!(ms > 0)) throw bad(`--duration "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
+  const ms = m
+    ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1)
+    : NaN;
+  if (!(ms > 0))
+    throw bad(`--duration "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
   return ms;
 }
 
 function parseInteger(flag: string, text: string, min: number, max: number): number {
   const value = /^\d+$/.test(text.trim()) ? Number(text) : NaN;
-  if (!(value >= min && value <= max)) throw bad(`--${flag} "${text}" must be an integer from ${min} to ${max}`);
+  if (!(value >= min && value <= max))
+    throw bad(`--${flag} "${text}" must be an integer from ${min} to ${max}`);
   return value;
 }
 
@@ -69,7 +77,8 @@ function parseOnOff(flag: string, text: string): boolean {
 }
 
 function parseSchema(flag: string, text: string): string {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text)) throw bad(`--${flag} "${text}" must be a lower-case SQL identifier`);
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(text))
+    throw bad(`--${flag} "${text}" must be a lower-case SQL identifier`);
   return text;
 }
 
@@ -102,7 +111,10 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     help: values.help,
     rate: parseRate(values.rate),
     durationMs: values.duration === undefined ? undefined : parseDuration(values.duration),
-    events: values.events === undefined ? undefined : parseInteger('events', values.events, 1, Number.MAX_SAFE_INTEGER),
+    events:
+      values.events === undefined
+        ? undefined
+        : parseInteger('events', values.events, 1, Number.MAX_SAFE_INTEGER),
     seed: values.seed === undefined ? undefined : parseInteger('seed', values.seed, 0, 0xffff_ffff),
     concurrency: parseInteger('concurrency', values.concurrency, 1, 64),
     syncCommit: parseOnOff('sync-commit', values['sync-commit']),

@@ -19,7 +19,11 @@ export type SimErrorCode =
 export class SimError extends SimulatorError {
   declare readonly code: SimErrorCode;
 
-  constructor(code: SimErrorCode, message: string, options: { cause?: unknown; retriable?: boolean } = {}) {
+  constructor(
+    code: SimErrorCode,
+    message: string,
+    options: { cause?: unknown; retriable?: boolean } = {},
+  ) {
     super(code, message, options);
   }
 }

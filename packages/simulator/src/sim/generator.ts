@@ -36,7 +36,8 @@ export function createGenerator(options: { seed: number; snapshot: Snapshot }): 
   const categories = [...new Set(options.snapshot.products.map((p) => p.category))];
   if (categories.length === 0) categories.push(...PRODUCT_WORDS.categories);
   // Prices stay within what the starting data hold, so they fit the loaded column's precision.
-  const maxCents = options.snapshot.products.reduce((max, p) => Math.max(max, toCents(p.unit_price)), 0) || 19999;
+  const maxCents =
+    options.snapshot.products.reduce((max, p) => Math.max(max, toCents(p.unit_price)), 0) || 19999;
   const limits = { maxCents, categories };
 
   const next = (at: string): GeneratedEvent => {
@@ -130,7 +131,10 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
     case 'product_repriced': {
       const product = pickProduct(rng, state);
       const factor = rng.between(90, 115);
-      const cents = Math.min(limits.maxCents, Math.max(50, Math.round((toCents(product.unit_price) * factor) / 100)));
+      const cents = Math.min(
+        limits.maxCents,
+        Math.max(50, Math.round((toCents(product.unit_price) * factor) / 100)),
+      );
       return { type: 'product_repriced', productId: product.id, unitPrice: fromCents(cents) };
     }
     case 'product_restocked': {
@@ -217,7 +221,9 @@ function newCustomer(rng: Prng, state: SimState, at: string): Customer {
     street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
     city: place.city,
     country: place.country,
-    phone: rng.chance(0.2) ? null : `+${rng.between(30, 49)} ${rng.between(100, 999)} ${rng.between(100000, 999999)}`,
+    phone: rng.chance(0.2)
+      ? null
+      : `+${rng.between(30, 49)} ${rng.between(100, 999)} ${rng.between(100000, 999999)}`,
     created_at: at,
   };
 }

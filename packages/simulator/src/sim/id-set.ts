@@ -34,7 +34,8 @@ export class IdSet {
   /** The id at a position in [0, size): pair with a PRNG for a random pick. */
   at(position: number): number {
     const id = this.items[position];
-    if (id === undefined) throw new RangeError(`position ${position} outside an IdSet of ${this.items.length}`);
+    if (id === undefined)
+      throw new RangeError(`position ${position} outside an IdSet of ${this.items.length}`);
     return id;
   }
 

@@ -30,7 +30,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const logger = pino({ level: env.LOG_LEVEL ?? 'info', base: { component: 'sim-run' } }, pino.destination(2));
+  const logger = pino(
+    { level: env.LOG_LEVEL ?? 'info', base: { component: 'sim-run' } },
+    pino.destination(2),
+  );
   const store = createSimStore({
     connection: {
       host: env.PGHOST,

@@ -88,7 +88,8 @@ const TYPES: pg.CustomTypesConfig = {
 export function createSimStore(options: SimStoreOptions): SimStore {
   const schema = options.schema ?? 'public';
   const simSchema = options.simSchema ?? 'sim';
-  if (schema === simSchema) throw new SimError('SIM_BAD_FLAG', `the sim schema must differ from "${schema}"`);
+  if (schema === simSchema)
+    throw new SimError('SIM_BAD_FLAG', `the sim schema must differ from "${schema}"`);
   const config: pg.ClientConfig = {
     ...options.connection,
     types: TYPES,
@@ -98,7 +99,8 @@ export function createSimStore(options: SimStoreOptions): SimStore {
   const statementFor = createStatements(schema, simSchema);
   const sim = ident(simSchema);
   const table = (name: string) => `${ident(schema)}.${ident(name)}`;
-  const lockArgs = (purpose: string) => `hashtext('mdp-sim:${purpose}'), hashtext(${pg.escapeLiteral(simSchema)})`;
+  const lockArgs = (purpose: string) =>
+    `hashtext('mdp-sim:${purpose}'), hashtext(${pg.escapeLiteral(simSchema)})`;
 
   let session: pg.Client | undefined;
   let pool: pg.Pool | undefined;
@@ -110,11 +112,17 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     return value;
   };
 
-  const readEntities = async (client: pg.ClientBase | pg.Pool, source: (t: string) => string): Promise<Snapshot> => {
+  const readEntities = async (
+    client: pg.ClientBase | pg.Pool,
+    source: (t: string) => string,
+  ): Promise<Snapshot> => {
     const rows = async (name: keyof typeof TABLES) => {
-      const cols = TABLES[name].map((c) => (c === 'unit_price' ? 'unit_price::text AS unit_price' : ident(c)));
+      const cols = TABLES[name].map((c) =>
+        c === 'unit_price' ? 'unit_price::text AS unit_price' : ident(c),
+      );
       try {
-        return (await client.query(`SELECT ${cols.join(', ')} FROM ${source(name)} ORDER BY id`)).rows as unknown[];
+        return (await client.query(`SELECT ${cols.join(', ')} FROM ${source(name)} ORDER BY id`))
+          .rows as unknown[];
       } catch (err) {
         throw tableError(err, `${source(name)}`);
       }
@@ -185,7 +193,10 @@ export function createSimStore(options: SimStoreOptions): SimStore {
           }
         }
         const chosen = seed ?? defaultSeed;
-        await client.query(`INSERT INTO ${sim}.meta (seed, source_schema) VALUES ($1, $2)`, [chosen, schema]);
+        await client.query(`INSERT INTO ${sim}.meta (seed, source_schema) VALUES ($1, $2)`, [
+          chosen,
+          schema,
+        ]);
         await client.query('COMMIT');
         return { seed: chosen, created: true };
       } catch (err) {
@@ -194,7 +205,8 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       }
     },
 
-    loadSnapshot: () => readEntities(need(session), (name) => `${sim}.${ident(`snapshot_${name}`)}`),
+    loadSnapshot: () =>
+      readEntities(need(session), (name) => `${sim}.${ident(`snapshot_${name}`)}`),
     readTables: () => readEntities(need(session), table),
 
     async readLog(afterSeq, limit) {
@@ -223,17 +235,25 @@ export function createSimStore(options: SimStoreOptions): SimStore {
           code === CHECK_SQLSTATE
             ? `${(err as Error).message} (were the tables changed outside the simulator?)`
             : (err as Error).message;
-        throw new SimError('SIM_APPLY_FAILED', `event ${event.seq} (${event.event.type}) was not applied: ${why}`, {
-          cause: err,
-          retriable: code === undefined || code.startsWith('08') || code.startsWith('57'),
-        });
+        throw new SimError(
+          'SIM_APPLY_FAILED',
+          `event ${event.seq} (${event.event.type}) was not applied: ${why}`,
+          {
+            cause: err,
+            retriable: code === undefined || code.startsWith('08') || code.startsWith('57'),
+          },
+        );
       } finally {
         client?.release(broken);
       }
     },
 
     async counts() {
-      const { rows } = await need(session).query<{ customers: number; products: number; orders: number }>(
+      const { rows } = await need(session).query<{
+        customers: number;
+        products: number;
+        orders: number;
+      }>(
         `SELECT (SELECT count(*) FROM ${table('customers')}) AS customers,
                 (SELECT count(*) FROM ${table('products')}) AS products,
                 (SELECT count(*) FROM ${table('orders')}) AS orders`,

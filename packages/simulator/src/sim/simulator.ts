@@ -86,7 +86,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const generator = createGenerator({ seed, snapshot });
     const { lastLogged, gaps } = await replay(store, generator, now);
     if (gaps.length > 0) {
-      log.warn({ seqs: gaps.map((g) => g.seq) }, 'applying events missing from the log after a crash');
+      log.warn(
+        { seqs: gaps.map((g) => g.seq) },
+        'applying events missing from the log after a crash',
+      );
       for (const gap of gaps) await store.apply(gap);
     }
     await checkCounts(store, generator);
@@ -95,7 +98,13 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       created ? 'new simulation' : 'resuming simulation',
     );
     const result = await pump(generator, options, now);
-    return { seed, resumedAfter: lastLogged, recovered: gaps.length, lastSeq: generator.state.seq, ...result };
+    return {
+      seed,
+      resumedAfter: lastLogged,
+      recovered: gaps.length,
+      lastSeq: generator.state.seq,
+      ...result,
+    };
   } finally {
     await store.close();
   }
@@ -189,14 +198,22 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
     await dispatcher.drain();
   }
   const elapsedMs = elapsed();
-  return { applied, byType, elapsedMs, ratePerSec: applied / Math.max(elapsedMs / 1000, 1e-3), stoppedBy };
+  return {
+    applied,
+    byType,
+    elapsedMs,
+    ratePerSec: applied / Math.max(elapsedMs / 1000, 1e-3),
+    stoppedBy,
+  };
 }
 
 /** JSON with sorted keys: jsonb does not keep key order. */
 export function canonical(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) =>
     v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)),
+        )
       : v,
   );
 }

@@ -15,10 +15,35 @@ export interface Statement {
   values: unknown[];
 }
 
-export const CUSTOMER_COLUMNS = ['id', 'email', 'full_name', 'street', 'city', 'country', 'phone', 'created_at'] as const;
-export const PRODUCT_COLUMNS = ['id', 'sku', 'name', 'category', 'unit_price', 'stock', 'active', 'created_at'] as const;
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'email',
+  'full_name',
+  'street',
+  'city',
+  'country',
+  'phone',
+  'created_at',
+] as const;
+export const PRODUCT_COLUMNS = [
+  'id',
+  'sku',
+  'name',
+  'category',
+  'unit_price',
+  'stock',
+  'active',
+  'created_at',
+] as const;
 export const ORDER_COLUMNS = [
-  'id', 'customer_id', 'product_id', 'quantity', 'unit_price', 'status', 'placed_at', 'updated_at',
+  'id',
+  'customer_id',
+  'product_id',
+  'quantity',
+  'unit_price',
+  'status',
+  'placed_at',
+  'updated_at',
 ] as const;
 
 /** SQLSTATE raised by `<sim>.check` when an event's precondition fails in the database. */
@@ -54,14 +79,18 @@ export function setupSql(simSchema: string): string {
 }
 
 /** Returns the statement that applies one generated event, with its log row. */
-export function createStatements(schema: string, simSchema: string): (e: GeneratedEvent) => Statement {
+export function createStatements(
+  schema: string,
+  simSchema: string,
+): (e: GeneratedEvent) => Statement {
   const t = (table: string) => `${ident(schema)}.${ident(table)}`;
   const sim = ident(simSchema);
   const log = (n: number) =>
     `log AS (INSERT INTO ${sim}.event_log (seq, type, payload, at)
        VALUES ($${n}::bigint, $${n + 1}::text, $${n + 2}::jsonb, $${n + 3}::timestamptz))`;
   const logValues = (e: GeneratedEvent) => [e.seq, e.event.type, JSON.stringify(e.event), e.at];
-  const check = (condition: string, what: string) => `SELECT ${sim}.check(${condition}, '${what}') AS ok`;
+  const check = (condition: string, what: string) =>
+    `SELECT ${sim}.check(${condition}, '${what}') AS ok`;
   const one = (cte: string) => `(SELECT count(*) FROM ${cte}) = 1`;
 
   const advance = (from: string, to: string) => ({
@@ -112,7 +141,17 @@ export function createStatements(schema: string, simSchema: string): (e: Generat
     switch (ev.type) {
       case 'customer_registered': {
         const c = ev.customer;
-        return [c.id, c.email, c.full_name, c.street, c.city, c.country, c.phone, c.created_at, ...logValues(e)];
+        return [
+          c.id,
+          c.email,
+          c.full_name,
+          c.street,
+          c.city,
+          c.country,
+          c.phone,
+          c.created_at,
+          ...logValues(e),
+        ];
       }
       case 'customer_moved':
         return [ev.customerId, ev.street, ev.city, ev.country, ...logValues(e)];
@@ -120,7 +159,17 @@ export function createStatements(schema: string, simSchema: string): (e: Generat
         return [ev.customerId, ...logValues(e)];
       case 'product_added': {
         const p = ev.product;
-        return [p.id, p.sku, p.name, p.category, p.unit_price, p.stock, p.active, p.created_at, ...logValues(e)];
+        return [
+          p.id,
+          p.sku,
+          p.name,
+          p.category,
+          p.unit_price,
+          p.stock,
+          p.active,
+          p.created_at,
+          ...logValues(e),
+        ];
       }
       case 'product_repriced':
         return [ev.productId, ev.unitPrice, ...logValues(e)];
@@ -128,7 +177,15 @@ export function createStatements(schema: string, simSchema: string): (e: Generat
         return [ev.productId, ev.quantity, ...logValues(e)];
       case 'order_placed': {
         const o = ev.order;
-        return [o.id, o.customer_id, o.product_id, o.quantity, o.unit_price, o.placed_at, ...logValues(e)];
+        return [
+          o.id,
+          o.customer_id,
+          o.product_id,
+          o.quantity,
+          o.unit_price,
+          o.placed_at,
+          ...logValues(e),
+        ];
       }
       case 'order_paid':
         return paid.values(e, ev.orderId);

@@ -46,7 +46,8 @@ export interface SimState {
   maxIds: { customer: number; product: number; order: number };
 }
 
-const isOpen = (status: OrderStatus): status is OpenStatus => (OPEN_STATUSES as readonly string[]).includes(status);
+const isOpen = (status: OrderStatus): status is OpenStatus =>
+  (OPEN_STATUSES as readonly string[]).includes(status);
 
 export function createState(snapshot: Snapshot): SimState {
   const state: SimState = {
@@ -64,7 +65,10 @@ export function createState(snapshot: Snapshot): SimState {
   for (const customer of snapshot.customers) addCustomer(state, { ...customer });
   for (const product of snapshot.products) {
     if (!Number.isInteger(product.stock) || product.stock < 0)
-      throw new SimError('SIM_BAD_SNAPSHOT', `product ${product.id} has stock ${product.stock}; stock must be ≥ 0`);
+      throw new SimError(
+        'SIM_BAD_SNAPSHOT',
+        `product ${product.id} has stock ${product.stock}; stock must be ≥ 0`,
+      );
     addProduct(state, { ...product });
   }
   for (const order of snapshot.orders) {
@@ -74,7 +78,10 @@ export function createState(snapshot: Snapshot): SimState {
         `order ${order.id} has status "${String(order.status)}"; expected one of ${ORDER_STATUSES.join(', ')}`,
       );
     if (!state.customers.has(order.customer_id) || !state.products.has(order.product_id))
-      throw new SimError('SIM_BAD_SNAPSHOT', `order ${order.id} references a missing customer or product`);
+      throw new SimError(
+        'SIM_BAD_SNAPSHOT',
+        `order ${order.id} references a missing customer or product`,
+      );
     addOrder(state, { ...order });
   }
   return state;
@@ -100,7 +107,8 @@ export function evolve(state: SimState, logged: LoggedEvent): void {
 
   switch (event.type) {
     case 'customer_registered':
-      if (state.customers.has(event.customer.id)) fail(`customer ${event.customer.id} already exists`);
+      if (state.customers.has(event.customer.id))
+        fail(`customer ${event.customer.id} already exists`);
       addCustomer(state, { ...event.customer });
       break;
     case 'customer_moved':
@@ -132,7 +140,8 @@ export function evolve(state: SimState, logged: LoggedEvent): void {
       product(event.productId).unit_price = event.unitPrice;
       break;
     case 'product_restocked':
-      if (!Number.isInteger(event.quantity) || event.quantity <= 0) fail('restock quantity must be > 0');
+      if (!Number.isInteger(event.quantity) || event.quantity <= 0)
+        fail('restock quantity must be > 0');
       product(event.productId).stock += event.quantity;
       break;
     case 'order_placed': {
@@ -143,7 +152,9 @@ export function evolve(state: SimState, logged: LoggedEvent): void {
       const item = product(placed.product_id);
       if (!Number.isInteger(placed.quantity) || placed.quantity <= 0) fail('quantity must be > 0');
       if (item.stock < placed.quantity)
-        fail(`product ${item.id} has ${item.stock} in stock, order ${placed.id} wants ${placed.quantity}`);
+        fail(
+          `product ${item.id} has ${item.stock} in stock, order ${placed.id} wants ${placed.quantity}`,
+        );
       item.stock -= placed.quantity;
       addOrder(state, { ...placed });
       break;
@@ -154,7 +165,8 @@ export function evolve(state: SimState, logged: LoggedEvent): void {
     case 'order_cancelled': {
       const target = order(event.orderId);
       const to = STATUS_OF[event.type];
-      if (!canTransition(target.status, to)) fail(`order ${target.id} cannot go from ${target.status} to ${to}`);
+      if (!canTransition(target.status, to))
+        fail(`order ${target.id} cannot go from ${target.status} to ${to}`);
       if (to === 'cancelled') product(target.product_id).stock += target.quantity;
       setStatus(state, target, to, at);
       break;
@@ -191,7 +203,10 @@ function addOrder(state: SimState, order: Order): void {
   mine.add(order.id);
   if (isOpen(order.status)) {
     state.openOrders[order.status].add(order.id);
-    state.openOrdersByCustomer.set(order.customer_id, (state.openOrdersByCustomer.get(order.customer_id) ?? 0) + 1);
+    state.openOrdersByCustomer.set(
+      order.customer_id,
+      (state.openOrdersByCustomer.get(order.customer_id) ?? 0) + 1,
+    );
   }
   state.maxIds.order = Math.max(state.maxIds.order, order.id);
 }
@@ -211,7 +226,8 @@ function setStatus(state: SimState, order: Order, to: OrderStatus, at: string): 
 
 /** The business rows of a state, sorted by id: what the tables must hold. */
 export function rowsOf(state: SimState): Snapshot {
-  const byId = <T extends { id: number }>(rows: Iterable<T>) => [...rows].sort((a, b) => a.id - b.id);
+  const byId = <T extends { id: number }>(rows: Iterable<T>) =>
+    [...rows].sort((a, b) => a.id - b.id);
   return {
     customers: byId(state.customers.values()),
     products: byId(state.products.values()),

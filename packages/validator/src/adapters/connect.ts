@@ -4,9 +4,14 @@ export interface ConnectorPosition {
   lsn: bigint | undefined;
 }
 
-export async function connectorPosition(connectUrl: string, name: string): Promise<ConnectorPosition> {
+export async function connectorPosition(
+  connectUrl: string,
+  name: string,
+): Promise<ConnectorPosition> {
   const base = connectUrl.replace(/\/+$/, '');
-  const status = (await (await fetch(`${base}/connectors/${encodeURIComponent(name)}/status`)).json()) as { connector?: { state?: string } };
+  const status = (await (
+    await fetch(`${base}/connectors/${encodeURIComponent(name)}/status`)
+  ).json()) as { connector?: { state?: string } };
   const res = await fetch(`${base}/connectors/${encodeURIComponent(name)}/offsets`);
   const body = (await res.json()) as { offsets?: { offset?: Record<string, unknown> }[] };
   let lsn: bigint | undefined;

@@ -2,11 +2,22 @@
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 
-export function createKafka(options: { brokers: readonly string[]; clientId?: string; logger: Logger }): Kafka {
+export function createKafka(options: {
+  brokers: readonly string[];
+  clientId?: string;
+  logger: Logger;
+}): Kafka {
   const log = options.logger.child({ component: 'kafkajs' });
   const creator: logCreator = () => (entry) => {
     const { message, ...extra } = entry.log;
-    const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : entry.level === logLevel.INFO ? 'info' : 'debug';
+    const level =
+      entry.level === logLevel.ERROR
+        ? 'error'
+        : entry.level === logLevel.WARN
+          ? 'warn'
+          : entry.level === logLevel.INFO
+            ? 'info'
+            : 'debug';
     log[level]({ ...extra, namespace: entry.namespace }, message);
   };
   return new Kafka({
@@ -19,7 +30,11 @@ export function createKafka(options: { brokers: readonly string[]; clientId?: st
 }
 
 /** All `<prefix>.public.*` topics that exist on the cluster. */
-export async function listCdcTopics(kafka: Kafka, prefix = 'mdp', schema = 'public'): Promise<string[]> {
+export async function listCdcTopics(
+  kafka: Kafka,
+  prefix = 'mdp',
+  schema = 'public',
+): Promise<string[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

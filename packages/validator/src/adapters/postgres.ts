@@ -19,13 +19,19 @@ const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
  * watermark W), then every row of `tables` as text (TimeZone UTC) and the event log.
  * Every transaction this snapshot sees committed before W.
  */
-export async function readSourceState(config: PgConfig, tables: readonly string[], schema = 'public'): Promise<SourceState> {
+export async function readSourceState(
+  config: PgConfig,
+  tables: readonly string[],
+  schema = 'public',
+): Promise<SourceState> {
   const client = new pg.Client({ ...config, application_name: 'mdp-validator' });
   await client.connect();
   try {
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET LOCAL TimeZone = 'UTC'`);
-    const head = await client.query<{ snap: string; lsn: string }>('SELECT pg_current_snapshot()::text AS snap, pg_current_wal_lsn()::text AS lsn');
+    const head = await client.query<{ snap: string; lsn: string }>(
+      'SELECT pg_current_snapshot()::text AS snap, pg_current_wal_lsn()::text AS lsn',
+    );
     const out = new Map<string, Map<string, Row>>();
     for (const table of tables) {
       const cols = await client.query<{ name: string; pk: boolean }>(
@@ -37,20 +43,32 @@ export async function readSourceState(config: PgConfig, tables: readonly string[
       if (!cols.rows.length) continue;
       const pk = cols.rows.filter((c) => c.pk).map((c) => c.name);
       const select = cols.rows.map((c) => `${ident(c.name)}::text AS ${ident(c.name)}`).join(', ');
-      const rows = await client.query<Row>(`SELECT ${select} FROM ${ident(schema)}.${ident(table)}`);
+      const rows = await client.query<Row>(
+        `SELECT ${select} FROM ${ident(schema)}.${ident(table)}`,
+      );
       const byKey = new Map<string, Row>();
-      for (const row of rows.rows) byKey.set(keyString(row, pk.length ? pk : Object.keys(row)), row);
+      for (const row of rows.rows)
+        byKey.set(keyString(row, pk.length ? pk : Object.keys(row)), row);
       out.set(table, byKey);
     }
     let events: LoggedEvent[] | undefined;
     const log = `${ident(EVENT_LOG_SCHEMA)}.${ident(EVENT_LOG_TABLE)}`;
-    const exists = await client.query<{ r: string | null }>('SELECT to_regclass($1)::text AS r', [log]);
+    const exists = await client.query<{ r: string | null }>('SELECT to_regclass($1)::text AS r', [
+      log,
+    ]);
     if (exists.rows[0]?.r) {
-      const res = await client.query<{ seq: string; at: string; event: LoggedEvent['event'] }>(`SELECT seq::text, at::text, payload AS event FROM ${log} ORDER BY seq`);
+      const res = await client.query<{ seq: string; at: string; event: LoggedEvent['event'] }>(
+        `SELECT seq::text, at::text, payload AS event FROM ${log} ORDER BY seq`,
+      );
       events = res.rows.map((r) => ({ seq: Number(r.seq), at: r.at, event: r.event }));
     }
     await client.query('COMMIT');
-    return { snapshot: parseSnapshot(head.rows[0]!.snap), walLsn: lsnToBigInt(head.rows[0]!.lsn), tables: out, ...{ events } };
+    return {
+      snapshot: parseSnapshot(head.rows[0]!.snap),
+      walLsn: lsnToBigInt(head.rows[0]!.lsn),
+      tables: out,
+      ...{ events },
+    };
   } finally {
     await client.end();
   }

@@ -44,7 +44,9 @@ class ConvertedType extends avro.types.LogicalType {
     return value;
   }
   protected override _resolve(type: Type): unknown {
-    return Object.getPrototypeOf(type) === Object.getPrototypeOf(this) ? (v: unknown) => v : undefined;
+    return Object.getPrototypeOf(type) === Object.getPrototypeOf(this)
+      ? (v: unknown) => v
+      : undefined;
   }
 }
 
@@ -107,7 +109,10 @@ export function debeziumTypeHook(schema: Schema, opts: ForSchemaOptions): Type |
     const convert = INT_CONVERTERS[name];
     return convert ? new ConvertedType(schema, opts, convert) : undefined;
   }
-  if (schema.type === 'bytes' && (schema.logicalType === 'decimal' || name === 'org.apache.kafka.connect.data.Decimal')) {
+  if (
+    schema.type === 'bytes' &&
+    (schema.logicalType === 'decimal' || name === 'org.apache.kafka.connect.data.Decimal')
+  ) {
     const scale = decimalScale(schema);
     return new ConvertedType(schema, opts, (v) => decimalFromBytes(v as Buffer, scale));
   }
@@ -116,7 +121,12 @@ export function debeziumTypeHook(schema: Schema, opts: ForSchemaOptions): Type |
 
 /** Debezium's VariableScaleDecimal (`numeric` without a declared scale) → exact string. */
 export function normalizeValue(value: unknown): unknown {
-  if (isNode(value) && Object.keys(value).length === 2 && typeof value.scale === 'number' && Buffer.isBuffer(value.value)) {
+  if (
+    isNode(value) &&
+    Object.keys(value).length === 2 &&
+    typeof value.scale === 'number' &&
+    Buffer.isBuffer(value.value)
+  ) {
     return decimalFromBytes(value.value, value.scale);
   }
   return value;

@@ -24,7 +24,9 @@ export function decimalToBytes(value: string, scale: number): Buffer {
   if (fraction.length > scale) throw new RangeError(`${value} has more than ${scale} decimals`);
   let unscaled = BigInt(match[2]! + fraction);
   if (match[1]) unscaled = -unscaled;
-  let hex = (unscaled < 0n ? (1n << BigInt(byteLength(unscaled) * 8)) + unscaled : unscaled).toString(16);
+  let hex = (
+    unscaled < 0n ? (1n << BigInt(byteLength(unscaled) * 8)) + unscaled : unscaled
+  ).toString(16);
   hex = hex.padStart(byteLength(unscaled) * 2, unscaled < 0n ? 'f' : '0');
   return Buffer.from(hex, 'hex');
 }

@@ -45,12 +45,16 @@ export interface Change {
   sequence?: string | null;
 }
 
-export type Decoded = { ok: true; change: Change } | { ok: false; error: DecodeError; record: RawRecord };
+export type Decoded =
+  { ok: true; change: Change } | { ok: false; error: DecodeError; record: RawRecord };
 
 export interface Decoder {
   decode(record: RawRecord): Promise<Decoded>;
   /** Decodes one framed buffer into its Avro value. */
-  decodeFramed(buf: Buffer, where: DecodeError['where']): Promise<{ ok: true; value: unknown } | { ok: false; error: DecodeError }>;
+  decodeFramed(
+    buf: Buffer,
+    where: DecodeError['where'],
+  ): Promise<{ ok: true; value: unknown } | { ok: false; error: DecodeError }>;
 }
 
 const OPS = new Set(['c', 'u', 'd', 'r', 't']);
@@ -66,7 +70,10 @@ export function createDecoder(registry: SchemaSource): Decoder {
         (err: unknown) => {
           readers.delete(id);
           if (isNotFound(err)) return 'DECODE_UNKNOWN_SCHEMA' as const;
-          throw new RegistryError(`schema registry failed to serve schema id ${id}: ${String(err)}`, err);
+          throw new RegistryError(
+            `schema registry failed to serve schema id ${id}: ${String(err)}`,
+            err,
+          );
         },
       );
       readers.set(id, found);
@@ -82,19 +89,37 @@ export function createDecoder(registry: SchemaSource): Decoder {
   async function decodeFramed(buf: Buffer, where: DecodeError['where']) {
     const fail = (code: DecodeErrorCode, message: string, cause?: unknown) =>
       ({ ok: false, error: new DecodeError(code, message, where, cause) }) as const;
-    if (buf.length < 5) return fail('DECODE_TRUNCATED', `${buf.length} bytes, shorter than the 5-byte Confluent header`);
-    if (buf[0] !== 0) return fail('DECODE_BAD_MAGIC', `magic byte is ${buf[0]}, expected 0 (not Confluent-framed Avro)`);
+    if (buf.length < 5)
+      return fail(
+        'DECODE_TRUNCATED',
+        `${buf.length} bytes, shorter than the 5-byte Confluent header`,
+      );
+    if (buf[0] !== 0)
+      return fail(
+        'DECODE_BAD_MAGIC',
+        `magic byte is ${buf[0]}, expected 0 (not Confluent-framed Avro)`,
+      );
     const id = buf.readInt32BE(1);
     const type = await reader(id);
-    if (type === 'DECODE_UNKNOWN_SCHEMA') return fail('DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry`);
+    if (type === 'DECODE_UNKNOWN_SCHEMA')
+      return fail('DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry`);
     let result: { value: unknown; offset: number };
     try {
       result = type.decode(buf, 5);
     } catch (err) {
-      return fail('DECODE_AVRO', `Avro body does not match schema ${id}: ${(err as Error).message}`, err);
+      return fail(
+        'DECODE_AVRO',
+        `Avro body does not match schema ${id}: ${(err as Error).message}`,
+        err,
+      );
     }
-    if (result.offset < 0) return fail('DECODE_TRUNCATED', `Avro body is truncated for schema ${id}`);
-    if (result.offset !== buf.length) return fail('DECODE_AVRO', `${buf.length - result.offset} trailing bytes after the schema ${id} body`);
+    if (result.offset < 0)
+      return fail('DECODE_TRUNCATED', `Avro body is truncated for schema ${id}`);
+    if (result.offset !== buf.length)
+      return fail(
+        'DECODE_AVRO',
+        `${buf.length - result.offset} trailing bytes after the schema ${id} body`,
+      );
     return { ok: true, value: result.value } as const;
   }
 
@@ -108,7 +133,18 @@ export function createDecoder(registry: SchemaSource): Decoder {
     }
     const base = { ...where, key };
     if (record.value === null || record.value.length === 0) {
-      return { ok: true, change: { ...base, op: 'tombstone', before: null, after: null, lsn: null, txId: null, commitTime: null } };
+      return {
+        ok: true,
+        change: {
+          ...base,
+          op: 'tombstone',
+          before: null,
+          after: null,
+          lsn: null,
+          txId: null,
+          commitTime: null,
+        },
+      };
     }
     const v = await decodeFramed(record.value, { ...where, part: 'value' });
     if (!v.ok) return { ok: false, error: v.error, record };
@@ -117,7 +153,11 @@ export function createDecoder(registry: SchemaSource): Decoder {
     if (typeof envelope.op !== 'string' || !OPS.has(envelope.op) || !source) {
       return {
         ok: false,
-        error: new DecodeError('DECODE_NOT_DEBEZIUM', 'value is not a Debezium envelope (no op/source)', { ...where, part: 'value' }),
+        error: new DecodeError(
+          'DECODE_NOT_DEBEZIUM',
+          'value is not a Debezium envelope (no op/source)',
+          { ...where, part: 'value' },
+        ),
         record,
       };
     }
@@ -154,7 +194,12 @@ function isNotFound(err: unknown): boolean {
 /** JSON.stringify replacer: BigInt → string, Buffer → base64. */
 export function jsonReplacer(_key: string, value: unknown): unknown {
   if (typeof value === 'bigint') return value.toString();
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return Buffer.from((value as { data: number[] }).data).toString('base64');
   }
   return value;

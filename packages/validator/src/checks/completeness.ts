@@ -16,13 +16,17 @@ export interface TxSnapshot {
 
 export function parseSnapshot(text: string): TxSnapshot {
   const [xmin = '0', xmax = '0', xip = ''] = text.split(':');
-  return { xmin: BigInt(xmin), xmax: BigInt(xmax), xip: new Set(xip ? xip.split(',').map((x) => BigInt(x)) : []) };
+  return {
+    xmin: BigInt(xmin),
+    xmax: BigInt(xmax),
+    xip: new Set(xip ? xip.split(',').map((x) => BigInt(x)) : []),
+  };
 }
 
 /** Debezium's txId is the 32-bit xid; the snapshot's are 64-bit: compare within the current epoch. */
 export function visibleIn(snapshot: TxSnapshot, txId: bigint | null): boolean {
   if (txId === null) return true;
-  const epoch = snapshot.xmax >> 32n << 32n;
+  const epoch = (snapshot.xmax >> 32n) << 32n;
   const xid = epoch + (txId & 0xffffffffn);
   const full = xid - snapshot.xmax > 1n << 31n ? xid - (1n << 32n) : xid;
   return full < snapshot.xmin || (full < snapshot.xmax && !snapshot.xip.has(full));
@@ -41,7 +45,10 @@ export interface TableComparison {
 }
 
 /** Replays changes into key → row (canonical values), keeping only transactions visible in `snapshot`. */
-export function replay(changes: Iterable<{ key: string; change: Change }>, snapshot: TxSnapshot | undefined) {
+export function replay(
+  changes: Iterable<{ key: string; change: Change }>,
+  snapshot: TxSnapshot | undefined,
+) {
   const rows = new Map<string, Record<string, string | null>>();
   let afterWatermark = 0;
   for (const { key, change } of changes) {
@@ -67,20 +74,45 @@ export function compareTable(
     const got = replayed.get(key);
     const want = canonicalRow(row);
     if (!got) {
-      violations.push({ check: 'completeness', kind: 'missing', table, key, detail: 'row is in PostgreSQL but not in the replayed stream' });
+      violations.push({
+        check: 'completeness',
+        kind: 'missing',
+        table,
+        key,
+        detail: 'row is in PostgreSQL but not in the replayed stream',
+      });
       continue;
     }
     const diffs = Object.keys(want).filter((c) => want[c] !== got[c]);
     if (diffs.length) {
       violations.push({
-        check: 'completeness', kind: 'mismatched', table, key,
+        check: 'completeness',
+        kind: 'mismatched',
+        table,
+        key,
         detail: diffs.map((c) => `${c}: postgres=${want[c]} stream=${got[c]}`).join(', '),
       });
     }
   }
   for (const key of replayed.keys()) {
-    if (!source.has(key)) violations.push({ check: 'completeness', kind: 'extra', table, key, detail: 'row is in the replayed stream but not in PostgreSQL' });
+    if (!source.has(key))
+      violations.push({
+        check: 'completeness',
+        kind: 'extra',
+        table,
+        key,
+        detail: 'row is in the replayed stream but not in PostgreSQL',
+      });
   }
   const count = (k: Violation['kind']) => violations.filter((v) => v.kind === k).length;
-  return { table, sourceRows: source.size, replayedRows: replayed.size, missing: count('missing'), extra: count('extra'), mismatched: count('mismatched'), afterWatermark, violations };
+  return {
+    table,
+    sourceRows: source.size,
+    replayedRows: replayed.size,
+    missing: count('missing'),
+    extra: count('extra'),
+    mismatched: count('mismatched'),
+    afterWatermark,
+    violations,
+  };
 }

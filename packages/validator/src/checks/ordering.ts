@@ -21,7 +21,9 @@ export function tableOf(topic: string): string {
   return topic.split('.').at(-1) ?? topic;
 }
 
-export function checkOrdering(store: StateStore<KeyHistory> = createStateStore()): OperatorFunction<Change, OrderingVerdict> {
+export function checkOrdering(
+  store: StateStore<KeyHistory> = createStateStore(),
+): OperatorFunction<Change, OrderingVerdict> {
   return map((change): OrderingVerdict => {
     const key = keyString(change.key ?? {});
     if (change.op === 'tombstone' || change.lsn === null) return { kind: 'in-order', change, key };
@@ -31,7 +33,8 @@ export function checkOrdering(store: StateStore<KeyHistory> = createStateStore()
     if (history.seen.has(id)) return { kind: 'duplicate', change, key };
     history.seen.add(id);
     store.put(storeKey, history);
-    if (change.lsn < history.newest) return { kind: 'reordering', change, key, newest: history.newest };
+    if (change.lsn < history.newest)
+      return { kind: 'reordering', change, key, newest: history.newest };
     history.newest = change.lsn;
     return { kind: 'in-order', change, key };
   });

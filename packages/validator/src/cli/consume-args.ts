@@ -50,7 +50,9 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
       },
     }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}. Allowed: --topic T, --from-beginning, --max N, --group G, --timeout S, --help`);
+    throw new UsageError(
+      `${(err as Error).message}. Allowed: --topic T, --from-beginning, --max N, --group G, --timeout S, --help`,
+    );
   }
   return {
     help: values.help ?? false,
@@ -58,18 +60,21 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
     fromBeginning: values['from-beginning'] ?? false,
     max: values.max === undefined ? undefined : positiveInt('--max', values.max),
     group: values.group,
-    timeoutSeconds: values.timeout === undefined ? undefined : positiveNumber('--timeout', values.timeout),
+    timeoutSeconds:
+      values.timeout === undefined ? undefined : positiveNumber('--timeout', values.timeout),
   };
 }
 
 export function positiveInt(flag: string, text: string): number {
   const n = Number(text);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
   return n;
 }
 
 export function positiveNumber(flag: string, text: string): number {
   const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
+  if (!Number.isFinite(n) || n <= 0)
+    throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
   return n;
 }

@@ -59,17 +59,28 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       },
     }));
   } catch (err) {
-    throw new UsageError(`${(err as Error).message}. Allowed: --follow, --tables a,b, --timeout S, --interval S, --report FILE, --connector NAME, --help`);
+    throw new UsageError(
+      `${(err as Error).message}. Allowed: --follow, --tables a,b, --timeout S, --interval S, --report FILE, --connector NAME, --help`,
+    );
   }
-  const tables = values.tables === undefined ? [...BUSINESS_TABLES] : values.tables.split(',').map((t) => t.trim()).filter(Boolean);
+  const tables =
+    values.tables === undefined
+      ? [...BUSINESS_TABLES]
+      : values.tables
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean);
   if (!tables.length) throw new UsageError('--tables needs at least one table name');
-  for (const t of tables) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t)) throw new UsageError(`--tables: "${t}" is not a table name`);
+  for (const t of tables)
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(t))
+      throw new UsageError(`--tables: "${t}" is not a table name`);
   return {
     help: values.help ?? false,
     follow: values.follow ?? false,
     tables,
     timeoutSeconds: values.timeout === undefined ? 60 : positiveNumber('--timeout', values.timeout),
-    intervalSeconds: values.interval === undefined ? 10 : positiveNumber('--interval', values.interval),
+    intervalSeconds:
+      values.interval === undefined ? 10 : positiveNumber('--interval', values.interval),
     report: values.report,
     connector: values.connector ?? 'mdp-postgres',
   };

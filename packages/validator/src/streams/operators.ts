@@ -3,7 +3,19 @@
  * from RxJS operators. Bad records become values (see `routeViolations`), so an error
  * only ever means an infrastructure failure.
  */
-import { asyncScheduler, bufferTime, concatMap, filter, from, map, scan, tap, type Observer, type OperatorFunction, type SchedulerLike } from 'rxjs';
+import {
+  asyncScheduler,
+  bufferTime,
+  concatMap,
+  filter,
+  from,
+  map,
+  scan,
+  tap,
+  type Observer,
+  type OperatorFunction,
+  type SchedulerLike,
+} from 'rxjs';
 
 export interface Keyed<T> {
   key: string;
@@ -67,7 +79,12 @@ export function windowedCount<T>(
   return (source) =>
     source.pipe(
       bufferTime(windowMs, scheduler),
-      map((batch) => batch.reduce((counts, value) => counts.set(keyOf(value), (counts.get(keyOf(value)) ?? 0) + 1), new Map<string, number>())),
+      map((batch) =>
+        batch.reduce(
+          (counts, value) => counts.set(keyOf(value), (counts.get(keyOf(value)) ?? 0) + 1),
+          new Map<string, number>(),
+        ),
+      ),
     );
 }
 
@@ -79,7 +96,9 @@ export function runningCount<T>(): OperatorFunction<T, number> {
 /** Sends every `Left` to the violations sink and passes on only the good values. */
 export type Routed<V, T> = { ok: true; value: T } | { ok: false; violation: V };
 
-export function routeViolations<V, T>(violations: Pick<Observer<V>, 'next'>): OperatorFunction<Routed<V, T>, T> {
+export function routeViolations<V, T>(
+  violations: Pick<Observer<V>, 'next'>,
+): OperatorFunction<Routed<V, T>, T> {
   return (source) =>
     source.pipe(
       tap((item) => {

@@ -19,7 +19,10 @@ export interface TopicSourceOptions {
 }
 
 /** `kafka` is injected (a client factory in Kafka Streams' terms), so tests pass their own. */
-export function createTopicSource(kafka: Pick<Kafka, 'consumer'>, options: TopicSourceOptions): Observable<SourceRecord> {
+export function createTopicSource(
+  kafka: Pick<Kafka, 'consumer'>,
+  options: TopicSourceOptions,
+): Observable<SourceRecord> {
   return new Observable<SourceRecord>((subscriber) => {
     const consumer = kafka.consumer({ groupId: options.groupId, allowAutoTopicCreation: false });
     let closed = false;
@@ -28,12 +31,23 @@ export function createTopicSource(kafka: Pick<Kafka, 'consumer'>, options: Topic
     });
     const start = async () => {
       await consumer.connect();
-      await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning });
+      await consumer.subscribe({
+        topics: [...options.topics],
+        fromBeginning: options.fromBeginning,
+      });
       await consumer.run({
         eachMessage: ({ topic, partition, message }) =>
           new Promise<void>((resolve) => {
             if (closed) return resolve();
-            subscriber.next({ topic, partition, offset: message.offset, key: message.key, value: message.value, timestamp: message.timestamp, handled: resolve });
+            subscriber.next({
+              topic,
+              partition,
+              offset: message.offset,
+              key: message.key,
+              value: message.value,
+              timestamp: message.timestamp,
+              handled: resolve,
+            });
           }),
       });
     };

@@ -6,7 +6,12 @@
 import { Subject, share } from 'rxjs';
 import type { Change, Decoded } from '../avro/decoder.js';
 import { checkBusinessRules } from '../checks/business-rules.js';
-import { compareTable, replay, type TableComparison, type TxSnapshot } from '../checks/completeness.js';
+import {
+  compareTable,
+  replay,
+  type TableComparison,
+  type TxSnapshot,
+} from '../checks/completeness.js';
 import { checkEventLog } from '../checks/event-log.js';
 import { checkOrdering, tableOf, type OrderingVerdict } from '../checks/ordering.js';
 import type { Violation } from '../checks/violations.js';
@@ -48,7 +53,19 @@ export function createEngine() {
 
   function tableStats(table: string) {
     let s = stats.get(table);
-    if (!s) stats.set(table, (s = { table, records: 0, tombstones: 0, keys: 0, duplicates: 0, reorderings: 0, keySet: new Set() }));
+    if (!s)
+      stats.set(
+        table,
+        (s = {
+          table,
+          records: 0,
+          tombstones: 0,
+          keys: 0,
+          duplicates: 0,
+          reorderings: 0,
+          keySet: new Set(),
+        }),
+      );
     return s;
   }
 
@@ -61,12 +78,26 @@ export function createEngine() {
     const at = `${v.change.topic}/${v.change.partition}@${v.change.offset}`;
     if (v.kind === 'duplicate') {
       s.duplicates += 1;
-      violations.push({ check: 'ordering', kind: 'duplicate', table, key: v.key, at, detail: `lsn ${v.change.lsn} op ${v.change.op} delivered again` });
+      violations.push({
+        check: 'ordering',
+        kind: 'duplicate',
+        table,
+        key: v.key,
+        at,
+        detail: `lsn ${v.change.lsn} op ${v.change.op} delivered again`,
+      });
       return;
     }
     if (v.kind === 'reordering') {
       s.reorderings += 1;
-      violations.push({ check: 'ordering', kind: 'reordering', table, key: v.key, at, detail: `lsn ${v.change.lsn} (op ${v.change.op}) after lsn ${v.newest}` });
+      violations.push({
+        check: 'ordering',
+        kind: 'reordering',
+        table,
+        key: v.key,
+        at,
+        detail: `lsn ${v.change.lsn} (op ${v.change.op}) after lsn ${v.newest}`,
+      });
       return;
     }
     history.push({ key: v.key, change: v.change });
@@ -79,7 +110,13 @@ export function createEngine() {
     }
     const { error, record: raw } = decoded;
     tableStats(tableOf(raw.topic)).records += 1;
-    violations.push({ check: 'decoding', kind: 'poison', table: tableOf(raw.topic), at: `${raw.topic}/${raw.partition}@${raw.offset}`, detail: `${error.code}: ${error.message}` });
+    violations.push({
+      check: 'decoding',
+      kind: 'poison',
+      table: tableOf(raw.topic),
+      at: `${raw.topic}/${raw.partition}@${raw.offset}`,
+      detail: `${error.code}: ${error.message}`,
+    });
   }
 
   function verdict(source: SourceState | undefined, tables: readonly string[]): Verdict {
@@ -94,8 +131,15 @@ export function createEngine() {
         rows.push(base);
         continue;
       }
-      const { rows: replayed, afterWatermark } = replay(history.filter((h) => tableOf(h.change.topic) === table), source.snapshot);
-      const { violations: found, table: _t, ...cmp } = compareTable(table, sourceRows, replayed, afterWatermark);
+      const { rows: replayed, afterWatermark } = replay(
+        history.filter((h) => tableOf(h.change.topic) === table),
+        source.snapshot,
+      );
+      const {
+        violations: found,
+        table: _table,
+        ...cmp
+      } = compareTable(table, sourceRows, replayed, afterWatermark);
       all.push(...found);
       rows.push({ ...base, ...cmp });
     }
@@ -112,10 +156,20 @@ export function createEngine() {
       eventLog = { events: result.events, missing: result.violations.length };
     }
     const checks = {} as Verdict['checks'];
-    for (const check of ['decoding', 'ordering', 'completeness', 'event-log', 'business-rules'] as const) {
+    for (const check of [
+      'decoding',
+      'ordering',
+      'completeness',
+      'event-log',
+      'business-rules',
+    ] as const) {
       const mine = all.filter((v) => v.check === check);
       const failing = mine.filter((v) => v.kind !== 'duplicate');
-      checks[check] = { ok: failing.length === 0, count: failing.length, examples: [...failing, ...mine].slice(0, EXAMPLES) };
+      checks[check] = {
+        ok: failing.length === 0,
+        count: failing.length,
+        examples: [...failing, ...mine].slice(0, EXAMPLES),
+      };
     }
     const ok = Object.values(checks).every((c) => c.ok);
     return { ok, tables: rows, checks, ...(eventLog ? { eventLog } : {}) };

@@ -3,7 +3,9 @@ import type { ValidateResult } from './run.js';
 
 export function formatReport(r: ValidateResult): string {
   const lines: string[] = [];
-  lines.push(`${r.ok ? 'CONSISTENT' : 'INCONSISTENT'} at watermark LSN ${r.watermark}${r.caughtUp ? '' : ` — the stream did NOT catch up (connector ${r.connectorState ?? '?'} at LSN ${r.connectorLsn ?? '?'})`}`);
+  lines.push(
+    `${r.ok ? 'CONSISTENT' : 'INCONSISTENT'} at watermark LSN ${r.watermark}${r.caughtUp ? '' : ` — the stream did NOT catch up (connector ${r.connectorState ?? '?'} at LSN ${r.connectorLsn ?? '?'})`}`,
+  );
   lines.push('');
   lines.push('table       records  keys  dup  reord  missing  extra  mismatched  pg-rows  after-W');
   for (const t of r.tables) {
@@ -14,10 +16,18 @@ export function formatReport(r: ValidateResult): string {
   }
   lines.push('');
   for (const [name, check] of Object.entries(r.checks)) {
-    lines.push(`${check.ok ? 'ok  ' : 'FAIL'} ${name}${check.count ? `: ${check.count} problem(s)` : ''}`);
-    for (const v of check.examples) lines.push(`       ${v.kind} ${v.table}${v.key ? ` key=${v.key}` : ''}${v.at ? ` at ${v.at}` : ''}: ${v.detail}`);
+    lines.push(
+      `${check.ok ? 'ok  ' : 'FAIL'} ${name}${check.count ? `: ${check.count} problem(s)` : ''}`,
+    );
+    for (const v of check.examples)
+      lines.push(
+        `       ${v.kind} ${v.table}${v.key ? ` key=${v.key}` : ''}${v.at ? ` at ${v.at}` : ''}: ${v.detail}`,
+      );
   }
-  if (r.eventLog) lines.push(`event log: ${r.eventLog.events} events, ${r.eventLog.missing} without their change`);
+  if (r.eventLog)
+    lines.push(
+      `event log: ${r.eventLog.events} events, ${r.eventLog.missing} without their change`,
+    );
   return lines.join('\n');
 }
 

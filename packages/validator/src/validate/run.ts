@@ -13,7 +13,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
-import { Subscription, mergeMap, from, tap } from 'rxjs';
+import { type Subscription, mergeMap, from, tap } from 'rxjs';
 import type { Decoder } from '../avro/decoder.js';
 import { connectorPosition } from '../adapters/connect.js';
 import { readSourceState } from '../adapters/postgres.js';
@@ -50,7 +50,11 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
   });
 
-async function waitFor(deadline: number, check: () => Promise<boolean> | boolean, signal?: AbortSignal): Promise<boolean> {
+async function waitFor(
+  deadline: number,
+  check: () => Promise<boolean> | boolean,
+  signal?: AbortSignal,
+): Promise<boolean> {
   for (let delay = 50; ; delay = Math.min(delay * 2, 500)) {
     if (await check()) return true;
     if (Date.now() >= deadline || signal?.aborted) return false;
@@ -59,11 +63,17 @@ async function waitFor(deadline: number, check: () => Promise<boolean> | boolean
 }
 
 /** Starts consuming; returns the engine, the consumed positions and a stop function. */
-export function startConsuming(options: Pick<ValidateOptions, 'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId'>) {
+export function startConsuming(
+  options: Pick<ValidateOptions, 'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId'>,
+) {
   const engine = createEngine();
   const positions = new Map<string, bigint>();
   let failure: unknown;
-  const source$ = createTopicSource(options.kafka, { topics: options.tables.map(options.topicOf), groupId: options.groupId, fromBeginning: true });
+  const source$ = createTopicSource(options.kafka, {
+    topics: options.tables.map(options.topicOf),
+    groupId: options.groupId,
+    fromBeginning: true,
+  });
   const sub: Subscription = source$
     .pipe(
       mergeMap((rec) => from(options.decoder.decode(rec).then((d) => ({ d, rec }))), 1),
@@ -90,7 +100,8 @@ async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Map<
     for (const topic of topics) {
       const exists = (await admin.listTopics()).includes(topic);
       if (!exists) continue;
-      for (const p of await admin.fetchTopicOffsets(topic)) out.set(`${topic}|${p.partition}`, BigInt(p.high));
+      for (const p of await admin.fetchTopicOffsets(topic))
+        out.set(`${topic}|${p.partition}`, BigInt(p.high));
     }
     return out;
   } finally {
@@ -99,7 +110,10 @@ async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Map<
 }
 
 /** Reads the source at a watermark, waits for the stream to pass it, and returns the verdict. */
-export async function judgeAt(options: ValidateOptions, consuming: ReturnType<typeof startConsuming>): Promise<ValidateResult> {
+export async function judgeAt(
+  options: ValidateOptions,
+  consuming: ReturnType<typeof startConsuming>,
+): Promise<ValidateResult> {
   const log = options.logger.child({ component: 'validate' });
   const deadline = Date.now() + options.timeoutMs;
   const source: SourceState = await readSourceState(options.pg, options.tables);
@@ -107,18 +121,37 @@ export async function judgeAt(options: ValidateOptions, consuming: ReturnType<ty
   let position: { state: string; lsn: bigint | undefined } = { state: 'UNKNOWN', lsn: undefined };
   let caughtUp = true;
   if (options.connectUrl) {
-    caughtUp = await waitFor(deadline, async () => {
-      position = await connectorPosition(options.connectUrl!, options.connector);
-      return position.lsn !== undefined && position.lsn >= source.walLsn;
-    }, options.signal);
-    if (!caughtUp) log.warn({ watermark: String(source.walLsn), connector: String(position.lsn) }, 'connector did not pass the watermark');
+    caughtUp = await waitFor(
+      deadline,
+      async () => {
+        position = await connectorPosition(options.connectUrl!, options.connector);
+        return position.lsn !== undefined && position.lsn >= source.walLsn;
+      },
+      options.signal,
+    );
+    if (!caughtUp)
+      log.warn(
+        { watermark: String(source.walLsn), connector: String(position.lsn) },
+        'connector did not pass the watermark',
+      );
   }
   const ends = await endOffsets(options.kafka, options.tables.map(options.topicOf));
-  const drained = await waitFor(deadline, () => {
-    const failure = consuming.failure();
-    if (failure) throw new ValidatorError('CONSUME_FAILED', `consuming the topics failed: ${String(failure)}`, { cause: failure, retriable: true });
-    return [...ends].every(([tp, high]) => high === 0n || (consuming.positions.get(tp) ?? -1n) >= high - 1n);
-  }, options.signal);
+  const drained = await waitFor(
+    deadline,
+    () => {
+      const failure = consuming.failure();
+      if (failure)
+        throw new ValidatorError(
+          'CONSUME_FAILED',
+          `consuming the topics failed: ${failure instanceof Error ? failure.message : JSON.stringify(failure)}`,
+          { cause: failure, retriable: true },
+        );
+      return [...ends].every(
+        ([tp, high]) => high === 0n || (consuming.positions.get(tp) ?? -1n) >= high - 1n,
+      );
+    },
+    options.signal,
+  );
   const verdict = consuming.engine.verdict(source, options.tables);
   const fullyCaughtUp = caughtUp && drained;
   return {

@@ -5,8 +5,23 @@ import { compareTable, parseSnapshot, replay, visibleIn } from '../../src/checks
 import { checkEventLog } from '../../src/checks/event-log.js';
 import { createEngine } from '../../src/validate/engine.js';
 
-const change = (id: number, op: Change['op'], after: Record<string, unknown> | null, txId: bigint, lsn = txId): Change => ({
-  topic: 'mdp.public.products', partition: 0, offset: String(lsn), op, key: { id: BigInt(id) }, before: null, after, lsn, txId, commitTime: null,
+const change = (
+  id: number,
+  op: Change['op'],
+  after: Record<string, unknown> | null,
+  txId: bigint,
+  lsn = txId,
+): Change => ({
+  topic: 'mdp.public.products',
+  partition: 0,
+  offset: String(lsn),
+  op,
+  key: { id: BigInt(id) },
+  before: null,
+  after,
+  lsn,
+  txId,
+  commitTime: null,
 });
 
 describe('canonical values', () => {
@@ -22,7 +37,15 @@ describe('canonical values', () => {
 describe('snapshot visibility', () => {
   it('sees transactions below xmin and those below xmax not in progress', () => {
     const s = parseSnapshot('100:105:101,103');
-    expect([99n, 100n, 101n, 102n, 103n, 104n, 105n].map((x) => visibleIn(s, x))).toEqual([true, true, false, true, false, true, false]);
+    expect([99n, 100n, 101n, 102n, 103n, 104n, 105n].map((x) => visibleIn(s, x))).toEqual([
+      true,
+      true,
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
   });
 });
 
@@ -42,14 +65,25 @@ describe('replay and compare at a watermark', () => {
       ['["3"]', { id: '3', price: '3.00' }],
     ]);
     const cmp = compareTable('products', source, rows, afterWatermark);
-    expect({ missing: cmp.missing, extra: cmp.extra, mismatched: cmp.mismatched, afterWatermark: cmp.afterWatermark }).toEqual({ missing: 1, extra: 1, mismatched: 1, afterWatermark: 1 });
-    expect(cmp.violations.map((v) => `${v.kind} ${v.key}`)).toEqual(['mismatched ["2"]', 'missing ["3"]', 'extra ["4"]']);
+    expect({
+      missing: cmp.missing,
+      extra: cmp.extra,
+      mismatched: cmp.mismatched,
+      afterWatermark: cmp.afterWatermark,
+    }).toEqual({ missing: 1, extra: 1, mismatched: 1, afterWatermark: 1 });
+    expect(cmp.violations.map((v) => `${v.kind} ${v.key}`)).toEqual([
+      'mismatched ["2"]',
+      'missing ["3"]',
+      'extra ["4"]',
+    ]);
   });
 });
 
 describe('event log', () => {
   it('finds each event its change and names the events without one', () => {
-    const byKey = new Map([['products|["7"]', [change(7, 'u', { id: 7n, unit_price: '12.50', stock: 3 }, 5n)]]]);
+    const byKey = new Map([
+      ['products|["7"]', [change(7, 'u', { id: 7n, unit_price: '12.50', stock: 3 }, 5n)]],
+    ]);
     const result = checkEventLog(
       [
         { seq: 1, at: 'x', event: { type: 'product_repriced', productId: 7, unitPrice: '12.5' } },
@@ -57,7 +91,9 @@ describe('event log', () => {
       ],
       byKey,
     );
-    expect(result.violations.map((v) => `${v.kind} ${v.table} ${v.key}`)).toEqual(['event-missing products ["8"]']);
+    expect(result.violations.map((v) => `${v.kind} ${v.table} ${v.key}`)).toEqual([
+      'event-missing products ["8"]',
+    ]);
   });
 });
 
@@ -67,7 +103,12 @@ describe('engine', () => {
     const c = change(1, 'c', { id: 1n, price: '1.00' }, 10n);
     engine.accept({ ok: true, change: c });
     engine.accept({ ok: true, change: c });
-    const source = { snapshot: parseSnapshot('50:50:'), walLsn: 1n, tables: new Map([['products', new Map([['["1"]', { id: '1', price: '1.00' }]])]]), events: undefined };
+    const source = {
+      snapshot: parseSnapshot('50:50:'),
+      walLsn: 1n,
+      tables: new Map([['products', new Map([['["1"]', { id: '1', price: '1.00' }]])]]),
+      events: undefined,
+    };
     const verdict = engine.verdict(source, ['products']);
     expect(verdict.ok).toBe(true);
     expect(verdict.tables[0]).toMatchObject({ records: 2, keys: 1, duplicates: 1, missing: 0 });

@@ -3,38 +3,88 @@ import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/avro/decoder.js';
 import { checkBusinessRules } from '../../src/checks/business-rules.js';
 import { checkOrdering } from '../../src/checks/ordering.js';
-import { aggregateByKey, createStateStore, keyBy, routeViolations, toTable, windowedCount } from '../../src/streams/operators.js';
+import {
+  aggregateByKey,
+  createStateStore,
+  keyBy,
+  routeViolations,
+  toTable,
+  windowedCount,
+} from '../../src/streams/operators.js';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
 
-const change = (id: number, lsn: bigint, op: Change['op'], after: Record<string, unknown> | null = { id }, topic = 'mdp.public.orders'): Change => ({
-  topic, partition: 0, offset: String(lsn), op, key: { id: BigInt(id) }, before: null, after, lsn, txId: 1n, commitTime: null,
+const change = (
+  id: number,
+  lsn: bigint,
+  op: Change['op'],
+  after: Record<string, unknown> | null = { id },
+  topic = 'mdp.public.orders',
+): Change => ({
+  topic,
+  partition: 0,
+  offset: String(lsn),
+  op,
+  key: { id: BigInt(id) },
+  before: null,
+  after,
+  lsn,
+  txId: 1n,
+  commitTime: null,
 });
 
 describe('stream processors (marble tests, virtual time)', () => {
   it('keyBy gives each value its key', () => {
     scheduler().run(({ cold, expectObservable }) => {
-      expectObservable(cold('a-b|', { a: 1, b: 2 }).pipe(keyBy((n) => `k${n % 2}`))).toBe('a-b|', { a: { key: 'k1', value: 1 }, b: { key: 'k0', value: 2 } });
+      expectObservable(cold('a-b|', { a: 1, b: 2 }).pipe(keyBy((n) => `k${n % 2}`))).toBe('a-b|', {
+        a: { key: 'k1', value: 1 },
+        b: { key: 'k0', value: 2 },
+      });
     });
   });
 
   it('aggregateByKey folds per key into its state store', () => {
     const store = createStateStore<number>();
     scheduler().run(({ cold, expectObservable }) => {
-      const input = cold('abc|', { a: { key: 'x', value: 2 }, b: { key: 'y', value: 5 }, c: { key: 'x', value: 3 } });
-      expectObservable(input.pipe(aggregateByKey(store, () => 0, (sum, v: number) => sum + v))).toBe('abc|', {
-        a: { key: 'x', value: 2 }, b: { key: 'y', value: 5 }, c: { key: 'x', value: 5 },
+      const input = cold('abc|', {
+        a: { key: 'x', value: 2 },
+        b: { key: 'y', value: 5 },
+        c: { key: 'x', value: 3 },
+      });
+      expectObservable(
+        input.pipe(
+          aggregateByKey(
+            store,
+            () => 0,
+            (sum, v: number) => sum + v,
+          ),
+        ),
+      ).toBe('abc|', {
+        a: { key: 'x', value: 2 },
+        b: { key: 'y', value: 5 },
+        c: { key: 'x', value: 5 },
       });
     });
-    expect([...store.entries()]).toEqual([['x', 5], ['y', 5]]);
+    expect([...store.entries()]).toEqual([
+      ['x', 5],
+      ['y', 5],
+    ]);
   });
 
   it('toTable materialises the latest row per key and applies deletes', () => {
     const store = createStateStore<string>();
     scheduler().run(({ cold, expectObservable }) => {
-      const input = cold('abcd|', { a: { key: '1', value: 'v1' }, b: { key: '2', value: 'v2' }, c: { key: '1', value: 'v1b' }, d: { key: '2', value: null } });
+      const input = cold('abcd|', {
+        a: { key: '1', value: 'v1' },
+        b: { key: '2', value: 'v2' },
+        c: { key: '1', value: 'v1b' },
+        d: { key: '2', value: null },
+      });
       expectObservable(input.pipe(toTable(store))).toBe('abcd|', {
-        a: { key: '1', value: 'v1' }, b: { key: '2', value: 'v2' }, c: { key: '1', value: 'v1b' }, d: { key: '2', value: null },
+        a: { key: '1', value: 'v1' },
+        b: { key: '2', value: 'v2' },
+        c: { key: '1', value: 'v1b' },
+        d: { key: '2', value: null },
       });
     });
     expect([...store.entries()]).toEqual([['1', 'v1b']]);
@@ -45,7 +95,12 @@ describe('stream processors (marble tests, virtual time)', () => {
       const input = hot('a-b-a 6ms c 2ms |', { a: 'x', b: 'y', c: 'x' });
       const counts = input.pipe(windowedCount(5, (v) => v));
       expectObservable(counts).toBe('----- a 4ms b 3ms (c|)', {
-        a: new Map([['x', 2], ['y', 1]]), b: new Map(), c: new Map([['x', 1]]),
+        a: new Map([
+          ['x', 2],
+          ['y', 1],
+        ]),
+        b: new Map(),
+        c: new Map([['x', 1]]),
       });
     });
   });
@@ -53,8 +108,14 @@ describe('stream processors (marble tests, virtual time)', () => {
   it('routeViolations sends bad records to the sink and passes the good ones', () => {
     const sink: string[] = [];
     scheduler().run(({ cold, expectObservable }) => {
-      const input = cold('abc|', { a: { ok: true as const, value: 1 }, b: { ok: false as const, violation: 'poison at t/0@1' }, c: { ok: true as const, value: 3 } });
-      expectObservable(input.pipe(routeViolations<string, number>({ next: (v) => sink.push(v) }))).toBe('a-c|', { a: 1, c: 3 });
+      const input = cold('abc|', {
+        a: { ok: true as const, value: 1 },
+        b: { ok: false as const, violation: 'poison at t/0@1' },
+        c: { ok: true as const, value: 3 },
+      });
+      expectObservable(
+        input.pipe(routeViolations<string, number>({ next: (v) => sink.push(v) })),
+      ).toBe('a-c|', { a: 1, c: 3 });
     });
     expect(sink).toEqual(['poison at t/0@1']);
   });
@@ -88,11 +149,17 @@ describe('stream processors (marble tests, virtual time)', () => {
         f: change(3, 6n, 'u', { id: 3, stock: -1 }, 'mdp.public.products'),
       };
       const out = cold('abcdef|', changes).pipe(checkOrdering(), checkBusinessRules());
+      /* eslint-disable @typescript-eslint/no-unsafe-assignment -- expect.objectContaining is typed any */
       expectObservable(out).toBe('--c-ef|', {
-        c: expect.objectContaining({ kind: 'status-backwards', key: '["1"]', detail: 'status paid → placed' }),
+        c: expect.objectContaining({
+          kind: 'status-backwards',
+          key: '["1"]',
+          detail: 'status paid → placed',
+        }),
         e: expect.objectContaining({ kind: 'cancelled-shipped', key: '["2"]' }),
         f: expect.objectContaining({ kind: 'negative-stock', table: 'products', key: '["3"]' }),
       });
+      /* eslint-enable @typescript-eslint/no-unsafe-assignment */
     });
   });
 });
