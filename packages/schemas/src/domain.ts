@@ -56,3 +56,35 @@ export interface Order {
   placed_at: IsoTimestamp;
   updated_at: IsoTimestamp;
 }
+
+/** Column order of each business table, as in the CSV files and the database. */
+export const CUSTOMER_COLUMNS = [
+  'id',
+  'email',
+  'full_name',
+  'street',
+  'city',
+  'country',
+  'phone',
+  'created_at',
+] as const;
+export const PRODUCT_COLUMNS = [
+  'id',
+  'sku',
+  'name',
+  'category',
+  'unit_price',
+  'stock',
+  'active',
+  'created_at',
+] as const;
+export const ORDER_COLUMNS = [
+  'id',
+  'customer_id',
+  'product_id',
+  'quantity',
+  'unit_price',
+  'status',
+  'placed_at',
+  'updated_at',
+] as const;

@@ -8,7 +8,16 @@ import { createWriteStream } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import type { Customer, Order, OrderStatus, Product } from '@mdp/schemas';
+import {
+  CUSTOMER_COLUMNS,
+  ORDER_COLUMNS,
+  PRODUCT_COLUMNS,
+  type Customer,
+  type Order,
+  type OrderStatus,
+  type Product,
+} from '@mdp/schemas';
+
 import { createRandom, mixSeed } from './random.js';
 import type { Random } from './random.js';
 import {
@@ -23,39 +32,10 @@ import {
   VARIANTS,
 } from './vocabulary.js';
 
+export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS };
+
 /** Rows at scale 1 (the shipped data): 3,200 rows in all. */
 export const BASE_COUNTS = { customers: 1000, products: 200, orders: 2000 } as const;
-
-export const CUSTOMER_COLUMNS = [
-  'id',
-  'email',
-  'full_name',
-  'street',
-  'city',
-  'country',
-  'phone',
-  'created_at',
-] as const;
-export const PRODUCT_COLUMNS = [
-  'id',
-  'sku',
-  'name',
-  'category',
-  'unit_price',
-  'stock',
-  'active',
-  'created_at',
-] as const;
-export const ORDER_COLUMNS = [
-  'id',
-  'customer_id',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'status',
-  'placed_at',
-  'updated_at',
-] as const;
 
 // Fixed calendar, never the wall clock: the same seed gives the same bytes on any day.
 const CUSTOMERS_FROM = Date.UTC(2023, 0, 1);

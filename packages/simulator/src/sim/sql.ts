@@ -15,36 +15,7 @@ export interface Statement {
   values: unknown[];
 }
 
-export const CUSTOMER_COLUMNS = [
-  'id',
-  'email',
-  'full_name',
-  'street',
-  'city',
-  'country',
-  'phone',
-  'created_at',
-] as const;
-export const PRODUCT_COLUMNS = [
-  'id',
-  'sku',
-  'name',
-  'category',
-  'unit_price',
-  'stock',
-  'active',
-  'created_at',
-] as const;
-export const ORDER_COLUMNS = [
-  'id',
-  'customer_id',
-  'product_id',
-  'quantity',
-  'unit_price',
-  'status',
-  'placed_at',
-  'updated_at',
-] as const;
+export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS } from '@mdp/schemas';
 
 /** SQLSTATE raised by `<sim>.check` when an event's precondition fails in the database. */
 export const CHECK_SQLSTATE = 'MDP01';
