@@ -26,9 +26,12 @@ class Config:
 def load_config(env: Mapping[str, str]) -> Config:
     """Reads every setting; lists every missing or bad one at once."""
     problems = [f"{name} is not set" for name in REQUIRED if not env.get(name)]
-    offset = env.get("MDP_PORT_OFFSET", "0")
+    offset = env.get("MDP_PORT_OFFSET") or "0"
     if not offset.isdigit():
         problems.append(f"MDP_PORT_OFFSET must be a non-negative integer, got {offset!r}")
+    ui_port = env.get("MDP_SPARK_UI_PORT") or ""
+    if ui_port and not (ui_port.isdigit() and 1 <= int(ui_port) <= 65535):
+        problems.append(f"MDP_SPARK_UI_PORT must be a port number, got {ui_port!r}")
     endpoint = env.get("S3_ENDPOINT", "")
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
@@ -41,5 +44,6 @@ def load_config(env: Mapping[str, str]) -> Config:
         s3_access_key=env["S3_ACCESS_KEY"],
         s3_secret_key=env["S3_SECRET_KEY"],
         s3_bucket=env["S3_BUCKET"],
-        ui_port=int(env.get("SPARK_UI_PORT") or 14040 + int(offset)),
+        # the stack's default (infra/src/config.ts PORTS.sparkUi): 14040 + MDP_PORT_OFFSET
+        ui_port=int(ui_port) if ui_port else 14040 + int(offset),
     )

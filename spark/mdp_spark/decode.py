@@ -13,6 +13,7 @@ offset and the reason, and the rest of the batch goes on.
 import logging
 from dataclasses import dataclass, field
 
+from pyspark.errors import PySparkException
 from pyspark.sql import DataFrame
 from pyspark.sql import functions as F
 from pyspark.sql.avro.functions import from_avro
@@ -117,9 +118,12 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
                 F.col("topic").alias("_kafka_topic"), F.col("partition").alias("_kafka_partition"),
                 F.col("offset").alias("_kafka_offset"), F.col("timestamp").alias("_kafka_timestamp"),
                 F.col("_schema_id"), F.col("env")), schema_json)
-        except Exception as err:  # noqa: BLE001 (Spark rejects the schema itself: quarantine the group)
+        except PySparkException as err:  # Spark rejects the schema itself: quarantine the group, say why
+            reason = str(err).splitlines()[0][:500]
+            log.error("writer schema unusable, records quarantined", extra={
+                "topic": topic, "schema_id": schema_id, "records": count, "err": reason})
             out.quarantine.append(_quarantine(rows, "SCHEMA_UNUSABLE", F.lit(
-                f"writer schema id {schema_id} cannot be used by Spark: {str(err).splitlines()[0][:500]}")))
+                f"writer schema id {schema_id} cannot be used by Spark: {reason}")))
             continue
         out.quarantine.append(_quarantine(bad, "UNDECODABLE", F.lit(
             f"Avro payload does not decode with its writer schema id {schema_id}")))

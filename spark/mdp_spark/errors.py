@@ -29,3 +29,15 @@ class RegistryUnavailableError(MdpSparkError):
 
     code = "REGISTRY_UNAVAILABLE"
     retriable = True
+
+
+class ServiceUnavailableError(MdpSparkError):
+    """A service the job needs (kafka, schema-registry, minio) did not answer at start."""
+
+    code = "SERVICE_UNAVAILABLE"
+    retriable = True
+
+    def __init__(self, service: str, address: str, reason: str, *, cause: BaseException | None = None):
+        super().__init__(f"{service} is not reachable at {address}: {reason}", cause=cause)
+        self.service = service
+        self.address = address

@@ -101,6 +101,8 @@ def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, broker
     source = (spark.readStream.format("kafka")
               .option("kafka.bootstrap.servers", brokers)
               .option("subscribePattern", topic_pattern)
+              # topics Debezium creates after the job started are found within seconds, not 5 minutes
+              .option("kafka.metadata.max.age.ms", "10000")
               .option("startingOffsets", "earliest")
               .option("failOnDataLoss", "true")
               .option("maxOffsetsPerTrigger", max_offsets_per_trigger)

@@ -1,18 +1,23 @@
-"""Composition root: arguments → config → logger → SparkSession → streaming query; signals.
+"""Composition root: arguments → config → logger → service checks → SparkSession → streaming query; signals.
 
-    python -m mdp_spark.main [--trigger-seconds N] [--topic-pattern REGEX] ...
-Only this module reads the environment or exits.
+    python -m mdp_spark.main [--trigger-seconds N] [--topic-pattern REGEX] [--ready-file PATH] ...
+Only this module reads the environment or exits. Exit codes: 0 stopped by a
+signal, 1 the query failed, 2 bad configuration, 3 a service is unreachable.
 """
 
 import argparse
+import json
 import os
 import signal
 import sys
+import threading
+import time
 
 from .config import load_config
-from .errors import MdpSparkError
+from .errors import MdpSparkError, ServiceUnavailableError
 from .job import DEFAULT_TOPIC_PATTERN, BatchWriter, Layout, start_query
 from .log import create_root_logger
+from .preflight import check_services
 from .registry import SchemaRegistry
 from .session import create_session
 
@@ -21,12 +26,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="run-job.sh",
         description="Streams every Debezium CDC topic (Confluent-framed Avro) into Delta tables on S3: "
-                    "bronze/<table>_changes, silver/<table>, quarantine/cdc_errors. Reads KAFKA_BROKERS, "
-                    "SCHEMA_REGISTRY_URL, S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY, S3_BUCKET "
-                    "(and MDP_PORT_OFFSET or SPARK_UI_PORT for the UI port).")
+                    "bronze/<table>_changes, silver/<table>, quarantine/cdc_errors, checkpoints in "
+                    "_checkpoints/cdc. Reads KAFKA_BROKERS, SCHEMA_REGISTRY_URL, S3_ENDPOINT, S3_ACCESS_KEY, "
+                    "S3_SECRET_KEY, S3_BUCKET (and MDP_SPARK_UI_PORT, or 14040 + MDP_PORT_OFFSET, for the UI).")
     parser.add_argument("--topic-pattern", default=DEFAULT_TOPIC_PATTERN, help="Kafka topics to read (regex, default %(default)s)")
     parser.add_argument("--trigger-seconds", type=float, default=2.0, help="micro-batch interval, at least 2 (default %(default)s)")
     parser.add_argument("--max-offsets-per-trigger", type=int, default=50_000, help="records per micro-batch at most (default %(default)s)")
+    parser.add_argument("--ready-file", help="written (JSON: query id, Spark UI URL) once the query has completed its "
+                                             "first trigger against Kafka; removed at start and at exit")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
     if args.trigger_seconds < 2:
@@ -36,9 +43,31 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     return args
 
 
+def _remove(path: str | None) -> None:
+    if path:
+        try:
+            os.remove(path)
+        except FileNotFoundError:
+            pass
+
+
+def _signal_ready(query, path: str, content: dict, stopping: threading.Event, log) -> None:
+    """Writes the ready file once the query has finished one trigger (offsets resolved in Kafka)."""
+    while not stopping.is_set() and query.isActive:
+        if query.lastProgress is not None:
+            os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
+            with open(f"{path}.tmp", "w", encoding="utf-8") as out:
+                json.dump(content, out)
+            os.replace(f"{path}.tmp", path)
+            log.info("ready", extra={"ready_file": path})
+            return
+        stopping.wait(0.5)
+
+
 def main(argv: list[str]) -> int:
     args = parse_args(argv)
     log = create_root_logger(args.log_level)
+    _remove(args.ready_file)
     try:
         config = load_config(os.environ)
     except MdpSparkError as err:
@@ -48,33 +77,49 @@ def main(argv: list[str]) -> int:
     if not jars_dir:
         log.error("MDP_SPARK_JARS_DIR is not set: start the job with spark/bin/run-job.sh", extra={"code": "CONFIG_INVALID"})
         return 2
+    try:
+        check_services(config)
+    except ServiceUnavailableError as err:
+        log.error(f"cannot start: {err}", extra={"code": err.code, "service": err.service})
+        return 3
     layout = Layout(config.lake_root)
     log.info("starting", extra={"brokers": config.kafka_brokers, "registry": config.schema_registry_url,
                                 "lake": config.lake_root, "topics": args.topic_pattern, "ui_port": config.ui_port})
     spark = create_session("mdp-cdc-to-delta", jars_dir, ui_port=config.ui_port, s3={
         "endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key})
-    registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
-    writer = BatchWriter(spark, registry, layout, log.getChild("job"))
-    query = start_query(spark, writer, layout, config.kafka_brokers, args.topic_pattern,
-                        args.trigger_seconds, args.max_offsets_per_trigger)
-    log.info("query started", extra={"query_id": str(query.id), "checkpoint": layout.checkpoint})
-
-    def stop(signum, _frame):
-        log.info("stopping", extra={"signal": signal.Signals(signum).name})
-        query.stop()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
+    stopping = threading.Event()
     try:
-        query.awaitTermination()
+        registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
+        writer = BatchWriter(spark, registry, layout, log.getChild("job"))
+        query = start_query(spark, writer, layout, config.kafka_brokers, args.topic_pattern,
+                            args.trigger_seconds, args.max_offsets_per_trigger)
+        log.info("query started", extra={"query_id": str(query.id), "checkpoint": layout.checkpoint})
+
+        def stop(signum, _frame):
+            log.info("stopping", extra={"signal": signal.Signals(signum).name})
+            stopping.set()
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        if args.ready_file:
+            threading.Thread(target=_signal_ready, daemon=True, name="ready-file", args=(
+                query, args.ready_file, {"query_id": str(query.id), "ui": spark.sparkContext.uiWebUrl,
+                                         "started_at": time.time()}, stopping, log)).start()
+        while not stopping.is_set() and query.isActive:
+            query.awaitTermination(1)
+        if query.isActive:
+            query.stop()
+        if query.exception() is not None:
+            log.error("query failed", extra={"err": str(query.exception()).splitlines()[0]})
+            return 1
     except Exception as err:  # noqa: BLE001 (the query failed: say why, exit non-zero, the supervisor restarts)
-        log.error("query failed", extra={"err": str(err).splitlines()[0] if str(err) else repr(err)})
+        message = str(err).splitlines()[0] if str(err) else repr(err)
+        log.error("query failed", extra={"err": message})
         return 1
     finally:
+        stopping.set()
+        _remove(args.ready_file)
         spark.stop()
-    if query.exception() is not None:
-        log.error("query failed", extra={"err": str(query.exception())})
-        return 1
     log.info("stopped")
     return 0
 

@@ -10,14 +10,17 @@ def jar_list(jars_dir: str) -> str:
     jars = sorted(glob.glob(os.path.join(jars_dir, "*.jar")))
     if not jars:
         raise FileNotFoundError(f"no jars in {jars_dir}: run spark/bin/setup.sh")
-    return ",".join(jars)
+    return os.pathsep.join(jars)
 
 
 def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, s3: dict[str, str] | None = None,
                    extra: dict[str, str] | None = None) -> SparkSession:
     conf = {
         "spark.master": "local[2]",
-        "spark.jars": jar_list(jars_dir),
+        # On the driver's class path, not in spark.jars: the local executor would copy every jar
+        # (760 MB with the AWS SDK bundle) through the driver's file server at each start, which
+        # took minutes on a busy machine and failed with ClosedChannelException.
+        "spark.driver.extraClassPath": jar_list(jars_dir),
         "spark.driver.memory": "1g",
         # a query stopped in the middle of a MERGE overflowed the default stack
         "spark.driver.extraJavaOptions": "-Xss16m",

@@ -32,15 +32,52 @@ def _non_null(avro_type: Any) -> Any:
     return avro_type
 
 
+def _named_types(schema: Any, namespace: str = "", out: dict[str, dict] | None = None) -> dict[str, dict]:
+    """Every named type (record, enum, fixed) of a schema by full name, and by short name when unambiguous.
+
+    Avro defines a named type once, where it first appears, and refers to it by
+    name afterwards: Debezium's envelope defines the row record in `before` and
+    `after` only names it ("mdp.public.orders.Value").
+    """
+    out = {} if out is None else out
+    if isinstance(schema, list):
+        for branch in schema:
+            _named_types(branch, namespace, out)
+    elif isinstance(schema, dict):
+        if schema.get("type") in ("record", "error", "enum", "fixed") and "name" in schema:
+            name = schema["name"]
+            namespace = name.rpartition(".")[0] if "." in name else schema.get("namespace", namespace)
+            full = name if "." in name else (f"{namespace}.{name}" if namespace else name)
+            out[full] = schema
+            short = full.rpartition(".")[2]
+            out[short] = schema if short not in out or out[short] is schema else {"ambiguous": True}
+        for field in schema.get("fields", []):
+            _named_types(field.get("type"), namespace, out)
+        for key in ("items", "values"):
+            if key in schema:
+                _named_types(schema[key], namespace, out)
+        if isinstance(schema.get("type"), (dict, list)):
+            _named_types(schema["type"], namespace, out)
+    return out
+
+
+def _resolve(avro_type: Any, named: dict[str, dict]) -> Any:
+    """A type with a reference by name replaced by the type it names (primitive names stay as they are)."""
+    if isinstance(avro_type, str) and avro_type in named and "ambiguous" not in named[avro_type]:
+        return named[avro_type]
+    return avro_type
+
+
 def row_fields(envelope_schema_json: str) -> list[tuple[str, Any]]:
     """(name, Avro type) of the row record that `before` and `after` carry."""
     envelope = json.loads(envelope_schema_json)
+    named = _named_types(envelope)
     fields = {f["name"]: f for f in envelope.get("fields", [])}
-    after = fields.get("after") or fields.get("before")
-    if after is None:
-        return []
-    record = _non_null(after["type"])
-    return [(f["name"], _non_null(f["type"])) for f in record.get("fields", [])]
+    for image in ("after", "before"):
+        record = _resolve(_non_null(fields[image]["type"]), named) if image in fields else None
+        if isinstance(record, dict) and record.get("type") == "record":
+            return [(f["name"], _resolve(_non_null(f["type"]), named)) for f in record.get("fields", [])]
+    return []
 
 
 def record_field_names(schema_json: str) -> list[str]:
@@ -62,7 +99,7 @@ def _variable_scale_decimal(scale: int | None, value: bytes | None) -> str | Non
     return str(Decimal(unscaled).scaleb(-scale))
 
 
-_vsd_udf = F.udf(_variable_scale_decimal, StringType())
+_vsd_udf = F.udf(lambda scale, value: _variable_scale_decimal(scale, value), StringType())
 
 
 def convert(column: Column, avro_type: Any) -> Column:

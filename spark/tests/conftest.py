@@ -30,7 +30,7 @@ def spark(tmp_path_factory):
 
 
 class SchemaStore:
-    """A real HTTP server on loopback answering the Confluent-compatible `/schemas/ids/<id>`."""
+    """A real HTTP server on loopback answering the Confluent-compatible `/schemas/ids/<id>` and `/subjects`."""
 
     def __init__(self):
         self.schemas: dict[int, str] = {}
@@ -42,6 +42,9 @@ class SchemaStore:
                 schema_id = self.path[len(prefix):] if self.path.startswith(prefix) else ""
                 if schema_id.isdigit() and int(schema_id) in store.schemas:
                     body = json.dumps({"schema": store.schemas[int(schema_id)]}).encode()
+                    self.send_response(200)
+                elif self.path == "/apis/ccompat/v7/subjects":
+                    body = json.dumps([f"subject-{i}" for i in sorted(store.schemas)]).encode()
                     self.send_response(200)
                 else:
                     body = json.dumps({"error_code": 40403, "message": "Schema not found"}).encode()
