@@ -89,7 +89,7 @@ describe('simulation on PostgreSQL', () => {
       more.slice(i + 1).every((later) => later.keys.every((k) => !e.keys.includes(k))),
     );
     expect(missing).toBeDefined();
-    for (const e of more) if (e !== missing) await store.apply(e);
+    for (const e of more) if (e !== missing) await store.apply([e]);
     await store.close();
 
     const summary = await simulate(gappy, { events: 5 });
@@ -148,7 +148,7 @@ describe('simulation on PostgreSQL', () => {
     await changed.admin.query(`UPDATE ${changed.schema}.products SET stock = 0 WHERE id = $1`, [
       productId,
     ]);
-    expect(await errorCode(store.apply(event))).toBe('SIM_APPLY_FAILED');
+    expect(await errorCode(store.apply([event]))).toBe('SIM_APPLY_FAILED');
     await store.close();
     const rows = await changed.admin.query(
       `SELECT count(*)::int AS n FROM ${changed.simSchema}.event_log`,
@@ -159,5 +159,34 @@ describe('simulation on PostgreSQL', () => {
       [event.event.order.id],
     );
     expect(order.rowCount).toBe(0);
+  });
+
+  it('applies a batch in order, one transaction each, and stops at the first refused event', async () => {
+    const changed = await fresh();
+    const store = storeFor(changed);
+    await store.open();
+    await store.setup(2, 1);
+    const generator = createGenerator({ seed: 2, snapshot: await store.loadSnapshot() });
+    const events: GeneratedEvent[] = [];
+    // The first order placed after a few events, on a product no earlier event touches.
+    let bad = -1;
+    while (bad < 0 || events.length < bad + 4) {
+      const event = generator.next(new Date().toISOString());
+      const i = events.push(event) - 1;
+      const product = `p:${event.event.type === 'order_placed' ? event.event.order.product_id : ''}`;
+      if (bad < 0 && i >= 3 && event.event.type === 'order_placed')
+        if (events.slice(0, i).every((e) => !e.keys.includes(product))) bad = i;
+    }
+    const placed = events[bad]!.event as Extract<GeneratedEvent['event'], { type: 'order_placed' }>;
+    await changed.admin.query(`UPDATE ${changed.schema}.products SET stock = 0 WHERE id = $1`, [
+      placed.order.product_id,
+    ]);
+    expect(await errorCode(store.apply(events))).toBe('SIM_APPLY_FAILED');
+    await store.close();
+    const { rows } = await changed.admin.query<{ seq: number; xid: string }>(
+      `SELECT seq::int, xmin::text AS xid FROM ${changed.simSchema}.event_log ORDER BY seq`,
+    );
+    expect(rows.map((r) => r.seq)).toEqual(events.slice(0, bad).map((e) => e.seq));
+    expect(new Set(rows.map((r) => r.xid)).size).toBe(bad); // one transaction per event
   });
 });

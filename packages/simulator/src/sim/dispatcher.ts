@@ -1,5 +1,5 @@
 /**
- * Runs up to `concurrency` event transactions at once, started in seq order,
+ * Runs up to `concurrency` items (batches of events) at once, started in seq order,
  * and never two at once that share a key. So events on the same entity commit
  * in seq order, and an event that is missing after a crash shares no key with
  * any later event that did commit (see resume in simulator.ts).

@@ -76,8 +76,14 @@ export function keysOf(event: DomainEvent, state: SimState): string[] {
 
 type Kind = DomainEvent['type'];
 
+const pull = (n: number, base: number) => (base * n) / (n + POOL_HALF);
+
+/** A uniform pick from an id set. */
+const pickId = (rng: Prng, set: { size: number; at(i: number): number }) =>
+  set.at(rng.int(set.size));
+
+// draw and the functions it calls run once per event: no closures made per call.
 function weights(state: SimState): [Kind, number][] {
-  const pull = (n: number, base: number) => (base * n) / (n + POOL_HALF);
   const { placed, paid, shipped } = state.openOrders;
   const hasCustomers = state.customerIds.size > 0;
   const hasProducts = state.products.size > 0;
@@ -103,7 +109,9 @@ interface Limits {
 
 function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEvent {
   const table = weights(state);
-  let roll = rng.next() * table.reduce((sum, [, w]) => sum + w, 0);
+  let total = 0;
+  for (const [, w] of table) total += w;
+  let roll = rng.next() * total;
   let kind: Kind = 'customer_registered';
   for (const [k, w] of table) {
     if (roll < w) {
@@ -112,21 +120,19 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
     }
     roll -= w;
   }
-  const pickId = (set: { size: number; at(i: number): number }) => set.at(rng.int(set.size));
-
   switch (kind) {
     case 'order_placed':
-      return placeOrder(rng, state, at, pickId);
+      return placeOrder(rng, state, at);
     case 'order_paid':
-      return { type: 'order_paid', orderId: pickId(state.openOrders.placed) };
+      return { type: 'order_paid', orderId: pickId(rng, state.openOrders.placed) };
     case 'order_shipped':
-      return { type: 'order_shipped', orderId: pickId(state.openOrders.paid) };
+      return { type: 'order_shipped', orderId: pickId(rng, state.openOrders.paid) };
     case 'order_delivered':
-      return { type: 'order_delivered', orderId: pickId(state.openOrders.shipped) };
+      return { type: 'order_delivered', orderId: pickId(rng, state.openOrders.shipped) };
     case 'order_cancelled': {
       const { placed, paid } = state.openOrders;
       const fromPlaced = rng.int(placed.size + paid.size) < placed.size;
-      return { type: 'order_cancelled', orderId: pickId(fromPlaced ? placed : paid) };
+      return { type: 'order_cancelled', orderId: pickId(rng, fromPlaced ? placed : paid) };
     }
     case 'product_repriced': {
       const product = pickProduct(rng, state);
@@ -147,7 +153,7 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
       const place = rng.pick(PLACES);
       return {
         type: 'customer_moved',
-        customerId: pickId(state.customerIds),
+        customerId: pickId(rng, state.customerIds),
         street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
         city: place.city,
         country: place.country,
@@ -156,7 +162,7 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
     case 'customer_erased': {
       // Only customers without open orders are erased (tries a few, else registers one).
       for (let attempt = 0; attempt < 5; attempt++) {
-        const id = pickId(state.customerIds);
+        const id = pickId(rng, state.customerIds);
         if (!state.openOrdersByCustomer.has(id)) return { type: 'customer_erased', customerId: id };
       }
       return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
@@ -168,17 +174,12 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
   }
 }
 
-function placeOrder(
-  rng: Prng,
-  state: SimState,
-  at: string,
-  pickId: (set: { size: number; at(i: number): number }) => number,
-): DomainEvent {
-  const customerId = pickId(state.customerIds);
+function placeOrder(rng: Prng, state: SimState, at: string): DomainEvent {
+  const customerId = pickId(rng, state.customerIds);
   const quantity = rng.chance(0.7) ? rng.between(1, 2) : rng.between(3, 6);
   let product: Product | undefined;
   for (let attempt = 0; attempt < 3; attempt++) {
-    product = state.products.get(pickId(state.activeProductIds))!;
+    product = state.products.get(pickId(rng, state.activeProductIds))!;
     if (product.stock >= quantity) {
       const order: Order = {
         id: state.maxIds.order + 1,

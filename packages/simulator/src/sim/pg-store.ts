@@ -18,7 +18,7 @@ import {
   CUSTOMER_COLUMNS,
   ORDER_COLUMNS,
   PRODUCT_COLUMNS,
-  createStatements,
+  batchJson,
   ident,
   setupSql,
 } from './sql.js';
@@ -57,7 +57,12 @@ export interface SimStore {
   loadSnapshot(): Promise<Snapshot>;
   readTables(): Promise<Snapshot>;
   readLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
-  apply(event: GeneratedEvent): Promise<void>;
+  /**
+   * Applies events in seq order on one connection and in one round trip, each
+   * event in its own transaction with its log row. On a failure the events
+   * before the failing one stay committed and the ones after it are not tried.
+   */
+  apply(events: readonly GeneratedEvent[]): Promise<void>;
   counts(): Promise<{ customers: number; products: number; orders: number }>;
   close(): Promise<void>;
 }
@@ -96,7 +101,6 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     options: `-c TimeZone=UTC -c synchronous_commit=${options.synchronousCommit ? 'on' : 'off'}`,
   };
   const lockTimeout = options.lockTimeoutMs ?? 15_000;
-  const statementFor = createStatements(schema, simSchema);
   const sim = ident(simSchema);
   const table = (name: string) => `${ident(schema)}.${ident(name)}`;
   const lockArgs = (purpose: string) =>
@@ -104,12 +108,44 @@ export function createSimStore(options: SimStoreOptions): SimStore {
 
   let session: pg.Client | undefined;
   let pool: pg.Pool | undefined;
-  /** Pooled connections that already hold the shared "pool" lock. */
-  const sharing = new WeakSet<pg.PoolClient>();
 
   const need = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('SimStore used before open()');
     return value;
+  };
+  /** Pooled connections that already hold the shared "pool" lock. */
+  const sharing = new WeakSet<pg.PoolClient>();
+  const connect = async () => {
+    const client = await need(pool).connect();
+    if (!sharing.has(client)) {
+      try {
+        await client.query(`SELECT pg_advisory_lock_shared(${lockArgs('pool')})`);
+      } catch (err) {
+        client.release(err as Error);
+        throw err;
+      }
+      sharing.add(client);
+    }
+    return client;
+  };
+
+  const applyError = async (err: unknown, events: readonly GeneratedEvent[]) => {
+    const code = (err as { code?: string }).code;
+    const message = (err as Error).message;
+    const why =
+      code === CHECK_SQLSTATE
+        ? `${message} (were the tables changed outside the simulator?)`
+        : message;
+    // With a SQLSTATE the batch has stopped at the failing event; without one
+    // the connection failed and its backend may still be committing the batch.
+    const failed = code === undefined ? undefined : await failedEvent(session, sim, events);
+    const which = failed
+      ? `event ${failed.seq} (${failed.event.type})`
+      : `an event of ${events[0]!.seq}..${events.at(-1)!.seq}`;
+    return new SimError('SIM_APPLY_FAILED', `${which} was not applied: ${why}`, {
+      cause: err,
+      retriable: code === undefined || code.startsWith('08') || code.startsWith('57'),
+    });
   };
 
   const readEntities = async (
@@ -132,6 +168,13 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       products: (await rows('products')) as Product[],
       orders: (await rows('orders')) as Order[],
     };
+  };
+
+  const close = async () => {
+    await pool?.end().catch(() => undefined);
+    await session?.end().catch(() => undefined);
+    pool = undefined;
+    session = undefined;
   };
 
   return {
@@ -158,8 +201,17 @@ export function createSimStore(options: SimStoreOptions): SimStore {
           );
         throw err;
       }
-      pool = new pg.Pool({ ...config, max: Math.max(1, options.concurrency ?? 1) });
+      const size = Math.max(1, options.concurrency ?? 1);
+      // Idle connections stay open: a paced run never waits for a new one.
+      pool = new pg.Pool({ ...config, max: size, idleTimeoutMillis: 0 });
       pool.on('error', () => undefined); // idle-client errors: the next query reports them
+      try {
+        const warm = await Promise.all(Array.from({ length: size }, connect));
+        for (const client of warm) client.release();
+      } catch (err) {
+        await close();
+        throw err;
+      }
     },
 
     async reset() {
@@ -170,7 +222,7 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       const client = need(session);
       await client.query('BEGIN');
       try {
-        await client.query(setupSql(simSchema));
+        await client.query(setupSql(schema, simSchema));
         const meta = await client.query<{ seed: number }>(`SELECT seed FROM ${sim}.meta`);
         const existing = meta.rows[0]?.seed;
         if (existing !== undefined) {
@@ -217,32 +269,22 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       return rows.map(({ seq, at, event }) => ({ seq, at, event }));
     },
 
-    async apply(event) {
+    async apply(events) {
+      if (events.length === 0) return;
       let client: pg.PoolClient | undefined;
       let broken: Error | undefined;
       try {
-        client = await need(pool).connect();
-        if (!sharing.has(client)) {
-          await client.query(`SELECT pg_advisory_lock_shared(${lockArgs('pool')})`);
-          sharing.add(client);
-        }
-        await client.query(statementFor(event));
+        client = await connect();
+        await client.query({
+          name: 'mdp_sim_apply_events',
+          text: `CALL ${sim}.apply_events($1::jsonb)`,
+          values: [batchJson(events)],
+        });
       } catch (err) {
         const code = (err as { code?: string }).code;
         // No SQLSTATE: the connection itself failed; do not hand it out again.
         if (code === undefined && err instanceof Error) broken = err;
-        const why =
-          code === CHECK_SQLSTATE
-            ? `${(err as Error).message} (were the tables changed outside the simulator?)`
-            : (err as Error).message;
-        throw new SimError(
-          'SIM_APPLY_FAILED',
-          `event ${event.seq} (${event.event.type}) was not applied: ${why}`,
-          {
-            cause: err,
-            retriable: code === undefined || code.startsWith('08') || code.startsWith('57'),
-          },
-        );
+        throw await applyError(err, events);
       } finally {
         client?.release(broken);
       }
@@ -261,13 +303,27 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       return rows[0]!;
     },
 
-    async close() {
-      await pool?.end().catch(() => undefined);
-      await session?.end().catch(() => undefined);
-      pool = undefined;
-      session = undefined;
-    },
+    close,
   };
+}
+
+/** The first event of the batch missing from the log is the one that failed. */
+async function failedEvent(
+  session: pg.Client | undefined,
+  sim: string,
+  events: readonly GeneratedEvent[],
+): Promise<GeneratedEvent | undefined> {
+  if (!session || events.length === 1) return events[0];
+  try {
+    const { rows } = await session.query<{ seq: number }>(
+      `SELECT seq FROM ${sim}.event_log WHERE seq BETWEEN $1 AND $2`,
+      [events[0]!.seq, events.at(-1)!.seq],
+    );
+    const logged = new Set(rows.map((r) => r.seq));
+    return events.find((e) => !logged.has(e.seq));
+  } catch {
+    return undefined;
+  }
 }
 
 function tableError(err: unknown, where: string): unknown {

@@ -7,9 +7,11 @@
  * 2. Generation is sequential and deterministic (snapshot, seed); each event is
  *    one transaction that also inserts its log row (seq is the primary key, so
  *    nothing is ever applied twice).
- * 3. Several transactions run at once, but never two sharing an entity key, so
- *    an event missing after a crash (a gap below the highest logged seq) shares
- *    no key with any later committed event and can still be applied.
+ * 3. Consecutive events go in batches (one round trip, still one transaction
+ *    each, applied in order, stopping at a failure). Several batches run at
+ *    once, but never two sharing an entity key, so an event missing after a
+ *    crash (a gap below the highest logged seq) shares no key with any later
+ *    committed event and can still be applied.
  * 4. On start, events are regenerated from the snapshot: logged seqs are checked
  *    against the regenerated event (same type and payload) and folded in, gaps
  *    are applied, then row counts are checked before new events are generated.
@@ -24,6 +26,7 @@ import { createGenerator, type GeneratedEvent, type Generator } from './generato
 import type { SimStore } from './pg-store.js';
 
 export const DEFAULT_SEED = 1;
+export const DEFAULT_BATCH_SIZE = 100;
 
 export interface SimulationOptions {
   store: SimStore;
@@ -33,8 +36,13 @@ export interface SimulationOptions {
   reset?: boolean;
   /** Events per second, or 'max' for as fast as the connections allow. */
   rate: number | 'max';
-  /** Transactions in flight at once. */
+  /** Batches in flight at once, each on its own connection. */
   concurrency: number;
+  /**
+   * Most events sent in one round trip (default 100). Each event is still its
+   * own transaction; a paced run sends one event a batch unless it is behind.
+   */
+  batchSize?: number;
   /** Stop after this many new events (gap recovery not counted). */
   events?: number;
   /** Stop after this long (paced: exactly rate × duration events). */
@@ -44,13 +52,17 @@ export interface SimulationOptions {
   /** Timestamp of new events (default: wall clock). */
   now?: () => string;
   onProgress?: (progress: Progress) => void;
-  /** Called when an event's transaction has committed, with performance.now(). */
-  onApplied?: (event: GeneratedEvent, at: number) => void;
+  /**
+   * Called when an event's transaction has committed, with performance.now()
+   * then and, when paced, when the schedule wanted it (same clock).
+   */
+  onApplied?: (event: GeneratedEvent, at: number, due: number | undefined) => void;
 }
 
 export interface Progress {
   applied: number;
   lastSeq: number;
+  /** Batches in flight. */
   inFlight: number;
   elapsedMs: number;
   ratePerSec: number;
@@ -90,7 +102,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
         { seqs: gaps.map((g) => g.seq) },
         'applying events missing from the log after a crash',
       );
-      for (const gap of gaps) await store.apply(gap);
+      const size = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+      for (let i = 0; i < gaps.length; i += size) await store.apply(gaps.slice(i, i + size));
     }
     await checkCounts(store, generator);
     log.info(
@@ -145,22 +158,46 @@ async function checkCounts(store: SimStore, generator: Generator): Promise<void>
       );
 }
 
+/** Consecutive events applied on one connection in one round trip, one transaction each. */
+interface Batch {
+  seq: number;
+  keys: string[];
+  events: GeneratedEvent[];
+}
+
+const batchOf = (events: GeneratedEvent[]): Batch => ({
+  seq: events[0]!.seq,
+  keys: [...new Set(events.flatMap((e) => e.keys))],
+  events,
+});
+
+/**
+ * Generates and applies events. Paced, event k is due at t0 + k/rate on the
+ * monotonic clock (an absolute schedule: no drift, no accumulated sleeps); a
+ * batch holds the one event that is due, plus those that fell due meanwhile if
+ * the run is behind. At full speed each batch takes `batchSize` events.
+ */
 async function pump(generator: Generator, options: SimulationOptions, now: () => string) {
   const byType: Partial<Record<DomainEventType, number>> = {};
   let applied = 0;
-  const dispatcher = createDispatcher<GeneratedEvent>({
-    concurrency: options.concurrency,
-    apply: (event) => options.store.apply(event),
-    onApplied: (event) => {
-      applied++;
-      byType[event.event.type] = (byType[event.event.type] ?? 0) + 1;
-      options.onApplied?.(event, performance.now());
-    },
-  });
   const paced = options.rate !== 'max';
   const interval = options.rate === 'max' ? 0 : 1000 / options.rate;
+  const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
+  const firstSeq = generator.state.seq + 1;
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
+  const dispatcher = createDispatcher<Batch>({
+    concurrency: options.concurrency,
+    apply: (batch) => options.store.apply(batch.events),
+    onApplied: (batch) => {
+      const at = performance.now();
+      for (const event of batch.events) {
+        applied++;
+        byType[event.event.type] = (byType[event.event.type] ?? 0) + 1;
+        options.onApplied?.(event, at, paced ? t0 + (event.seq - firstSeq) * interval : undefined);
+      }
+    },
+  });
   const progress = (): Progress => ({
     applied,
     lastSeq: generator.state.seq,
@@ -169,21 +206,25 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
     ratePerSec: applied / Math.max(elapsed() / 1000, 1e-3),
   });
   const ticker = options.onProgress && setInterval(() => options.onProgress?.(progress()), 500);
+  /** Whether event k (0-based in this run) is still to be made, or what stops the run. */
+  const limitAt = (k: number): SimulationSummary['stoppedBy'] | undefined => {
+    if (options.events !== undefined && k >= options.events) return 'events';
+    if (
+      options.durationMs !== undefined &&
+      (paced ? k * interval : elapsed()) >= options.durationMs
+    )
+      return 'duration';
+    return undefined;
+  };
   let stoppedBy: SimulationSummary['stoppedBy'] = 'signal';
   try {
-    for (let k = 0; ; k++) {
-      if (options.events !== undefined && k >= options.events) {
-        stoppedBy = 'events';
+    for (let k = 0; !options.signal?.aborted;) {
+      const limit = limitAt(k);
+      if (limit) {
+        stoppedBy = limit;
         break;
       }
-      // Paced: event k is due at t0 + k·interval on the monotonic clock (no drift).
-      const due = k * interval;
-      if (options.durationMs !== undefined && (paced ? due : elapsed()) >= options.durationMs) {
-        stoppedBy = 'duration';
-        break;
-      }
-      if (options.signal?.aborted) break;
-      const wait = due - elapsed();
+      const wait = k * interval - elapsed();
       if (paced && wait > 0) {
         try {
           await sleep(wait, undefined, { signal: options.signal });
@@ -191,7 +232,12 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
           break; // aborted
         }
       }
-      await dispatcher.submit(generator.next(now()));
+      const events: GeneratedEvent[] = [];
+      do {
+        events.push(generator.next(now()));
+        k++;
+      } while (events.length < batchSize && !limitAt(k) && (!paced || k * interval <= elapsed()));
+      await dispatcher.submit(batchOf(events));
     }
   } finally {
     if (ticker) clearInterval(ticker);

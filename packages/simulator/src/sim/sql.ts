@@ -1,19 +1,23 @@
 /**
- * One SQL statement per event: data-modifying CTEs change the business rows
- * and insert the event's log row, all in one statement, hence one transaction
- * and one round trip. `<sim>.check(ok, what)` raises SQLSTATE MDP01 (rolling the
- * whole statement back) when the rows are not in the state the event expects,
- * so PostgreSQL itself refuses a rule violation even if the tables were changed
- * behind the simulator's back.
+ * The simulator's SQL: its own schema (meta, event log) and two routines it
+ * installs there, so that applying events costs one round trip per batch:
+ *
+ * - `<sim>.apply_event(seq, at, event)` changes the business rows for one
+ *   domain event and inserts its log row. It checks each rule again in the
+ *   database (the row is there and in the state the event expects, stock
+ *   stays ≥ 0, no open order blocks an erasure) and raises SQLSTATE MDP01 when
+ *   one fails, so PostgreSQL refuses a violation even if the tables were
+ *   changed behind the simulator's back.
+ * - `CALL <sim>.apply_events(batch)` applies a JSON array of events in order
+ *   and COMMITs after each one: one transaction per event, with its log row.
+ *   An error rolls back the failing event and stops the batch; the events
+ *   before it stay committed, the ones after it are never tried.
+ *
+ * The statements inside PL/pgSQL are planned once per connection, so an event
+ * costs no parse or plan.
  */
-import type { DomainEvent } from '@mdp/schemas';
+import { CUSTOMER_COLUMNS, ORDER_COLUMNS, PRODUCT_COLUMNS } from '@mdp/schemas';
 import type { GeneratedEvent } from './generator.js';
-
-export interface Statement {
-  name: string;
-  text: string;
-  values: unknown[];
-}
 
 export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS } from '@mdp/schemas';
 
@@ -25,7 +29,7 @@ export function ident(name: string): string {
 }
 
 /** Idempotent DDL of the simulator's own schema (never part of the publication). */
-export function setupSql(simSchema: string): string {
+export function setupSql(schema: string, simSchema: string): string {
   const sim = ident(simSchema);
   return `
     CREATE SCHEMA IF NOT EXISTS ${sim};
@@ -41,133 +45,96 @@ export function setupSql(simSchema: string): string {
       payload jsonb NOT NULL,
       at timestamptz NOT NULL
     );
-    CREATE OR REPLACE FUNCTION ${sim}.check(ok boolean, what text) RETURNS boolean
+    CREATE OR REPLACE FUNCTION ${sim}.check(ok boolean, what text) RETURNS void
       LANGUAGE plpgsql AS $fn$
       BEGIN
         IF ok IS NOT TRUE THEN RAISE EXCEPTION '%', what USING ERRCODE = '${CHECK_SQLSTATE}'; END IF;
-        RETURN true;
+      END $fn$;
+    ${applyEventSql(schema, simSchema)}
+    CREATE OR REPLACE PROCEDURE ${sim}.apply_events(batch jsonb)
+      LANGUAGE plpgsql AS $fn$
+      DECLARE
+        item jsonb;
+      BEGIN
+        FOR i IN 0 .. jsonb_array_length(batch) - 1 LOOP
+          item := batch -> i;
+          PERFORM ${sim}.apply_event((item ->> 'seq')::bigint, (item ->> 'at')::timestamptz, item -> 'event');
+          COMMIT;
+        END LOOP;
       END $fn$;`;
 }
 
-/** Returns the statement that applies one generated event, with its log row. */
-export function createStatements(
-  schema: string,
-  simSchema: string,
-): (e: GeneratedEvent) => Statement {
-  const t = (table: string) => `${ident(schema)}.${ident(table)}`;
+/** `<sim>.apply_event`: one domain event on the business tables of `schema`, plus its log row. */
+function applyEventSql(schema: string, simSchema: string): string {
   const sim = ident(simSchema);
-  const log = (n: number) =>
-    `log AS (INSERT INTO ${sim}.event_log (seq, type, payload, at)
-       VALUES ($${n}::bigint, $${n + 1}::text, $${n + 2}::jsonb, $${n + 3}::timestamptz))`;
-  const logValues = (e: GeneratedEvent) => [e.seq, e.event.type, JSON.stringify(e.event), e.at];
-  const check = (condition: string, what: string) =>
-    `SELECT ${sim}.check(${condition}, '${what}') AS ok`;
-  const one = (cte: string) => `(SELECT count(*) FROM ${cte}) = 1`;
-
-  const advance = (from: string, to: string) => ({
-    text: `WITH upd AS (UPDATE ${t('orders')} SET status = '${to}', updated_at = $2::timestamptz
-             WHERE id = $1::bigint AND status = '${from}' RETURNING id), ${log(3)}
-           ${check(one('upd'), `order is missing or not ${from}`)}`,
-    values: (e: GeneratedEvent, id: number) => [id, e.at, ...logValues(e)],
-  });
-  const paid = advance('placed', 'paid');
-  const shipped = advance('paid', 'shipped');
-  const delivered = advance('shipped', 'delivered');
-
-  const texts = {
-    customer_registered: `WITH ins AS (INSERT INTO ${t('customers')} (id, email, full_name, street, city, country, phone, created_at)
-        VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::text, $6::text, $7::text, $8::timestamptz) RETURNING id), ${log(9)}
-      ${check(one('ins'), 'customer not inserted')}`,
-    customer_moved: `WITH upd AS (UPDATE ${t('customers')} SET street = $2::text, city = $3::text, country = $4::text
-        WHERE id = $1::bigint RETURNING id), ${log(5)}
-      ${check(one('upd'), 'customer is missing')}`,
-    customer_erased: `WITH gone AS (DELETE FROM ${t('orders')} WHERE customer_id = $1::bigint RETURNING status),
-        del AS (DELETE FROM ${t('customers')} WHERE id = $1::bigint RETURNING id), ${log(2)}
-      ${check(`${one('del')} AND NOT EXISTS (SELECT 1 FROM gone WHERE status IN ('placed', 'paid', 'shipped'))`, 'customer is missing or has open orders')}`,
-    product_added: `WITH ins AS (INSERT INTO ${t('products')} (id, sku, name, category, unit_price, stock, active, created_at)
-        VALUES ($1::bigint, $2::text, $3::text, $4::text, $5::numeric, $6::int, $7::boolean, $8::timestamptz) RETURNING id), ${log(9)}
-      ${check(one('ins'), 'product not inserted')}`,
-    product_repriced: `WITH upd AS (UPDATE ${t('products')} SET unit_price = $2::numeric WHERE id = $1::bigint RETURNING id), ${log(3)}
-      ${check(one('upd'), 'product is missing')}`,
-    product_restocked: `WITH upd AS (UPDATE ${t('products')} SET stock = stock + $2::int WHERE id = $1::bigint RETURNING id), ${log(3)}
-      ${check(one('upd'), 'product is missing')}`,
-    order_placed: `WITH stock AS (UPDATE ${t('products')} SET stock = stock - $4::int
-          WHERE id = $3::bigint AND stock >= $4::int RETURNING id),
-        ins AS (INSERT INTO ${t('orders')} (id, customer_id, product_id, quantity, unit_price, status, placed_at, updated_at)
-          VALUES ($1::bigint, $2::bigint, $3::bigint, $4::int, $5::numeric, 'placed', $6::timestamptz, $6::timestamptz) RETURNING id),
-        ${log(7)}
-      ${check(`${one('stock')} AND ${one('ins')}`, 'product is missing or has too little stock')}`,
-    order_paid: paid.text,
-    order_shipped: shipped.text,
-    order_delivered: delivered.text,
-    order_cancelled: `WITH upd AS (UPDATE ${t('orders')} SET status = 'cancelled', updated_at = $2::timestamptz
-          WHERE id = $1::bigint AND status IN ('placed', 'paid') RETURNING product_id, quantity),
-        stock AS (UPDATE ${t('products')} p SET stock = p.stock + upd.quantity FROM upd WHERE p.id = upd.product_id RETURNING p.id),
-        ${log(3)}
-      ${check(`${one('upd')} AND ${one('stock')}`, 'order is missing or neither placed nor paid')}`,
-  } satisfies Record<DomainEvent['type'], string>;
-
-  const values = (e: GeneratedEvent): unknown[] => {
-    const ev = e.event;
-    switch (ev.type) {
-      case 'customer_registered': {
-        const c = ev.customer;
-        return [
-          c.id,
-          c.email,
-          c.full_name,
-          c.street,
-          c.city,
-          c.country,
-          c.phone,
-          c.created_at,
-          ...logValues(e),
-        ];
-      }
-      case 'customer_moved':
-        return [ev.customerId, ev.street, ev.city, ev.country, ...logValues(e)];
-      case 'customer_erased':
-        return [ev.customerId, ...logValues(e)];
-      case 'product_added': {
-        const p = ev.product;
-        return [
-          p.id,
-          p.sku,
-          p.name,
-          p.category,
-          p.unit_price,
-          p.stock,
-          p.active,
-          p.created_at,
-          ...logValues(e),
-        ];
-      }
-      case 'product_repriced':
-        return [ev.productId, ev.unitPrice, ...logValues(e)];
-      case 'product_restocked':
-        return [ev.productId, ev.quantity, ...logValues(e)];
-      case 'order_placed': {
-        const o = ev.order;
-        return [
-          o.id,
-          o.customer_id,
-          o.product_id,
-          o.quantity,
-          o.unit_price,
-          o.placed_at,
-          ...logValues(e),
-        ];
-      }
-      case 'order_paid':
-        return paid.values(e, ev.orderId);
-      case 'order_shipped':
-        return shipped.values(e, ev.orderId);
-      case 'order_delivered':
-        return delivered.values(e, ev.orderId);
-      case 'order_cancelled':
-        return [ev.orderId, e.at, ...logValues(e)];
-    }
+  const t = (table: string) => `${ident(schema)}.${ident(table)}`;
+  const insertFrom = (table: string, columns: readonly string[], json: string) => {
+    const list = columns.map(ident).join(', ');
+    return `INSERT INTO ${t(table)} (${list})
+              SELECT ${list} FROM jsonb_populate_record(NULL::${t(table)}, ${json});`;
   };
+  const check = (what: string) => `PERFORM ${sim}.check(FOUND, '${what}');`;
+  const advance = (from: string, to: string) => `
+          UPDATE ${t('orders')} SET status = '${to}', updated_at = event_at
+            WHERE id = (ev ->> 'orderId')::bigint AND status = '${from}';
+          ${check(`order is missing or not ${from}`)}`;
+  return `
+    CREATE OR REPLACE FUNCTION ${sim}.apply_event(event_seq bigint, event_at timestamptz, ev jsonb)
+      RETURNS void LANGUAGE plpgsql AS $fn$
+      DECLARE
+        kind text := ev ->> 'type';
+        target bigint;
+        amount integer;
+        item bigint;
+      BEGIN
+        CASE kind
+        WHEN 'customer_registered' THEN
+          ${insertFrom('customers', CUSTOMER_COLUMNS, `ev -> 'customer'`)}
+        WHEN 'customer_moved' THEN
+          UPDATE ${t('customers')} SET street = ev ->> 'street', city = ev ->> 'city', country = ev ->> 'country'
+            WHERE id = (ev ->> 'customerId')::bigint;
+          ${check('customer is missing')}
+        WHEN 'customer_erased' THEN
+          target := (ev ->> 'customerId')::bigint;
+          PERFORM ${sim}.check(NOT EXISTS (SELECT 1 FROM ${t('orders')}
+            WHERE customer_id = target AND status IN ('placed', 'paid', 'shipped')), 'customer has open orders');
+          DELETE FROM ${t('orders')} WHERE customer_id = target;
+          DELETE FROM ${t('customers')} WHERE id = target;
+          ${check('customer is missing')}
+        WHEN 'product_added' THEN
+          ${insertFrom('products', PRODUCT_COLUMNS, `ev -> 'product'`)}
+        WHEN 'product_repriced' THEN
+          UPDATE ${t('products')} SET unit_price = (ev ->> 'unitPrice')::numeric
+            WHERE id = (ev ->> 'productId')::bigint;
+          ${check('product is missing')}
+        WHEN 'product_restocked' THEN
+          UPDATE ${t('products')} SET stock = stock + (ev ->> 'quantity')::integer
+            WHERE id = (ev ->> 'productId')::bigint;
+          ${check('product is missing')}
+        WHEN 'order_placed' THEN
+          amount := (ev -> 'order' ->> 'quantity')::integer;
+          UPDATE ${t('products')} SET stock = stock - amount
+            WHERE id = (ev -> 'order' ->> 'product_id')::bigint AND stock >= amount;
+          ${check('product is missing or has too little stock')}
+          ${insertFrom('orders', ORDER_COLUMNS, `ev -> 'order'`)}
+        WHEN 'order_paid' THEN ${advance('placed', 'paid')}
+        WHEN 'order_shipped' THEN ${advance('paid', 'shipped')}
+        WHEN 'order_delivered' THEN ${advance('shipped', 'delivered')}
+        WHEN 'order_cancelled' THEN
+          UPDATE ${t('orders')} SET status = 'cancelled', updated_at = event_at
+            WHERE id = (ev ->> 'orderId')::bigint AND status IN ('placed', 'paid')
+            RETURNING product_id, quantity INTO item, amount;
+          ${check('order is missing or neither placed nor paid')}
+          UPDATE ${t('products')} SET stock = stock + amount WHERE id = item;
+          ${check('the product of the order is missing')}
+        ELSE
+          PERFORM ${sim}.check(false, format('unknown event type %s', kind));
+        END CASE;
+        INSERT INTO ${sim}.event_log (seq, type, payload, at) VALUES (event_seq, kind, ev, event_at);
+      END $fn$;`;
+}
 
-  return (e) => ({ name: `mdp_sim_${e.event.type}`, text: texts[e.event.type], values: values(e) });
+/** The argument of `CALL <sim>.apply_events($1)`: the events as one JSON array. */
+export function batchJson(events: readonly GeneratedEvent[]): string {
+  return JSON.stringify(events.map(({ seq, at, event }) => ({ seq, at, event })));
 }
