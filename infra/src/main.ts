@@ -39,7 +39,7 @@ Environment:
   MDP_PORT_OFFSET      added to every default port (default 0)
   MDP_PG_PORT MDP_KAFKA_PORT MDP_KAFKA_CONTROLLER_PORT MDP_CONNECT_PORT MDP_REGISTRY_PORT
   MDP_MINIO_PORT MDP_MINIO_CONSOLE_PORT MDP_SPARK_UI_PORT   one port each
-  MDP_STACK_TIMEOUT    seconds to wait for readiness (default 300)
+  MDP_STACK_TIMEOUT    seconds to wait for readiness (default 900)
   MDP_JAVA_HOME        a JDK to try first (else JAVA_HOME, java on PATH, /usr/lib/jvm/*);
                        Apicurio needs Java 21+, Kafka and Connect 17+
   Passwords and keys: PGPASSWORD PG_DEBEZIUM_PASSWORD PG_APICURIO_PASSWORD MINIO_ROOT_USER
@@ -128,11 +128,11 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     repoRoot,
     readVersions(join(repoRoot, 'infra', 'versions.env')),
   );
-  const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? '300');
+  const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? '900');
   const stack = createStack({
     config,
     logger: log,
-    readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 300) * 1000,
+    readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 900) * 1000,
     pgBinDir: env['MDP_PG_BIN'] || undefined,
     pgMaxSlotWalKeepSize: env['MDP_PG_MAX_SLOT_WAL_KEEP_SIZE'] || undefined,
     javaHome: env['MDP_JAVA_HOME'] || env['JAVA_HOME'] || undefined,

@@ -105,10 +105,14 @@ export function expectationsOf(event: DomainEvent): Expectation[] {
   }
 }
 
-/** `changes` per table, keyed by `keyString` of the record key; returns one violation per unmatched event. */
+/**
+ * `changes` per table, keyed by `keyString` of the record key; returns one violation per
+ * unmatched event. Only the changes to `tables` are expected (validate --tables).
+ */
 export function checkEventLog(
   events: Iterable<LoggedEvent>,
   changesByKey: ReadonlyMap<string, readonly Change[]>,
+  tables: ReadonlySet<string>,
 ): { events: number; violations: Violation[] } {
   const used = new Set<Change>();
   const violations: Violation[] = [];
@@ -116,6 +120,7 @@ export function checkEventLog(
   for (const logged of events) {
     count += 1;
     for (const want of expectationsOf(logged.event)) {
+      if (!tables.has(want.table)) continue;
       const key = keyString({ id: canonical(BigInt(want.id)) });
       const candidates = changesByKey.get(`${want.table}|${key}`) ?? [];
       const snapshotted = candidates.length > 0 && candidates[0]!.op === 'r';

@@ -151,7 +151,7 @@ export function createEngine() {
         list.push(change);
         byKey.set(k, list);
       }
-      const result = checkEventLog(source.events, byKey);
+      const result = checkEventLog(source.events, byKey, new Set(tables));
       all.push(...result.violations);
       eventLog = { events: result.events, missing: result.violations.length };
     }

@@ -90,10 +90,20 @@ describe('event log', () => {
         { seq: 2, at: 'x', event: { type: 'product_repriced', productId: 8, unitPrice: '1.00' } },
       ],
       byKey,
+      new Set(['products']),
     );
     expect(result.violations.map((v) => `${v.kind} ${v.table} ${v.key}`)).toEqual([
       'event-missing products ["8"]',
     ]);
+  });
+
+  it('expects nothing of the tables that are not validated (validate --tables)', () => {
+    const result = checkEventLog(
+      [{ seq: 1, at: 'x', event: { type: 'product_repriced', productId: 8, unitPrice: '1.00' } }],
+      new Map(),
+      new Set(['customers']),
+    );
+    expect(result).toEqual({ events: 1, violations: [] });
   });
 });
 
