@@ -46,6 +46,9 @@ Environment:
   MINIO_ROOT_PASSWORD S3_ACCESS_KEY S3_SECRET_KEY S3_READER_ACCESS_KEY S3_READER_SECRET_KEY
   (process env, else .env, else .env.example)`;
 
+/** How long stack:up waits for readiness: JVMs on a busy 2-core machine take minutes. */
+const DEFAULT_TIMEOUT_S = 900;
+
 const COMMANDS = [
   'up',
   'down',
@@ -128,11 +131,11 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     repoRoot,
     readVersions(join(repoRoot, 'infra', 'versions.env')),
   );
-  const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? '900');
+  const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? DEFAULT_TIMEOUT_S);
   const stack = createStack({
     config,
     logger: log,
-    readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : 900) * 1000,
+    readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000,
     pgBinDir: env['MDP_PG_BIN'] || undefined,
     pgMaxSlotWalKeepSize: env['MDP_PG_MAX_SLOT_WAL_KEEP_SIZE'] || undefined,
     javaHome: env['MDP_JAVA_HOME'] || env['JAVA_HOME'] || undefined,
