@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { StackConfig } from '../config.js';
 import { goBinaryPath, goInstall } from './go-binaries.js';
 import { createMavenInstaller } from './maven.js';
+import { installSpark } from './spark.js';
 
 /** Where each installed artifact lives in the cache, keyed by its version (known before installing). */
 export interface ArtifactPaths {
@@ -78,5 +79,6 @@ export async function installArtifacts(
     await goInstall(config.cacheDir, 'minio', 'github.com/minio/minio', v.MINIO_VERSION, log);
   if (needs('minio-init'))
     await goInstall(config.cacheDir, 'mc', 'github.com/minio/mc', v.MC_VERSION, log);
+  if (needs('spark')) await installSpark(config, log);
   return paths;
 }

@@ -114,11 +114,14 @@ export function createStack(options: StackOptions): Stack {
     } else if (service.name === 'kafka') {
       await prepareKafka(config, await jvm(), log);
     } else if (service.name === 'connect') {
-      await prepareConnect(config, await jvm());
+      await prepareConnect(config, await jvm(), log);
     } else if (service.name === 'apicurio') {
       await javaFor('apicurio', 21);
+      await mkdir(join(state, 'apicurio'), { recursive: true });
     } else if (service.name === 'minio') {
       await mkdir(join(state, 'minio', 'data'), { recursive: true });
+    } else if (service.name === 'spark') {
+      await mkdir(join(state, 'spark'), { recursive: true });
     }
   };
 
@@ -131,6 +134,7 @@ export function createStack(options: StackOptions): Stack {
 
   const processEnv = async (): Promise<NodeJS.ProcessEnv> => ({
     ...process.env,
+    ...config.versions,
     ...(await javaEnv()),
     MDP_NODE: process.execPath,
     MDP_KAFKA_LIBS: paths.kafkaLibs,
@@ -142,6 +146,7 @@ export function createStack(options: StackOptions): Stack {
     MDP_REGISTRY_PORT: String(config.ports.registry),
     MDP_MINIO_PORT: String(config.ports.minio),
     MDP_MINIO_CONSOLE_PORT: String(config.ports.minioConsole),
+    MDP_SPARK_UI_PORT: String(config.ports.sparkUi),
     APICURIO_REGISTRY_URL: `http://127.0.0.1:${config.ports.registry}/apis/registry/v2`,
     ...options.baseEnv,
     ...clientEnv(config),

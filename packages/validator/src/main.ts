@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createDecoder, jsonReplacer } from './avro/decoder.js';
-import { createKafka, listCdcTopics } from './adapters/kafka.js';
+import { createKafka, listCdcTopics, waitForTopics } from './adapters/kafka.js';
 import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
 import { writeFile } from 'node:fs/promises';
@@ -57,6 +57,11 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
       args.timeoutSeconds === undefined
         ? undefined
         : setTimeout(() => ((timedOut = true), stop()), args.timeoutSeconds * 1000);
+    await waitForTopics(kafka, topics, {
+      signal: controller.signal,
+      onWait: (missing) =>
+        process.stderr.write(`waiting for topic ${missing.join(', ')} to be created\n`),
+    });
     const result = await consumeChanges({
       kafka,
       decoder,

@@ -44,3 +44,30 @@ export async function listCdcTopics(
     await admin.disconnect();
   }
 }
+
+/**
+ * Resolves once every topic exists (like kcat, a consumer may start before the
+ * connector created its topic). Calls `onWait` once with the missing ones;
+ * resolves early when `signal` aborts.
+ */
+export async function waitForTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  options: { signal?: AbortSignal; onWait?: (missing: string[]) => void; pollMs?: number } = {},
+): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    let told = false;
+    while (!options.signal?.aborted) {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((topic) => !existing.has(topic));
+      if (missing.length === 0) return;
+      if (!told) options.onWait?.(missing);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, options.pollMs ?? 500));
+    }
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -14,7 +14,8 @@ A record that cannot be decoded is reported on stderr with topic/partition/offse
 and counted; consumption goes on.
 
 Options:
-  --topic T          a topic to read (repeatable; default: every mdp.public.* topic)
+  --topic T          a topic to read (repeatable; waits until it exists;
+                     default: every mdp.public.* topic that exists)
   --from-beginning   start from the earliest offset (default: only new records)
   --max N            exit 0 after N records (changes and tombstones; not undecodable ones)
   --group G          consumer group (commits offsets; default: a fresh random group)
