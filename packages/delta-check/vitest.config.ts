@@ -5,6 +5,8 @@ import { defineConfig } from 'vitest/config';
 // started by the shared globalSetup unless its settings are exported.
 export default defineConfig({
   test: {
+    // the pinned AWS SDK supports Node 20; its notice about later releases is noise
+    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
       {
         test: {

@@ -27,6 +27,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     );
   }
   const get = (n: string): string => env[n]!;
+  // A checker only reads: with the stack's read-only key when it is set.
+  const reader = Boolean(env.S3_READER_ACCESS_KEY && env.S3_READER_SECRET_KEY);
   return Object.freeze({
     pg: Object.freeze({
       host: get('PGHOST'),
@@ -37,8 +39,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     }),
     s3: Object.freeze({
       endpoint: get('S3_ENDPOINT'),
-      accessKey: get('S3_ACCESS_KEY'),
-      secretKey: get('S3_SECRET_KEY'),
+      accessKey: get(reader ? 'S3_READER_ACCESS_KEY' : 'S3_ACCESS_KEY'),
+      secretKey: get(reader ? 'S3_READER_SECRET_KEY' : 'S3_SECRET_KEY'),
       bucket: get('S3_BUCKET'),
     }),
   });

@@ -49,7 +49,9 @@ export function createS3Store(options: S3StoreOptions): S3Store {
       ) {
         return new DeltaCheckError(
           'LAKE_ACCESS_DENIED',
-          `${where} refused ${key} (${err.name}): check S3_ACCESS_KEY / S3_SECRET_KEY (pnpm stack:env prints them)`,
+          `${where} refused ${key} (${err.name}): the key is wrong, or its policy does not cover this bucket, ` +
+            `or the bucket does not exist (S3 does not tell a limited key which): check S3_BUCKET and ` +
+            `S3_READER_ACCESS_KEY / S3_READER_SECRET_KEY, else S3_ACCESS_KEY / S3_SECRET_KEY (pnpm stack:env prints them)`,
           { cause: err, context: { bucket, key } },
         );
       }

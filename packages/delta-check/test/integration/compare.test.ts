@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -271,17 +272,52 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
     expect(res.out).toContain('Spark job may not have run');
   });
 
-  it('names a missing bucket (exit 3, LAKE_BUCKET_NOT_FOUND)', async () => {
+  it('names a bucket its read-only key cannot read, missing or outside its policy (exit 3, LAKE_ACCESS_DENIED)', async () => {
     const file = jsonFile();
-    const overrides = { S3_BUCKET: `missing-${randomBytes(3).toString('hex')}` };
+    const bucket = `missing-${randomBytes(3).toString('hex')}`;
     const res = await run(
       ['--schema', schema, '--prefix', prefix, '--tables', table, '--json', file],
-      overrides,
+      { S3_BUCKET: bucket },
     );
     expect(res.code).toBe(EXIT.cannotCheck);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-      error: { code: 'LAKE_BUCKET_NOT_FOUND' },
+      error: { code: 'LAKE_ACCESS_DENIED' },
     });
+    expect(res.err).toContain(`s3://${bucket}`);
+  });
+});
+
+describe('the lakehouse keys (MinIO policies made by the stack)', () => {
+  const client = (accessKeyId: string, secretAccessKey: string) =>
+    new S3Client({
+      endpoint: env.S3_ENDPOINT,
+      region: 'us-east-1',
+      forcePathStyle: true,
+      credentials: { accessKeyId, secretAccessKey },
+    });
+  const put = (s3: S3Client, bucket: string) =>
+    s3
+      .send(
+        new PutObjectCommand({
+          Bucket: bucket,
+          Key: `probe-${randomBytes(3).toString('hex')}`,
+          Body: 'x',
+        }),
+      )
+      .then(
+        () => 'written',
+        (err: Error) => err.name,
+      );
+
+  it('the read-write key (Spark) writes in the lakehouse bucket and nowhere else', async () => {
+    const writer = client(env.S3_ACCESS_KEY!, env.S3_SECRET_KEY!);
+    expect(await put(writer, env.S3_BUCKET!)).toBe('written');
+    expect(await put(writer, `other-${randomBytes(3).toString('hex')}`)).toBe('AccessDenied');
+  });
+
+  it('the read-only key (delta-check) cannot write, not even in the lakehouse bucket', async () => {
+    const reader = client(env.S3_READER_ACCESS_KEY!, env.S3_READER_SECRET_KEY!);
+    expect(await put(reader, env.S3_BUCKET!)).toBe('AccessDenied');
   });
 });
 
