@@ -11,15 +11,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { generateDataset } from '../src/generate/generate.js';
 import { createLoader, listCsvFiles } from '../src/load/loader.js';
-
-const USAGE = `Usage: pnpm bench:load [--scale N] [--seed S]
-  --scale N   dataset size (default 500: 500k customers, 100k products, 1M orders)
-  --seed S    generator seed (default 1)
-Needs PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD and psql on PATH.`;
+import { BENCH_LOAD_USAGE, benchArgs, parseBenchLoadArgs } from './bench-args.js';
 
 function rate(rows: number, seconds: number): string {
   return `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
@@ -47,33 +42,9 @@ function psqlCopy(table: string, file: string): Promise<void> {
 }
 
 async function main(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      options: {
-        scale: { type: 'string', default: '500' },
-        seed: { type: 'string', default: '1' },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    }));
-  } catch (err) {
-    process.stderr.write(`bench:load: ${(err as Error).message}\n${USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const scale = Number(values.scale);
-  const seed = Number(values.seed);
-  if (!(scale > 0) || !Number.isInteger(seed)) {
-    process.stderr.write(
-      `bench:load: --scale must be a positive number, --seed an integer\n${USAGE}\n`,
-    );
-    return 2;
-  }
+  const args = benchArgs('bench:load', BENCH_LOAD_USAGE, () => parseBenchLoadArgs(argv));
+  if (typeof args === 'number') return args;
+  const { scale, seed } = args;
   if (!process.env.PGHOST) {
     process.stderr.write('bench:load: PGHOST is not set; run eval "$(pnpm -s stack:env)" first\n');
     return 2;

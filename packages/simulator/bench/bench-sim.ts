@@ -1,16 +1,23 @@
 /**
- * `pnpm bench:sim`: sustained events/s at full speed (the baseline of the same
- * run is concurrency 1 with one event a round trip) and the pacing error at
- * 50/s: how far each commit lands from its scheduled time, over 10 s.
+ * `pnpm bench:sim [--seconds N] [--part all|speed|pacing]`: sustained events/s
+ * at full speed (the baseline of the same run is concurrency 1 with one event a
+ * round trip) and the pacing at 50/s: how far each commit lands from its
+ * scheduled time, how many events each round trip carried, and where a late
+ * commit lost its time (the event loop woke late, or PostgreSQL took long).
  * Uses the PG* settings when exported, otherwise starts the native stack's
  * PostgreSQL (`pnpm stack:up postgres`).
  */
 import { execFileSync } from 'node:child_process';
-import { createSimStore } from '../src/sim/pg-store.js';
-import { DEFAULT_BATCH_SIZE, runSimulation, type SimulationOptions } from '../src/sim/simulator.js';
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { createSimStore, type SimStore } from '../src/sim/pg-store.js';
+import {
+  DEFAULT_BATCH_SIZE,
+  runSimulation,
+  type SimulationOptions,
+  type SimulationSummary,
+} from '../src/sim/simulator.js';
 import { connectionFromEnv, createTestSchemas } from '../test/sim-fixture.js';
-
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+import { BENCH_SIM_USAGE, benchArgs, parseBenchSimArgs, type BenchSimArgs } from './bench-args.js';
 
 function ensurePostgres(): void {
   if (process.env.PGHOST) return;
@@ -35,83 +42,141 @@ const stats = (xs: number[]) => {
 };
 const f = (x: number, digits = 2) => x.toFixed(digits);
 
-async function main(): Promise<void> {
+async function main(argv: string[]): Promise<number> {
+  const args = benchArgs('bench:sim', BENCH_SIM_USAGE, () => parseBenchSimArgs(argv, process.env));
+  if (typeof args === 'number') return args;
   ensurePostgres();
   const db = await createTestSchemas('benchsim', {
     customers: 5000,
     products: 500,
     orders: 20_000,
   });
+  const storeFor = (concurrency: number, synchronousCommit = false) =>
+    createSimStore({
+      connection: connectionFromEnv(),
+      schema: db.schema,
+      simSchema: db.simSchema,
+      concurrency,
+      synchronousCommit,
+    });
   const run = (
     options: Partial<SimulationOptions> & Pick<SimulationOptions, 'rate' | 'concurrency'>,
     synchronousCommit = false,
   ) =>
     runSimulation({
-      store: createSimStore({
-        connection: connectionFromEnv(),
-        schema: db.schema,
-        simSchema: db.simSchema,
-        concurrency: options.concurrency,
-        synchronousCommit,
-      }),
+      store: storeFor(options.concurrency, synchronousCommit),
       reset: true,
       ...options,
     });
   try {
     console.log(
-      `bench:sim — ${SECONDS} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`,
+      `bench:sim — ${args.seconds} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`,
     );
-    console.log(
-      '\nfull speed (--rate max), one transaction per event; baseline = concurrency 1, one event per round trip, --sync-commit off:',
-    );
-    let baseline = 0;
-    for (const [concurrency, batchSize, sync] of [
-      [1, 1, false],
-      [8, 1, false],
-      [1, DEFAULT_BATCH_SIZE, false],
-      [2, DEFAULT_BATCH_SIZE, false],
-      [4, DEFAULT_BATCH_SIZE, false],
-      [8, DEFAULT_BATCH_SIZE, false],
-      [8, DEFAULT_BATCH_SIZE, true],
-    ] as const) {
-      const s = await run(
-        { rate: 'max', concurrency, batchSize, durationMs: SECONDS * 1000 },
-        sync,
-      );
-      baseline ||= s.ratePerSec;
-      console.log(
-        `  concurrency ${String(concurrency).padStart(2)}, ${String(batchSize).padStart(3)} event(s) a round trip, sync-commit ${sync ? 'on ' : 'off'}: ` +
-          `${f(s.ratePerSec, 0).padStart(6)} events/s  (${s.applied} events, ${f(s.ratePerSec / baseline, 1)}× baseline)`,
-      );
-    }
-
-    console.log('\npacing at 50/s (event i due at t0 + i × 20 ms), concurrency 8:');
-    const commits: number[] = [];
-    const errors: number[] = [];
-    const s = await run({
-      rate: 50,
-      concurrency: 8,
-      durationMs: SECONDS * 1000,
-      onApplied: (_e, at, due) => {
-        commits.push(at);
-        errors.push(Math.abs(at - due!));
-      },
-    });
-    const intervals = commits.slice(1).map((t, i) => t - commits[i]!);
-    const iv = stats(intervals);
-    const err = stats(errors);
-    console.log(
-      `  events ${s.applied} (expected ${50 * SECONDS}), achieved ${f(s.ratePerSec)} events/s`,
-    );
-    console.log(
-      `  |commit − scheduled| ms:   p50 ${f(err.p50)}  p99 ${f(err.p99)}  max ${f(err.max)}  mean ${f(err.mean)}`,
-    );
-    console.log(
-      `  inter-commit interval ms: p50 ${f(iv.p50)}  p99 ${f(iv.p99)}  min ${f(iv.min)}  max ${f(iv.max)}  sd ${f(iv.sd)}`,
-    );
+    if (args.part !== 'pacing') await speed(args, run);
+    if (args.part !== 'speed') await pacing(args, storeFor);
+    return 0;
   } finally {
     await db.drop();
   }
 }
 
-await main();
+type Run = (
+  options: Partial<SimulationOptions> & Pick<SimulationOptions, 'rate' | 'concurrency'>,
+  synchronousCommit?: boolean,
+) => Promise<SimulationSummary>;
+
+async function speed({ seconds }: BenchSimArgs, run: Run): Promise<void> {
+  console.log(
+    '\nfull speed (--rate max), one transaction per event; baseline = concurrency 1, one event per round trip, --sync-commit off:',
+  );
+  let baseline = 0;
+  for (const [concurrency, batchSize, sync] of [
+    [1, 1, false],
+    [8, 1, false],
+    [1, DEFAULT_BATCH_SIZE, false],
+    [2, DEFAULT_BATCH_SIZE, false],
+    [4, DEFAULT_BATCH_SIZE, false],
+    [8, DEFAULT_BATCH_SIZE, false],
+    [8, DEFAULT_BATCH_SIZE, true],
+  ] as const) {
+    const s = await run({ rate: 'max', concurrency, batchSize, durationMs: seconds * 1000 }, sync);
+    baseline ||= s.ratePerSec;
+    console.log(
+      `  concurrency ${String(concurrency).padStart(2)}, ${String(batchSize).padStart(3)} event(s) a round trip, sync-commit ${sync ? 'on ' : 'off'}: ` +
+        `${f(s.ratePerSec, 0).padStart(6)} events/s  (${s.applied} events, ${f(s.ratePerSec / baseline, 1)}× baseline)`,
+    );
+  }
+}
+
+/**
+ * 50/s for `seconds`, concurrency 8. Besides the error against the schedule it
+ * shows how many events each round trip carried (1 unless the run fell behind)
+ * and splits a commit's lateness into the two places it can come from: the
+ * round trip starting late (the event loop woke late: see its delay) and
+ * PostgreSQL taking long to answer.
+ */
+async function pacing(
+  { seconds }: BenchSimArgs,
+  storeFor: (concurrency: number) => SimStore,
+): Promise<void> {
+  console.log('\npacing at 50/s (event i due at t0 + i × 20 ms), concurrency 8:');
+  const store = storeFor(8);
+  const sent = new Map<number, number>(); // seq of a batch's first event → performance.now() at send
+  const roundTrips: number[] = [];
+  const batchSizes = new Map<number, number>();
+  const apply = store.apply.bind(store);
+  store.apply = async (events) => {
+    const start = performance.now();
+    sent.set(events[0]!.seq, start);
+    batchSizes.set(events.length, (batchSizes.get(events.length) ?? 0) + 1);
+    await apply(events);
+    roundTrips.push(performance.now() - start);
+  };
+  const commits: number[] = [];
+  const errors: number[] = [];
+  const lateStarts: number[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 5 });
+  loop.enable();
+  const s = await runSimulation({
+    store,
+    reset: true,
+    rate: 50,
+    concurrency: 8,
+    durationMs: seconds * 1000,
+    onApplied: (e, at, due) => {
+      commits.push(at);
+      errors.push(Math.abs(at - due!));
+      const start = sent.get(e.seq);
+      if (start !== undefined) lateStarts.push(start - due!);
+    },
+  });
+  loop.disable();
+  const intervals = commits.slice(1).map((t, i) => t - commits[i]!);
+  const iv = stats(intervals);
+  const err = stats(errors);
+  const late = stats(lateStarts);
+  const rt = stats(roundTrips);
+  const ms = (ns: number) => f(ns / 1e6);
+  console.log(
+    `  events ${s.applied} (expected ${50 * seconds}), achieved ${f(s.ratePerSec)} events/s`,
+  );
+  console.log(
+    `  |commit − scheduled| ms:   p50 ${f(err.p50)}  p99 ${f(err.p99)}  max ${f(err.max)}  mean ${f(err.mean)}`,
+  );
+  console.log(
+    `  inter-commit interval ms: p50 ${f(iv.p50)}  p99 ${f(iv.p99)}  min ${f(iv.min)}  max ${f(iv.max)}  sd ${f(iv.sd)}`,
+  );
+  console.log(
+    `  events a round trip:      ${[...batchSizes]
+      .sort(([a], [b]) => a - b)
+      .map(([size, n]) => `${n} × ${size}`)
+      .join(', ')}`,
+  );
+  console.log(
+    `  round trip sent − due ms: p50 ${f(late.p50)}  p99 ${f(late.p99)}  max ${f(late.max)};  ` +
+      `event-loop delay ms: p50 ${ms(loop.percentile(50))}  p99 ${ms(loop.percentile(99))}  max ${ms(loop.max)}`,
+  );
+  console.log(`  PostgreSQL round trip ms: p50 ${f(rt.p50)}  p99 ${f(rt.p99)}  max ${f(rt.max)}`);
+}
+
+process.exitCode = await main(process.argv.slice(2));

@@ -140,11 +140,16 @@ export interface CliRun {
 }
 
 /** Starts the real `sim:run` CLI (node + tsx, no shell in between, so kill reaches it). */
-export async function startSimRun(args: string[]): Promise<CliRun> {
+export function startSimRun(args: string[]): Promise<CliRun> {
+  return startScript('bin/sim-run.ts', args);
+}
+
+/** Starts a script of this package (a bin or bench file, relative to it) with node + tsx. */
+export async function startScript(script: string, args: string[]): Promise<CliRun> {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'bin/sim-run.ts', ...args], {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: packageDir,
     env: { ...process.env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -23,6 +23,7 @@ import pino, { type Logger } from 'pino';
 import { createDispatcher } from './dispatcher.js';
 import { SimError } from './errors.js';
 import { createGenerator, type GeneratedEvent, type Generator } from './generator.js';
+import { dueBatchSize, msUntilDue } from './pacing.js';
 import type { SimStore } from './pg-store.js';
 
 export const DEFAULT_SEED = 1;
@@ -224,7 +225,7 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
         stoppedBy = limit;
         break;
       }
-      const wait = k * interval - elapsed();
+      const wait = msUntilDue(k, elapsed(), interval);
       if (paced && wait > 0) {
         try {
           await sleep(wait, undefined, { signal: options.signal });
@@ -232,11 +233,12 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
           break; // aborted
         }
       }
+      const size = dueBatchSize(k, elapsed(), interval, batchSize);
       const events: GeneratedEvent[] = [];
       do {
         events.push(generator.next(now()));
         k++;
-      } while (events.length < batchSize && !limitAt(k) && (!paced || k * interval <= elapsed()));
+      } while (events.length < size && !limitAt(k));
       await dispatcher.submit(batchOf(events));
     }
   } finally {
