@@ -115,7 +115,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       signal: controller.signal,
       onProgress: (line) => process.stderr.write(`${line}\n`),
     };
-    const consuming = startConsuming(options);
+    const consuming = await startConsuming(options);
     try {
       let result = await judgeAt(options, consuming);
       if (args.follow) {

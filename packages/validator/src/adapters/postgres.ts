@@ -43,8 +43,10 @@ export async function readSourceState(
       if (!cols.rows.length) continue;
       const pk = cols.rows.filter((c) => c.pk).map((c) => c.name);
       const select = cols.rows.map((c) => `${ident(c.name)}::text AS ${ident(c.name)}`).join(', ');
+      // In key order, so a report names its first problems the same way every time.
+      const order = pk.length ? ` ORDER BY ${pk.map(ident).join(', ')}` : '';
       const rows = await client.query<Row>(
-        `SELECT ${select} FROM ${ident(schema)}.${ident(table)}`,
+        `SELECT ${select} FROM ${ident(schema)}.${ident(table)}${order}`,
       );
       const byKey = new Map<string, Row>();
       for (const row of rows.rows)

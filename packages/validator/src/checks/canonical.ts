@@ -9,7 +9,7 @@ const TIMESTAMP =
 
 export function canonical(value: unknown): string | null {
   if (value === null || value === undefined) return null;
-  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'boolean') return value ? 'true' : 'false'; // boolean::text
   if (typeof value === 'bigint' || typeof value === 'number') return value.toString();
   if (typeof value === 'string') return canonicalString(value);
   if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;

@@ -1,15 +1,32 @@
 /**
- * Per key, the source LSN never goes backwards. A change whose (key, LSN, op) was already
- * seen is a re-delivery (at-least-once after a crash): a duplicate, not a reordering.
+ * Per key, the source LSN never goes backwards. An old change delivered again is a
+ * duplicate only when it is part of a re-delivery: Debezium restarting from its last
+ * committed offset sends again, in order, every change after that offset, so for a key
+ * the re-sent changes are a run of its history that reaches the key's newest change.
+ * An old change that is not followed by the rest of that run (the key moves on to a new
+ * change, or the stream passed the watermark without it) was delivered out of order:
+ * a reordering, reported at the offset of the old record.
  */
-import { map, type OperatorFunction } from 'rxjs';
+import { concatMap, from, type OperatorFunction } from 'rxjs';
 import type { Change } from '../avro/decoder.js';
 import { createStateStore, type StateStore } from '../streams/operators.js';
 import { keyString } from './canonical.js';
 
+/** A re-delivery in progress for one key: the old records seen so far and what must come next. */
+export interface Replay {
+  /** Index in `KeyHistory.ids` of the change the re-delivery must show next. */
+  next: number;
+  /** The old records of the re-delivery so far, not yet judged. */
+  held: Change[];
+}
+
 export interface KeyHistory {
+  /** `lsn|op` of the key's in-order changes, oldest first, and their index. */
+  ids: string[];
+  index: Map<string, number>;
+  lsns: bigint[];
   newest: bigint;
-  seen: Set<string>;
+  replay?: Replay;
 }
 
 export type OrderingVerdict =
@@ -21,21 +38,79 @@ export function tableOf(topic: string): string {
   return topic.split('.').at(-1) ?? topic;
 }
 
+const keyOf = (change: Change) => keyString(change.key ?? {});
+
+/** Judges `held` records of a re-delivery that ended without reaching the key's newest change. */
+function broken(history: KeyHistory): OrderingVerdict[] {
+  const held = history.replay?.held ?? [];
+  history.replay = undefined;
+  return held.map((change) => ({
+    kind: 'reordering',
+    change,
+    key: keyOf(change),
+    newest: history.newest,
+  }));
+}
+
+/** One change in, the verdicts it settles out (none while a re-delivery is still open). */
+export function judgeOrder(store: StateStore<KeyHistory>, change: Change): OrderingVerdict[] {
+  const key = keyOf(change);
+  if (change.op === 'tombstone' || change.lsn === null) return [{ kind: 'in-order', change, key }];
+  const storeKey = `${change.topic}|${key}`;
+  let history = store.get(storeKey);
+  if (!history) {
+    history = { ids: [], index: new Map(), lsns: [], newest: -1n };
+    store.put(storeKey, history);
+  }
+  const id = `${change.lsn}|${change.op}`;
+  const seenAt = history.index.get(id);
+  if (seenAt === undefined) {
+    const settled = broken(history);
+    if (change.lsn < history.newest)
+      return [...settled, { kind: 'reordering', change, key, newest: history.newest }];
+    history.index.set(id, history.ids.length);
+    history.ids.push(id);
+    history.lsns.push(change.lsn);
+    history.newest = change.lsn;
+    return [...settled, { kind: 'in-order', change, key }];
+  }
+  // Seen before. Going back (a new restart) keeps the re-delivery open; skipping ahead breaks it.
+  const settled = history.replay && seenAt > history.replay.next ? broken(history) : [];
+  const replay = (history.replay ??= { next: seenAt + 1, held: [] });
+  replay.next = seenAt + 1;
+  replay.held.push(change);
+  if (replay.next < history.ids.length) return settled;
+  history.replay = undefined;
+  return [
+    ...settled,
+    ...replay.held.map((c): OrderingVerdict => ({ kind: 'duplicate', change: c, key })),
+  ];
+}
+
+/**
+ * Re-deliveries still open whose next change has an LSN at or below `watermark`: the
+ * connector passed it, so that change should have come again; their records are reorderings.
+ * Read-only, so a verdict can be taken again later (validate --follow).
+ */
+export function openReorderings(
+  store: StateStore<KeyHistory>,
+  watermark: bigint | undefined,
+): Extract<OrderingVerdict, { kind: 'reordering' }>[] {
+  const out: Extract<OrderingVerdict, { kind: 'reordering' }>[] = [];
+  for (const [, history] of store.entries()) {
+    const replay = history.replay;
+    if (!replay) continue;
+    const due = history.lsns[replay.next];
+    if (watermark !== undefined && (due === undefined || due > watermark)) continue;
+    for (const change of replay.held)
+      out.push({ kind: 'reordering', change, key: keyOf(change), newest: history.newest });
+  }
+  return out;
+}
+
+/** The ordering processor: changes in, a verdict per change out, in the order they settle. */
 export function checkOrdering(
   store: StateStore<KeyHistory> = createStateStore(),
 ): OperatorFunction<Change, OrderingVerdict> {
-  return map((change): OrderingVerdict => {
-    const key = keyString(change.key ?? {});
-    if (change.op === 'tombstone' || change.lsn === null) return { kind: 'in-order', change, key };
-    const storeKey = `${change.topic}|${key}`;
-    const history = store.get(storeKey) ?? { newest: -1n, seen: new Set<string>() };
-    const id = `${change.lsn}|${change.op}`;
-    if (history.seen.has(id)) return { kind: 'duplicate', change, key };
-    history.seen.add(id);
-    store.put(storeKey, history);
-    if (change.lsn < history.newest)
-      return { kind: 'reordering', change, key, newest: history.newest };
-    history.newest = change.lsn;
-    return { kind: 'in-order', change, key };
-  });
+  return concatMap((change) => from(judgeOrder(store, change)));
 }

@@ -13,9 +13,16 @@ import {
   type TxSnapshot,
 } from '../checks/completeness.js';
 import { checkEventLog } from '../checks/event-log.js';
-import { checkOrdering, tableOf, type OrderingVerdict } from '../checks/ordering.js';
-import type { Violation } from '../checks/violations.js';
+import {
+  checkOrdering,
+  openReorderings,
+  tableOf,
+  type KeyHistory,
+  type OrderingVerdict,
+} from '../checks/ordering.js';
+import { TOLERATED, type Violation } from '../checks/violations.js';
 import type { LoggedEvent, Row } from '@mdp/schemas';
+import { createStateStore } from '../streams/operators.js';
 
 export interface TableStats {
   table: string;
@@ -42,12 +49,26 @@ export interface Verdict {
 
 const EXAMPLES = 5;
 
+const where = (c: Change) => `${c.topic}/${c.partition}@${c.offset}`;
+
+function reordering(v: Extract<OrderingVerdict, { kind: 'reordering' }>): Violation {
+  return {
+    check: 'ordering',
+    kind: 'reordering',
+    table: tableOf(v.change.topic),
+    key: v.key,
+    at: where(v.change),
+    detail: `lsn ${v.change.lsn} (op ${v.change.op}) after lsn ${v.newest}`,
+  };
+}
+
 export function createEngine() {
   const changes$ = new Subject<Change>();
   const violations: Violation[] = [];
   const stats = new Map<string, TableStats & { keySet: Set<string> }>();
   const history: { key: string; change: Change }[] = [];
-  const verdicts$ = changes$.pipe(checkOrdering(), share());
+  const order = createStateStore<KeyHistory>();
+  const verdicts$ = changes$.pipe(checkOrdering(order), share());
   verdicts$.subscribe((v) => record(v));
   verdicts$.pipe(checkBusinessRules()).subscribe((v) => violations.push(v));
 
@@ -72,10 +93,9 @@ export function createEngine() {
   function record(v: OrderingVerdict) {
     const table = tableOf(v.change.topic);
     const s = tableStats(table);
-    s.records += 1;
     s.keySet.add(v.key);
     if (v.change.op === 'tombstone') s.tombstones += 1;
-    const at = `${v.change.topic}/${v.change.partition}@${v.change.offset}`;
+    const at = where(v.change);
     if (v.kind === 'duplicate') {
       s.duplicates += 1;
       violations.push({
@@ -90,26 +110,20 @@ export function createEngine() {
     }
     if (v.kind === 'reordering') {
       s.reorderings += 1;
-      violations.push({
-        check: 'ordering',
-        kind: 'reordering',
-        table,
-        key: v.key,
-        at,
-        detail: `lsn ${v.change.lsn} (op ${v.change.op}) after lsn ${v.newest}`,
-      });
+      violations.push(reordering(v));
       return;
     }
     history.push({ key: v.key, change: v.change });
   }
 
   function accept(decoded: Decoded): void {
+    const topic = decoded.ok ? decoded.change.topic : decoded.record.topic;
+    tableStats(tableOf(topic)).records += 1;
     if (decoded.ok) {
       changes$.next(decoded.change);
       return;
     }
     const { error, record: raw } = decoded;
-    tableStats(tableOf(raw.topic)).records += 1;
     violations.push({
       check: 'decoding',
       kind: 'poison',
@@ -120,12 +134,16 @@ export function createEngine() {
   }
 
   function verdict(source: SourceState | undefined, tables: readonly string[]): Verdict {
-    const all = [...violations];
+    // Re-deliveries still open although the stream passed the watermark: reorderings.
+    const open = openReorderings(order, source?.walLsn);
+    const all = [...violations, ...open.map(reordering)];
     const rows: Verdict['tables'] = [];
     let eventLog: Verdict['eventLog'];
     for (const table of tables) {
       const { keySet: _keys, ...s } = tableStats(table);
-      const base = { ...s, keys: _keys.size };
+      const reorderings =
+        s.reorderings + open.filter((v) => tableOf(v.change.topic) === table).length;
+      const base = { ...s, reorderings, keys: _keys.size };
       const sourceRows = source?.tables.get(table);
       if (!source || !sourceRows) {
         rows.push(base);
@@ -164,11 +182,12 @@ export function createEngine() {
       'business-rules',
     ] as const) {
       const mine = all.filter((v) => v.check === check);
-      const failing = mine.filter((v) => v.kind !== 'duplicate');
+      const failing = mine.filter((v) => !TOLERATED.has(v.kind));
+      const tolerated = mine.filter((v) => TOLERATED.has(v.kind));
       checks[check] = {
         ok: failing.length === 0,
         count: failing.length,
-        examples: [...failing, ...mine].slice(0, EXAMPLES),
+        examples: [...failing, ...tolerated].slice(0, EXAMPLES),
       };
     }
     const ok = Object.values(checks).every((c) => c.ok);

@@ -7,11 +7,14 @@ export function formatReport(r: ValidateResult): string {
     `${r.ok ? 'CONSISTENT' : 'INCONSISTENT'} at watermark LSN ${r.watermark}${r.caughtUp ? '' : ` — the stream did NOT catch up (connector ${r.connectorState ?? '?'} at LSN ${r.connectorLsn ?? '?'})`}`,
   );
   lines.push('');
-  lines.push('table       records  keys  dup  reord  missing  extra  mismatched  pg-rows  after-W');
+  const width = Math.max(10, ...r.tables.map((t) => t.table.length));
+  lines.push(
+    `${'table'.padEnd(width)}  records  keys  dup  reord  missing  extra  mismatched  pg-rows  after-W`,
+  );
   for (const t of r.tables) {
     const n = (v: number | undefined) => String(v ?? '-');
     lines.push(
-      `${t.table.padEnd(10)} ${n(t.records).padStart(8)} ${n(t.keys).padStart(5)} ${n(t.duplicates).padStart(4)} ${n(t.reorderings).padStart(6)} ${n(t.missing).padStart(8)} ${n(t.extra).padStart(6)} ${n(t.mismatched).padStart(11)} ${n(t.sourceRows).padStart(8)} ${n(t.afterWatermark).padStart(8)}`,
+      `${t.table.padEnd(width)} ${n(t.records).padStart(8)} ${n(t.keys).padStart(5)} ${n(t.duplicates).padStart(4)} ${n(t.reorderings).padStart(6)} ${n(t.missing).padStart(8)} ${n(t.extra).padStart(6)} ${n(t.mismatched).padStart(11)} ${n(t.sourceRows).padStart(8)} ${n(t.afterWatermark).padStart(8)}`,
     );
   }
   lines.push('');

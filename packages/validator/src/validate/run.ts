@@ -15,7 +15,7 @@ import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
 import { type Subscription, mergeMap, from, tap } from 'rxjs';
 import type { Decoder } from '../avro/decoder.js';
-import { connectorPosition } from '../adapters/connect.js';
+import { connectorPosition, type ConnectorPosition } from '../adapters/connect.js';
 import { readSourceState } from '../adapters/postgres.js';
 import type { PgConfig } from '../config.js';
 import { ValidatorError } from '../errors.js';
@@ -46,8 +46,13 @@ export interface ValidateResult extends Verdict {
 
 const sleep = (ms: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+    const done = () => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
   });
 
 async function waitFor(
@@ -62,47 +67,93 @@ async function waitFor(
   }
 }
 
-/** Starts consuming; returns the engine, the consumed positions and a stop function. */
-export function startConsuming(
-  options: Pick<ValidateOptions, 'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId'>,
-) {
+/** Which of `topics` exist now (a table whose rows never changed has no topic yet). */
+async function existingTopics(kafka: Kafka, topics: readonly string[]): Promise<string[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const existing = new Set(await admin.listTopics());
+    return topics.filter((t) => existing.has(t));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+type ConsumeOptions = Pick<ValidateOptions, 'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId'>;
+
+/** One consumer over a fixed set of topics, feeding a fresh engine. */
+function consumeTopics(options: ConsumeOptions, topics: readonly string[], generation: number) {
   const engine = createEngine();
   const positions = new Map<string, bigint>();
   let failure: unknown;
-  const source$ = createTopicSource(options.kafka, {
-    topics: options.tables.map(options.topicOf),
-    groupId: options.groupId,
-    fromBeginning: true,
-  });
-  const sub: Subscription = source$
-    .pipe(
-      mergeMap((rec) => from(options.decoder.decode(rec).then((d) => ({ d, rec }))), 1),
-      tap(({ d, rec }) => {
-        engine.accept(d);
-        positions.set(`${rec.topic}|${rec.partition}`, BigInt(rec.offset));
-        rec.handled();
-      }),
-    )
-    .subscribe({ error: (err: unknown) => (failure = err) });
+  let sub: Subscription | undefined;
+  if (topics.length) {
+    const source$ = createTopicSource(options.kafka, {
+      topics,
+      groupId: `${options.groupId}-${generation}`,
+      fromBeginning: true,
+    });
+    sub = source$
+      .pipe(
+        mergeMap((rec) => from(options.decoder.decode(rec).then((d) => ({ d, rec }))), 1),
+        tap(({ d, rec }) => {
+          engine.accept(d);
+          positions.set(`${rec.topic}|${rec.partition}`, BigInt(rec.offset));
+          rec.handled();
+        }),
+      )
+      .subscribe({ error: (err: unknown) => (failure = err) });
+  }
   return {
+    topics: new Set(topics),
     engine,
     positions,
     failure: () => failure,
-    stop: () => sub.unsubscribe(),
+    stop: () => sub?.unsubscribe(),
   };
 }
+
+/**
+ * Starts consuming the topics of `tables` that exist; returns the engine, the consumed
+ * positions and a stop function. A topic that appears later (its table's first change
+ * reached Kafka after the start) is taken in by `cover`, which starts again from the
+ * beginning of every topic with a fresh engine.
+ */
+export async function startConsuming(options: ConsumeOptions) {
+  const wanted = options.tables.map(options.topicOf);
+  let generation = 0;
+  let current = consumeTopics(options, await existingTopics(options.kafka, wanted), generation);
+  return {
+    get engine() {
+      return current.engine;
+    },
+    get positions() {
+      return current.positions;
+    },
+    failure: () => current.failure(),
+    /** Makes sure every topic of `wanted` that exists now is consumed; returns those topics. */
+    async cover(): Promise<string[]> {
+      const existing = await existingTopics(options.kafka, wanted);
+      if (existing.some((t) => !current.topics.has(t))) {
+        current.stop();
+        current = consumeTopics(options, existing, ++generation);
+      }
+      return existing;
+    },
+    stop: () => current.stop(),
+  };
+}
+
+export type Consuming = Awaited<ReturnType<typeof startConsuming>>;
 
 async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Map<string, bigint>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
     const out = new Map<string, bigint>();
-    for (const topic of topics) {
-      const exists = (await admin.listTopics()).includes(topic);
-      if (!exists) continue;
+    for (const topic of topics)
       for (const p of await admin.fetchTopicOffsets(topic))
         out.set(`${topic}|${p.partition}`, BigInt(p.high));
-    }
     return out;
   } finally {
     await admin.disconnect();
@@ -112,13 +163,13 @@ async function endOffsets(kafka: Kafka, topics: readonly string[]): Promise<Map<
 /** Reads the source at a watermark, waits for the stream to pass it, and returns the verdict. */
 export async function judgeAt(
   options: ValidateOptions,
-  consuming: ReturnType<typeof startConsuming>,
+  consuming: Consuming,
 ): Promise<ValidateResult> {
   const log = options.logger.child({ component: 'validate' });
   const deadline = Date.now() + options.timeoutMs;
   const source: SourceState = await readSourceState(options.pg, options.tables);
   options.onProgress?.(`watermark W=${source.walLsn} read; waiting for the connector to pass it`);
-  let position: { state: string; lsn: bigint | undefined } = { state: 'UNKNOWN', lsn: undefined };
+  let position: ConnectorPosition = { state: 'UNKNOWN', lsn: undefined };
   let caughtUp = true;
   if (options.connectUrl) {
     caughtUp = await waitFor(
@@ -135,9 +186,11 @@ export async function judgeAt(
         'connector did not pass the watermark',
       );
   }
-  const ends = await endOffsets(options.kafka, options.tables.map(options.topicOf));
+  // What is in Kafka now is finite: read all of it, so a report on a stream that did not
+  // catch up still names exactly what is missing. Draining gets its own --timeout.
+  const ends = await endOffsets(options.kafka, await consuming.cover());
   const drained = await waitFor(
-    deadline,
+    Math.max(deadline, Date.now() + options.timeoutMs),
     () => {
       const failure = consuming.failure();
       if (failure)

@@ -29,7 +29,8 @@ describe('canonical values', () => {
     expect(canonical('2026-11-24 14:26:07.1234+00')).toBe(canonical('2026-11-24T14:26:07.123400Z'));
     expect(canonical('2026-11-24 15:26:07+01')).toBe(canonical('2026-11-24T14:26:07Z'));
     expect(canonical('2026-11-24 14:26:07')).toBe(canonical('2026-11-24T14:26:07.000000'));
-    expect(canonical(true)).toBe('t');
+    expect(canonical(true)).toBe(canonical('true'));
+    expect(canonical(false)).toBe(canonical('false'));
     expect(canonical(12n)).toBe('12');
   });
 });
@@ -122,5 +123,28 @@ describe('engine', () => {
     const verdict = engine.verdict(source, ['products']);
     expect(verdict.ok).toBe(true);
     expect(verdict.tables[0]).toMatchObject({ records: 2, keys: 1, duplicates: 1, missing: 0 });
+  });
+
+  it('an old change not followed by the rest of its re-delivery is a reordering once the watermark passed it', () => {
+    const engine = createEngine();
+    const c = change(1, 'c', { id: 1n, price: '1.00' }, 10n);
+    const u = change(1, 'u', { id: 1n, price: '2.00' }, 20n);
+    for (const [offset, ch] of [c, u, c].entries())
+      engine.accept({ ok: true, change: { ...ch, offset: String(offset) } });
+    const source = (walLsn: bigint) => ({
+      snapshot: parseSnapshot('50:50:'),
+      walLsn,
+      tables: new Map([['products', new Map([['["1"]', { id: '1', price: '2.00' }]])]]),
+      events: undefined,
+    });
+    // the connector has not yet passed lsn 20: the re-delivery may still be on its way
+    const early = engine.verdict(source(15n), ['products']);
+    expect(early.ok).toBe(true);
+    const late = engine.verdict(source(25n), ['products']);
+    expect(late.ok).toBe(false);
+    expect(late.tables[0]).toMatchObject({ records: 3, reorderings: 1, missing: 0 });
+    expect(late.checks.ordering.examples).toEqual([
+      expect.objectContaining({ kind: 'reordering', key: '["1"]', at: 'mdp.public.products/0@2' }),
+    ]);
   });
 });

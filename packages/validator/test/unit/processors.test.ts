@@ -120,20 +120,50 @@ describe('stream processors (marble tests, virtual time)', () => {
     expect(sink).toEqual(['poison at t/0@1']);
   });
 
-  it('checkOrdering: in order, a redelivery is a duplicate, an older LSN is a reordering', () => {
+  it("checkOrdering: a re-delivery that reaches the key's newest change is duplicates", () => {
     scheduler().run(({ cold, expectObservable }) => {
       const c1 = change(1, 10n, 'c');
       const u1 = change(1, 20n, 'u');
-      const again = change(1, 10n, 'c');
-      const older = change(1, 15n, 'u');
-      const other = change(2, 5n, 'c');
-      const input = cold('abcde|', { a: c1, b: u1, c: again, d: older, e: other });
-      expectObservable(input.pipe(checkOrdering())).toBe('abcde|', {
+      const c1again = change(1, 10n, 'c');
+      const u1again = change(1, 20n, 'u');
+      const input = cold('abc(d|)', { a: c1, b: u1, c: c1again, d: u1again });
+      // the old record is held until the re-delivery reaches u1, then both are settled
+      expectObservable(input.pipe(checkOrdering())).toBe('ab-(cd|)', {
         a: { kind: 'in-order', change: c1, key: '["1"]' },
         b: { kind: 'in-order', change: u1, key: '["1"]' },
-        c: { kind: 'duplicate', change: again, key: '["1"]' },
-        d: { kind: 'reordering', change: older, key: '["1"]', newest: 20n },
-        e: { kind: 'in-order', change: other, key: '["2"]' },
+        c: { kind: 'duplicate', change: c1again, key: '["1"]' },
+        d: { kind: 'duplicate', change: u1again, key: '["1"]' },
+      });
+    });
+  });
+
+  it('checkOrdering: an old change the key moves on from, and an older new LSN, are reorderings', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const c1 = change(1, 10n, 'c');
+      const u1 = change(1, 20n, 'u');
+      const stale = change(1, 10n, 'c');
+      const u2 = change(1, 30n, 'u');
+      const older = change(1, 15n, 'u');
+      const other = change(2, 5n, 'c');
+      const input = cold('abcd---e--f|', { a: c1, b: u1, c: stale, d: u2, e: older, f: other });
+      expectObservable(input.pipe(checkOrdering())).toBe('ab-(xd)e--f|', {
+        a: { kind: 'in-order', change: c1, key: '["1"]' },
+        b: { kind: 'in-order', change: u1, key: '["1"]' },
+        x: { kind: 'reordering', change: stale, key: '["1"]', newest: 20n },
+        d: { kind: 'in-order', change: u2, key: '["1"]' },
+        e: { kind: 'reordering', change: older, key: '["1"]', newest: 30n },
+        f: { kind: 'in-order', change: other, key: '["2"]' },
+      });
+    });
+  });
+
+  it('checkOrdering: the newest change delivered again is a duplicate at once', () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const c1 = change(1, 10n, 'c');
+      const again = change(1, 10n, 'c');
+      expectObservable(cold('ab|', { a: c1, b: again }).pipe(checkOrdering())).toBe('ab|', {
+        a: { kind: 'in-order', change: c1, key: '["1"]' },
+        b: { kind: 'duplicate', change: again, key: '["1"]' },
       });
     });
   });
