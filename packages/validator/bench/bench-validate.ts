@@ -6,6 +6,9 @@
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
+import { BENCH_HELP, parseBenchArgs } from '../src/cli/bench-args.js';
+import { kafkaConfig } from '../src/config.js';
+import { UsageError, type ValidatorError } from '../src/errors.js';
 import { createEngine } from '../src/validate/engine.js';
 import {
   envelope,
@@ -16,10 +19,31 @@ import {
 } from '../test/support/debezium-schema.js';
 import { decimalToBytes } from '../src/avro/decimal.js';
 
-const N = Number(process.env.BENCH_RECORDS ?? 20000);
+function usage(): number {
+  try {
+    const args = parseBenchArgs(process.argv.slice(2));
+    if (!args.help) return args.records;
+    process.stdout.write(`${BENCH_HELP}\n`);
+    process.exit(0);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`error: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
+const N = usage();
+let config;
+try {
+  config = kafkaConfig(process.env);
+} catch (err) {
+  process.stderr.write(`error [${(err as ValidatorError).code}]: ${(err as Error).message}\n`);
+  process.exit(1);
+}
+process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 const logger = pino({ level: 'warn' }, pino.destination(2));
-const kafka = createKafka({ brokers: (process.env.KAFKA_BROKERS ?? '').split(','), logger });
-const registry = createRegistry(process.env.SCHEMA_REGISTRY_URL ?? '');
+const kafka = createKafka({ brokers: config.brokers, logger });
+const registry = createRegistry(config.registryUrl);
 const topic = `bench.public.products_${randomBytes(4).toString('hex')}`;
 const { id: keyId } = await registry.register(
   { type: 'AVRO' as never, schema: JSON.stringify(keySchema('products')) },

@@ -1,8 +1,7 @@
 /** `pnpm validate` flags. */
-import { parseArgs } from 'node:util';
 import { BUSINESS_TABLES } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
-import { positiveNumber } from './consume-args.js';
+import { positiveNumber, strictFlags } from './consume-args.js';
 
 export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout S] [--report FILE] [--connector NAME] [--interval S]
 
@@ -19,7 +18,8 @@ snapshot sees.
 
 Options:
   --tables a,b     tables to check (default: ${BUSINESS_TABLES.join(',')})
-  --timeout S      how long to wait for the stream to pass the watermark (default 60)
+  --timeout S      how long to wait for the connector to pass the watermark, and again
+                   for the consumer to read the topics to their end offsets (default 60)
   --report FILE    also write the report as JSON to FILE
   --follow         keep running: a rolling status line every second, a verdict every --interval
   --interval S     seconds between verdicts with --follow (default 10)
@@ -42,27 +42,19 @@ export interface ValidateArgs {
 }
 
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      strict: true,
-      allowPositionals: false,
-      options: {
-        follow: { type: 'boolean' },
-        tables: { type: 'string' },
-        timeout: { type: 'string' },
-        interval: { type: 'string' },
-        report: { type: 'string' },
-        connector: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(
-      `${(err as Error).message}. Allowed: --follow, --tables a,b, --timeout S, --interval S, --report FILE, --connector NAME, --help`,
-    );
-  }
+  const values = strictFlags(
+    argv,
+    {
+      follow: { type: 'boolean' },
+      tables: { type: 'string' },
+      timeout: { type: 'string' },
+      interval: { type: 'string' },
+      report: { type: 'string' },
+      connector: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    '--follow, --tables a,b, --timeout S, --interval S, --report FILE, --connector NAME, --help',
+  );
   const tables =
     values.tables === undefined
       ? [...BUSINESS_TABLES]

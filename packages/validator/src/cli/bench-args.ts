@@ -1,0 +1,33 @@
+/** `pnpm bench:validate` flags. */
+import { positiveInt, strictFlags } from './consume-args.js';
+
+export const BENCH_HELP = `Usage: pnpm bench:validate [--records N]
+
+Produces N Debezium-shaped Avro records (schemas registered in the registry) into a fresh
+topic, then reads them twice in the same run: with plain kafkajs (no decoding), and
+decoded through the registry and checked by the validator's engine. Prints records/s for
+both and their ratio.
+
+Options:
+  --records N   how many records to produce and read (default 20000)
+  --help        this text
+
+Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
+Exit codes: 0 done, 1 failure, 2 bad usage.`;
+
+export interface BenchArgs {
+  help: boolean;
+  records: number;
+}
+
+export function parseBenchArgs(argv: readonly string[]): BenchArgs {
+  const values = strictFlags(
+    argv,
+    { records: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    '--records N, --help',
+  );
+  return {
+    help: values.help ?? false,
+    records: values.records === undefined ? 20000 : positiveInt('--records', values.records),
+  };
+}

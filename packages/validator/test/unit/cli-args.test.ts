@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { parseBenchArgs } from '../../src/cli/bench-args.js';
+import { parseConsumeArgs } from '../../src/cli/consume-args.js';
+import { parseValidateArgs } from '../../src/cli/validate-args.js';
+
+const usageCode = (parse: () => unknown) => {
+  try {
+    parse();
+  } catch (err) {
+    return (err as { code?: string }).code;
+  }
+  return 'no error';
+};
+
+describe('command-line flags', () => {
+  it('bench:validate takes --records and --help, and refuses anything else', () => {
+    expect(parseBenchArgs([])).toEqual({ help: false, records: 20000 });
+    expect(parseBenchArgs(['--records', '500'])).toEqual({ help: false, records: 500 });
+    expect(parseBenchArgs(['--help']).help).toBe(true);
+    expect(parseBenchArgs(['--', '--help']).help).toBe(true); // pnpm bench:validate -- --help
+    expect(usageCode(() => parseBenchArgs(['--nope']))).toBe('USAGE');
+    expect(usageCode(() => parseBenchArgs(['--records', '0']))).toBe('USAGE');
+    expect(usageCode(() => parseBenchArgs(['extra']))).toBe('USAGE');
+  });
+
+  it('validate and consume refuse unknown flags and bad numbers', () => {
+    expect(parseValidateArgs(['--tables', 'a,b', '--timeout', '5'])).toMatchObject({
+      tables: ['a', 'b'],
+      timeoutSeconds: 5,
+    });
+    expect(usageCode(() => parseValidateArgs(['--tables', 'a;drop']))).toBe('USAGE');
+    expect(usageCode(() => parseValidateArgs(['--folow']))).toBe('USAGE');
+    expect(usageCode(() => parseConsumeArgs(['--max', '-1']))).toBe('USAGE');
+    expect(parseConsumeArgs(['--topic', 't1', '--topic', 't2']).topics).toEqual(['t1', 't2']);
+  });
+});
