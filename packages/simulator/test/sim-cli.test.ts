@@ -20,6 +20,7 @@ describe('sim:run flags', () => {
     expect(parseRate('max')).toBe('max');
     expect(parseDuration('10s')).toBe(10_000);
     expect(parseDuration('2m')).toBe(120_000);
+    expect(parseRunArgs(['--', '--help'])).toMatchObject({ help: true });
     expect(parseRunArgs([])).toMatchObject({
       rate: 50,
       concurrency: 8,

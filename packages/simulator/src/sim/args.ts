@@ -86,7 +86,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
   let values;
   try {
     ({ values } = parseArgs({
-      args: [...argv],
+      args: argv[0] === '--' ? argv.slice(1) : [...argv], // pnpm sim:run -- --help
       strict: true,
       allowPositionals: false,
       options: {
