@@ -6,11 +6,17 @@ import { createKafka, listCdcTopics, waitForTopics } from './adapters/kafka.js';
 import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
 import { writeFile } from 'node:fs/promises';
+import { setTimeout as delay } from 'node:timers/promises';
 import { topicFor } from '@mdp/schemas';
 import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
 import { kafkaConfig, pgConfig } from './config.js';
 import { formatReport, reportJson } from './validate/report.js';
-import { judgeAt, startConsuming, type ValidateOptions } from './validate/run.js';
+import {
+  judgeAt,
+  startConsuming,
+  type ValidateOptions,
+  type ValidateResult,
+} from './validate/run.js';
 import { consumeChanges } from './consume.js';
 import { UsageError, ValidatorError } from './errors.js';
 
@@ -87,6 +93,25 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
   }
 }
 
+const clock = () => new Date().toISOString().slice(11, 19);
+
+/** The rolling status of `validate --follow`: throughput, the last verdict, what it does now. */
+function statusLine(
+  records: number,
+  rate: number,
+  result: ValidateResult,
+  judgedAt: string,
+  phase: string,
+): string {
+  const failing = Object.entries(result.checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name, c]) => `${name}=${c.count}`);
+  const verdict = result.ok
+    ? 'consistent'
+    : `INCONSISTENT${result.caughtUp ? '' : ' (not caught up)'}${failing.length ? ` ${failing.join(' ')}` : ''}`;
+  return `${clock()} records=${records} rate=${rate}/s | verdict ${judgedAt} at W=${result.watermark}: ${verdict} | ${phase}`;
+}
+
 export async function mainValidate(argv: readonly string[]): Promise<void> {
   try {
     const args = parseValidateArgs(argv);
@@ -101,6 +126,8 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     process.once('SIGTERM', () => controller.abort());
+    // With --follow the progress goes into the rolling status line instead of its own lines.
+    let phase = 'starting';
     const options: ValidateOptions = {
       kafka,
       decoder: createDecoder(createRegistry(config.registryUrl)),
@@ -113,24 +140,33 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       groupId: `mdp-validate-${randomBytes(6).toString('hex')}`,
       logger,
       signal: controller.signal,
-      onProgress: (line) => process.stderr.write(`${line}\n`),
+      onProgress: (line) => (args.follow ? (phase = line) : process.stderr.write(`${line}\n`)),
     };
     const consuming = await startConsuming(options);
     try {
       let result = await judgeAt(options, consuming);
       if (args.follow) {
+        let judgedAt = clock();
+        phase = 'waiting for the next verdict';
         let last = consuming.engine.records();
         const ticker = setInterval(() => {
           const now = consuming.engine.records();
           process.stderr.write(
-            `\r${new Date().toISOString().slice(11, 19)} records=${now} rate=${now - last}/s last verdict: ${result.ok ? 'consistent' : 'INCONSISTENT'}   `,
+            `${process.stderr.isTTY ? '\r\x1b[K' : ''}${statusLine(now, Math.max(0, now - last), result, judgedAt, phase)}${process.stderr.isTTY ? '' : '\n'}`,
           );
           last = now;
         }, 1000);
         while (!controller.signal.aborted) {
-          await new Promise((r) => setTimeout(r, args.intervalSeconds * 1000));
+          await delay(args.intervalSeconds * 1000, undefined, {
+            signal: controller.signal,
+          }).catch(() => undefined); // aborted: Ctrl-C ends the wait at once
           if (controller.signal.aborted) break;
-          result = await judgeAt(options, consuming);
+          const next = await judgeAt(options, consuming);
+          // Ctrl-C during a verdict cuts its waits short: keep the last complete one.
+          if (controller.signal.aborted) break;
+          result = next;
+          judgedAt = clock();
+          phase = 'waiting for the next verdict';
         }
         clearInterval(ticker);
         process.stderr.write('\n');

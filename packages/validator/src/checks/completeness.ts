@@ -57,7 +57,9 @@ export function replay(
       afterWatermark += 1;
       continue;
     }
-    if (change.op === 'd' || change.after === null) rows.delete(key);
+    // A truncate (Debezium op 't', emitted when the connector does not skip it) empties the table.
+    if (change.op === 't') rows.clear();
+    else if (change.op === 'd' || change.after === null) rows.delete(key);
     else rows.set(key, canonicalRow(change.after));
   }
   return { rows, afterWatermark };

@@ -180,7 +180,7 @@ export async function judgeAt(
       },
       options.signal,
     );
-    if (!caughtUp)
+    if (!caughtUp && !options.signal?.aborted)
       log.warn(
         { watermark: String(source.walLsn), connector: String(position.lsn) },
         'connector did not pass the watermark',
@@ -188,6 +188,11 @@ export async function judgeAt(
   }
   // What is in Kafka now is finite: read all of it, so a report on a stream that did not
   // catch up still names exactly what is missing. Draining gets its own --timeout.
+  options.onProgress?.(
+    caughtUp
+      ? `connector passed W=${source.walLsn}; reading the topics to their end offsets`
+      : `connector did not pass W=${source.walLsn}; reading what the topics hold`,
+  );
   const ends = await endOffsets(options.kafka, await consuming.cover());
   const drained = await waitFor(
     Math.max(deadline, Date.now() + options.timeoutMs),

@@ -78,6 +78,16 @@ describe('replay and compare at a watermark', () => {
       'extra ["4"]',
     ]);
   });
+
+  it('a truncate empties the replayed table; later inserts count again', () => {
+    const history = [
+      change(1, 'c', { id: 1n }, 10n),
+      change(2, 'c', { id: 2n }, 11n),
+      { ...change(0, 't', null, 12n), key: null },
+      change(2, 'c', { id: 2n }, 13n),
+    ].map((c) => ({ key: JSON.stringify(c.key ? [String(c.key.id)] : []), change: c }));
+    expect([...replay(history, parseSnapshot('50:50:')).rows.keys()]).toEqual(['["2"]']);
+  });
 });
 
 describe('event log', () => {
