@@ -1,13 +1,12 @@
 #!/usr/bin/env bash
-# Every test of the platform that the native stack can serve today, as CI runs
-# it (`./mdp test`, i.e. `pnpm test`):
+# Every test of the platform, as CI runs it (`./mdp test`, i.e. `pnpm test`):
 #   1. lint and typecheck of every TS package;
-#   2. a real native stack started afresh in its own state dir and ports (so
-#      tests never touch a stack you run for the demo), stopped and deleted on
-#      exit;
-#   3. unit tests of every package, and the integration tests against that
-#      stack. The suites it cannot serve yet are listed at the end as NOT RUN,
-#      never silently skipped (README, "Status").
+#   2. a real native stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio,
+#      MinIO, the Spark job) started afresh in its own state dir and ports (so
+#      tests never touch a stack you run for the demo), deleted on exit;
+#   3. unit tests of every package, the integration tests against that stack,
+#      the Spark job's pytest suite, and `pnpm test:e2e` (the whole pipeline,
+#      its faults and bad input) last.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,7 +26,7 @@ step() { printf '\n== %s\n' "$*"; }
 step "lint and typecheck"
 pnpm exec turbo run lint typecheck --concurrency=2 --continue --output-logs=errors-only
 
-step "native stack (PostgreSQL) in $MDP_STATE, ports +$MDP_PORT_OFFSET (fresh: a leftover one is reset)"
+step "native stack in $MDP_STATE, ports +$MDP_PORT_OFFSET (fresh: a leftover one is reset)"
 pnpm --silent stack:reset
 trap 'step "stopping and deleting the test stack"; pnpm --silent stack:reset || true' EXIT
 pnpm --silent stack:up
@@ -37,13 +36,13 @@ step "@mdp/schemas"
 pnpm --filter @mdp/schemas exec vitest run
 step "@mdp/simulator: loader, generator, simulator (real PostgreSQL)"
 pnpm --filter @mdp/simulator exec vitest run
-step "@mdp/validator: decoding and processors (unit)"
-pnpm --filter @mdp/validator exec vitest run --project unit
-step "@mdp/delta-check: Delta reader on tables written by Python deltalake, comparison with real PostgreSQL"
-pnpm --filter @mdp/delta-check exec vitest run --project unit
-pnpm --filter @mdp/delta-check exec vitest run --project integration -t 'local directory'
-step "@mdp/infra: stack CLI, config, connector file; the native stack itself"
-pnpm --filter @mdp/infra exec vitest run --project unit
-pnpm --filter @mdp/infra exec vitest run --project integration test/integration/stack.test.ts test/integration/compose.test.ts
-
-step "NOT RUN (their services are not in the native stack yet): infra/test/integration/cdc.test.ts, validator/test/integration, delta-check S3 tests, spark/bin/test.sh"
+step "@mdp/infra: stack CLI, config, connector file; the native stack itself; CDC PostgreSQL → Kafka"
+pnpm --filter @mdp/infra exec vitest run
+step "@mdp/validator: decoding and processors (unit), validate against the stack with injected faults"
+pnpm --filter @mdp/validator exec vitest run
+step "@mdp/delta-check: Delta reader (tables written by Python deltalake), comparison with PostgreSQL, MinIO"
+pnpm --filter @mdp/delta-check exec vitest run
+step "spark: the job's transformations and writes (pytest, local SparkSession)"
+bash spark/bin/test.sh
+step "@mdp/e2e: the pipeline end to end, faults with the simulator running, bad input"
+pnpm test:e2e

@@ -25,7 +25,10 @@ Commands:
   logs <service> [-f]  the service's log (-n N last lines, -f to follow)
   reset                stop the stack and delete its state directory (data, logs)
   start|stop|restart <service>
-  kill <service>       SIGKILL the service's process (fault tests); start it again with start
+                       start waits for a service the supervisor is already restarting;
+                       a stopped service stays stopped until start
+  kill <service>       SIGKILL the service's process (fault tests); the supervisor restarts
+                       it, as docker compose does with restart: unless-stopped
 
 Options:
   -f, --follow         logs: keep following

@@ -55,5 +55,5 @@ export JAVA_HOME
 
 # What every launcher needs: the Spark UI and driver bind to loopback only, and
 # Python workers run in the job's venv.
-export SPARK_LOCAL_IP=127.0.0.1
+export SPARK_LOCAL_IP=${SPARK_LOCAL_IP:-127.0.0.1}
 export PYSPARK_PYTHON="$MDP_SPARK_VENV/bin/python"

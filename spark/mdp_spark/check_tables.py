@@ -2,7 +2,9 @@
 
     spark/bin/check-tables.sh [table ...]
 For each table: silver rows, bronze change events (and how many distinct
-topic/partition/offset: equal means each event is there once), quarantine rows.
+topic/partition/offset: equal means each event is there once); the quarantined
+records (topic, partition, offset, error code). Reads with the read-only key
+S3_READER_ACCESS_KEY/S3_READER_SECRET_KEY when set, else S3_ACCESS_KEY/S3_SECRET_KEY.
 """
 
 import json
@@ -14,8 +16,10 @@ from deltalake.exceptions import TableNotFoundError
 
 
 def storage_options(env) -> dict[str, str]:
-    return {"AWS_ENDPOINT_URL": env["S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": env["S3_ACCESS_KEY"],
-            "AWS_SECRET_ACCESS_KEY": env["S3_SECRET_KEY"], "AWS_REGION": "us-east-1",
+    reader = bool(env.get("S3_READER_ACCESS_KEY") and env.get("S3_READER_SECRET_KEY"))
+    key, secret = ("S3_READER_ACCESS_KEY", "S3_READER_SECRET_KEY") if reader else ("S3_ACCESS_KEY", "S3_SECRET_KEY")
+    return {"AWS_ENDPOINT_URL": env["S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": env[key],
+            "AWS_SECRET_ACCESS_KEY": env[secret], "AWS_REGION": "us-east-1",
             "AWS_ALLOW_HTTP": "true", "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}
 
 
@@ -48,6 +52,8 @@ def main(argv: list[str]) -> int:
         summary[table] = entry
     quarantine = _load(f"{root}/quarantine/cdc_errors", options)
     summary["quarantine_rows"] = 0 if quarantine is None else quarantine.num_rows
+    summary["quarantine"] = [] if quarantine is None else (
+        quarantine.select(["topic", "partition", "offset", "error_code"]).to_pylist())
     print(json.dumps(summary, indent=2))
     return 0
 

@@ -80,8 +80,11 @@ class BatchWriter:
                 bronze = self._layout.bronze(table)
                 append_idempotent(self._spark, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
                 if item.key_columns:
+                    # Only deletes at or after the batch's oldest change can outrank one of
+                    # its changes: the bound lets Delta skip every older bronze file.
+                    oldest = changes.agg(F.min("_lsn")).first()[0]
                     deletes = (self._spark.read.format("delta").load(bronze)
-                               .where(F.col("_change_type") == "delete")
+                               .where((F.col("_change_type") == "delete") & (F.col("_lsn") >= F.lit(oldest)))
                                .select(*item.key_columns, "_lsn"))
                     merge_silver(self._spark, changes, item.key_columns, self._layout.silver(table), deletes, self._log)
                 else:

@@ -48,11 +48,30 @@ def _evolve(spark: SparkSession, path: str, df: DataFrame, log: logging.Logger) 
         log.info("table schema evolved", extra={"path": path, "added": [f.name for f in added]})
 
 
+def _align(spark: SparkSession, path: str, df: DataFrame, log: logging.Logger | None = None) -> DataFrame:
+    """Casts columns whose type changed at the source to the table's type.
+
+    The registry refuses an incompatible change (BACKWARD); a change it was told
+    to accept (the documented recovery) must not stop the job: the table keeps
+    its schema, values are cast (a value that cannot be cast fails the batch
+    loudly, ANSI mode).
+    """
+    table_types = {f.name: f.dataType for f in DeltaTable.forPath(spark, path).toDF().schema.fields}
+    changed = [f.name for f in df.schema.fields if f.name in table_types and f.dataType != table_types[f.name]]
+    if not changed:
+        return df
+    if log:
+        log.warning("column types changed at the source: cast to the table's types",
+                    extra={"path": path, "columns": {c: table_types[c].simpleString() for c in changed}})
+    return df.select(*[df[c].cast(table_types[c]).alias(c) if c in changed else df[c] for c in df.columns])
+
+
 def append_idempotent(spark: SparkSession, df: DataFrame, path: str, app_id: str, version: int,
                       properties: dict[str, str] | None = None) -> None:
     """Append `df` once per (app_id, version): a second call with the same pair writes nothing."""
     if not _exists(spark, path):
         _create(spark, path, df.schema, properties or {})
+    df = _align(spark, path, df)
     (df.write.format("delta").mode("append")
        .option("txnAppId", app_id).option("txnVersion", version)
        .option("mergeSchema", "true")
@@ -81,6 +100,7 @@ def merge_silver(spark: SparkSession, changes: DataFrame, key_columns: list[str]
     if not _exists(spark, path):
         _create(spark, path, latest.drop("_kafka_offset").schema, {})
     _evolve(spark, path, latest.drop("_kafka_offset"), log)
+    latest = _align(spark, path, latest, log)
     columns = [c for c in latest.columns if c != "_kafka_offset"]
     on = " AND ".join(f"t.{_quote(k)} = s.{_quote(k)}" for k in key_columns)
     newer = "(t._lsn IS NULL OR s._lsn > t._lsn)"

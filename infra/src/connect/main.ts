@@ -16,9 +16,11 @@ Registers the Debezium PostgreSQL connector, idempotently:
      table cdc.heartbeat (debezium may update it), the publication (FOR TABLES IN
      SCHEMA public + the heartbeat table) and REPLICA IDENTITY FULL on every
      public table, now and (event trigger) for tables created later;
-  2. waits for Kafka Connect, checks the Debezium and Apicurio plugins are there;
-  3. PUT /connectors/<name>/config when the stored config differs;
-  4. waits until the connector and its task are RUNNING (a FAILED task is
+  2. sets the schema registry's global compatibility to BACKWARD (Confluent's
+     default): an incompatible schema change is refused, the connector stops;
+  3. waits for Kafka Connect, checks the Debezium and Apicurio plugins are there;
+  4. PUT /connectors/<name>/config when the stored config differs;
+  5. waits until the connector and its task are RUNNING (a FAILED task is
      restarted once, then its trace is printed).
 
 Options:

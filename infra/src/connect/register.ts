@@ -4,6 +4,7 @@ import { applyAdminSql } from './admin-sql.js';
 import { createConnectClient, type ConnectClient, type ConnectorStatus } from './connect-client.js';
 import { cdcNames, loadConnectorFile, type ConnectorConfig } from './connector-config.js';
 import { ConnectorFailedError, PluginMissingError } from './errors.js';
+import { setGlobalCompatibility } from './registry-config.js';
 import { registryApiUrl } from './registry-url.js';
 import { waitFor } from './wait.js';
 
@@ -32,9 +33,10 @@ const CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 /**
  * Registers the Debezium connector, idempotently:
  * 1. waits for PostgreSQL, applies the admin SQL (heartbeat, publication, replica identity);
- * 2. waits for Connect and checks the connector and converter plugins are there;
- * 3. `PUT /connectors/<name>/config` when the stored config differs;
- * 4. restarts failed tasks and waits until connector and task are RUNNING.
+ * 2. sets the registry's global compatibility to BACKWARD;
+ * 3. waits for Connect and checks the connector and converter plugins are there;
+ * 4. `PUT /connectors/<name>/config` when the stored config differs;
+ * 5. restarts failed tasks and waits until connector and task are RUNNING.
  */
 export async function registerConnector(o: RegisterOptions): Promise<RegisterResult> {
   const log = o.logger ?? pino({ level: 'silent' });
@@ -74,6 +76,16 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
     await client.end();
   }
   log.info({ user: names.user, publication: names.publication }, 'PostgreSQL ready for Debezium');
+
+  log.info({ url: o.schemaRegistryUrl }, 'waiting for the schema registry');
+  await waitFor(
+    async () => {
+      await setGlobalCompatibility(o.schemaRegistryUrl, 'BACKWARD');
+      return true;
+    },
+    { what: `the schema registry at ${o.schemaRegistryUrl}`, timeoutMs: left() },
+  );
+  log.info('schema registry: global compatibility BACKWARD');
 
   const connect = createConnectClient(o.connectUrl);
   log.info({ url: connect.url }, 'waiting for Kafka Connect');

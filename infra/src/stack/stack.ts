@@ -73,6 +73,8 @@ export interface StackOptions {
 }
 
 const MARKER = '.mdp-state';
+/** process-compose states of a process that is up or coming up. */
+const ACTIVE = ['Running', 'Launching', 'Launched', 'Restarting', 'Pending'];
 const POLL_MS = 250;
 
 export function createStack(options: StackOptions): Stack {
@@ -308,10 +310,7 @@ export function createStack(options: StackOptions): Stack {
       const missing = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
       if (missing.length === 0) return { alreadyUp: true, started: [] };
       const toStart = missing.filter(
-        (spec) =>
-          !['Running', 'Launching', 'Launched', 'Restarting'].includes(
-            procs.get(spec.name)?.status ?? '',
-          ),
+        (spec) => !ACTIVE.includes(procs.get(spec.name)?.status ?? ''),
       );
       await assertPortsFree(
         config.ports,
@@ -410,8 +409,10 @@ export function createStack(options: StackOptions): Stack {
     },
     async start(name) {
       const spec = specs.find((candidate) => candidate.name === name);
-      await processOf(name);
+      const proc = await processOf(name);
       if (!spec) return;
+      // Already on its way back (the supervisor restarts a crashed service): wait for it.
+      if (ACTIVE.includes(proc.status)) return waitReady([spec]);
       await assertPortsFree(config.ports, [name]);
       await prepare(spec);
       await client.start(name);

@@ -73,7 +73,7 @@ describe('compose.yaml', () => {
         expect(port.host_ip, `${name} port`).toBe('127.0.0.1');
       if (service.image) expect(versions, `${name} image`).toContain(`=${service.image}\n`);
     }
-    for (const name of ['postgres', 'kafka', 'apicurio', 'minio', 'connect']) {
+    for (const name of ['postgres', 'kafka', 'apicurio', 'minio', 'connect', 'spark']) {
       expect(project.services[name]?.healthcheck, `${name} healthcheck`).toBeDefined();
     }
   });

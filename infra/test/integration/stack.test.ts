@@ -14,6 +14,20 @@ function status(): ServiceStatus[] {
   return JSON.parse(result.stdout) as ServiceStatus[];
 }
 
+/** A process and all its descendants (the Spark job's JVM is a child of its Python driver). */
+function descendants(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' })
+      .split('\n')
+      .filter((line) => line.trim())
+      .map(Number);
+  } catch {
+    // ps exits 1 when there are none
+  }
+  return [pid, ...children.flatMap(descendants)];
+}
+
 describe('the running native stack', () => {
   it('reports every service ready', () => {
     const rows = status();
@@ -28,6 +42,24 @@ describe('the running native stack', () => {
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('already up');
     expect(status().map((row) => [row.name, row.pid])).toEqual(before);
+  });
+
+  it('listens on 127.0.0.1 only, every service and every process it started', () => {
+    const pids = new Set<number>();
+    for (const row of status())
+      if (row.pid > 0) descendants(row.pid).forEach((pid) => pids.add(pid));
+    const listeners = execFileSync('ss', ['-H', '-ltnp'], { encoding: 'utf8' })
+      .split('\n')
+      .map((line) => ({
+        local: line.trim().split(/\s+/)[3] ?? '',
+        pid: Number(/pid=(\d+)/.exec(line)?.[1]),
+      }))
+      .filter((listener) => pids.has(listener.pid));
+    expect(listeners.length).toBeGreaterThanOrEqual(
+      status().filter((row) => row.ports.length).length,
+    );
+    for (const listener of listeners)
+      expect(listener.local).toMatch(/^(127\.0\.0\.1|\[::ffff:127\.0\.0\.1\]|\[::1\]):\d+$/);
   });
 
   it('prints settings that psql can use as they are', () => {

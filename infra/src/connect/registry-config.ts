@@ -1,0 +1,43 @@
+import { ConnectApiError } from './errors.js';
+
+/**
+ * The registry's global compatibility rule, through its Confluent-compatible API
+ * (`PUT <SCHEMA_REGISTRY_URL>/config`), idempotent. BACKWARD, Confluent Schema
+ * Registry's default: a nullable column added in PostgreSQL registers a new
+ * version; an incompatible change (a column's type changed) is refused, and the
+ * connector stops instead of writing what consumers cannot read.
+ */
+export async function setGlobalCompatibility(
+  schemaRegistryUrl: string,
+  level: 'BACKWARD' | 'NONE',
+): Promise<void> {
+  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/config`;
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ compatibility: level }),
+    });
+  } catch (err) {
+    throw new ConnectApiError(
+      url,
+      undefined,
+      `the schema registry is unreachable (${(err as Error).message})`,
+      {
+        cause: err,
+        retriable: true,
+      },
+    );
+  }
+  if (!res.ok) {
+    throw new ConnectApiError(
+      url,
+      res.status,
+      `the schema registry refused the compatibility rule: ${await res.text()}`,
+      {
+        retriable: res.status >= 500,
+      },
+    );
+  }
+}

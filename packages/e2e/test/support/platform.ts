@@ -1,0 +1,257 @@
+/**
+ * The platform as its users drive it: the root CLIs (`pnpm sim:load`, `sim:run`,
+ * `validate`, `delta:check`, `stack …`) and the settings that `pnpm stack:env`
+ * exported (test/stack-setup.ts). The suite reaches the services only through
+ * those, so it runs the same against any stack that exports them.
+ */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
+export const BUSINESS_TABLES = ['customers', 'products', 'orders'] as const;
+const workDir = mkdtempSync(join(tmpdir(), 'mdp-e2e-'));
+
+export interface CliResult {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A root script through pnpm (`pnpm <args>`), to completion or the deadline (then SIGKILL). */
+export function pnpm(args: readonly string[], timeoutMs = 600_000): Promise<CliResult> {
+  return new Promise((resolveRun, reject) => {
+    const child = spawn('pnpm', ['--silent', '--workspace-root', ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolveRun({ code, stdout, stderr }));
+  });
+}
+
+/** Like pnpm, but a non-zero exit is an error that carries the output. */
+export async function pnpmOk(args: readonly string[], timeoutMs = 600_000): Promise<string> {
+  const result = await pnpm(args, timeoutMs);
+  if (result.code !== 0) {
+    throw new Error(
+      `pnpm ${args.join(' ')} exited ${result.code}:\n${result.stderr.slice(-3000)}\n${result.stdout.slice(-3000)}`,
+    );
+  }
+  return result.stdout;
+}
+
+export function createPool(): pg.Pool {
+  const pool = new pg.Pool({ max: 2 });
+  pool.on('error', () => undefined); // idle clients lose their server when PostgreSQL restarts
+  return pool;
+}
+
+/** Polls `condition` until it holds; fails with `what` after the deadline. */
+export async function waitFor(
+  what: string,
+  condition: () => Promise<boolean> | boolean,
+  timeoutMs = 300_000,
+  pollMs = 1000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** The three CSV files of data/ in PostgreSQL, loaded once per stack. */
+export async function ensureLoaded(pool: pg.Pool): Promise<void> {
+  const { rows } = await pool.query<{ loaded: boolean }>(
+    `SELECT to_regclass('public.orders') IS NOT NULL AS loaded`,
+  );
+  if (!rows[0]?.loaded) await pnpmOk(['sim:load']);
+}
+
+export interface RunningSimulator {
+  readonly pid: number;
+  /** SIGTERM: the simulator finishes its in-flight events and exits. */
+  stop(): Promise<number | null>;
+  /** SIGKILL, mid-flight. */
+  kill(): Promise<void>;
+  /** Its output so far. */
+  log(): string;
+}
+
+/**
+ * `pnpm sim:run --rate <rate>` until stopped, as one node process (the CLI's own
+ * bin through tsx, so a signal reaches the simulator and not a wrapper).
+ */
+export function startSimulator(rate = '50/s', extra: readonly string[] = []): RunningSimulator {
+  const logFile = join(workDir, `sim-${Date.now()}.log`);
+  const out = openSync(logFile, 'a');
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bin/sim-run.ts', '--rate', rate, ...extra],
+    { cwd: join(repo, 'packages', 'simulator'), stdio: ['ignore', out, out] },
+  );
+  closeSync(out);
+  const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+  return {
+    pid: child.pid!,
+    async stop() {
+      child.kill('SIGTERM');
+      return exited;
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+    },
+    log: () => readFileSync(logFile, 'utf8'),
+  };
+}
+
+export interface ValidateReport {
+  ok: boolean;
+  caughtUp: boolean;
+  tables: { table: string; records: number; tombstones: number; duplicates: number }[];
+}
+
+/** `pnpm validate` with its JSON report (exit 0 consistent, 1 inconsistent, 3 not caught up). */
+export async function validate(tables: readonly string[] = BUSINESS_TABLES, timeoutS = 300) {
+  const report = join(workDir, `validate-${Date.now()}.json`);
+  const result = await pnpm(
+    ['validate', '--tables', tables.join(','), '--timeout', String(timeoutS), '--report', report],
+    (timeoutS + 300) * 1000,
+  );
+  let parsed: ValidateReport | undefined;
+  try {
+    parsed = JSON.parse(readFileSync(report, 'utf8')) as ValidateReport;
+  } catch {
+    parsed = undefined;
+  }
+  return { ...result, report: parsed };
+}
+
+export interface DeltaTableReport {
+  table: string;
+  lakePath: string;
+  equal: boolean;
+  lakeRows: number;
+  duplicateKeys: number;
+  bronze?: { events: number; duplicateRecords: number; duplicateChanges: number };
+}
+
+export interface DeltaReport {
+  equal: boolean;
+  tables: DeltaTableReport[];
+}
+
+/**
+ * `pnpm delta:check --bronze` until the lake equals PostgreSQL: the Spark job
+ * lags the source by a few micro-batches, so a difference right after a fault
+ * is retried; one that outlasts the deadline fails, with the checker's report.
+ */
+export async function deltaCheckUntilEqual(
+  tables: readonly string[] = BUSINESS_TABLES,
+  timeoutMs = 600_000,
+): Promise<DeltaReport> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const file = join(workDir, `delta-${Date.now()}.json`);
+    const result = await pnpm([
+      'delta:check',
+      '--bronze',
+      '--tables',
+      tables.join(','),
+      '--json',
+      file,
+      '--log-level',
+      'warn',
+    ]);
+    if (result.code === 0) return JSON.parse(readFileSync(file, 'utf8')) as DeltaReport;
+    if (result.code === 2 || Date.now() > deadline) {
+      throw new Error(
+        `delta:check exited ${result.code} (deadline ${timeoutMs / 1000} s):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+/** The verdicts after a fault: both checkers pass; prints and returns the duplicate counts. */
+export async function verdicts(
+  label: string,
+  tables: readonly string[] = BUSINESS_TABLES,
+): Promise<{ kafkaDuplicates: number; silverDuplicates: number; bronzeStoredTwice: number }> {
+  const validated = await validate(tables);
+  if (validated.code !== 0) {
+    throw new Error(
+      `validate exited ${validated.code} after ${label}:\n${validated.stdout.slice(-4000)}\n${validated.stderr.slice(-2000)}`,
+    );
+  }
+  const lake = await deltaCheckUntilEqual(tables);
+  const silver = lake.tables.filter((t) => t.lakePath.startsWith('silver/'));
+  const counts = {
+    kafkaDuplicates: sum(validated.report?.tables.map((t) => t.duplicates)),
+    silverDuplicates: sum(silver.map((t) => t.duplicateKeys)),
+    bronzeStoredTwice: sum(lake.tables.map((t) => t.bronze?.duplicateRecords ?? 0)),
+  };
+  process.stdout.write(
+    `${label}: validate consistent, delta:check equal; duplicates in Kafka ${counts.kafkaDuplicates} (allowed), ` +
+      `in silver ${counts.silverDuplicates}, Kafka records stored twice in bronze ${counts.bronzeStoredTwice}\n`,
+  );
+  return counts;
+}
+
+function sum(values: readonly number[] | undefined): number {
+  return (values ?? []).reduce((a, b) => a + b, 0);
+}
+
+/** The events the simulator has logged (its ground truth), to wait for progress. */
+export async function eventCount(pool: pg.Pool): Promise<number> {
+  const { rows } = await pool.query<{ n: string }>(
+    `SELECT CASE WHEN to_regclass('sim.event_log') IS NULL THEN 0 ELSE (SELECT count(*) FROM sim.event_log) END AS n`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/** eventCount, or -1 while PostgreSQL cannot answer (during its own restart). */
+const eventCountOrUnknown = (pool: pg.Pool) => eventCount(pool).catch(() => -1);
+
+/**
+ * Runs the simulator at 50/s around `fault`: some events before, the fault, some
+ * after. A fault that ends the simulator itself returns the one that replaces it.
+ */
+export async function withSimulator(
+  pool: pg.Pool,
+  fault: (sim: RunningSimulator) => Promise<RunningSimulator | void>,
+  eventsAround = 300,
+): Promise<void> {
+  let sim = startSimulator('50/s');
+  try {
+    const start = await eventCount(pool);
+    await waitFor(
+      'simulator progress before the fault',
+      async () => (await eventCountOrUnknown(pool)) >= start + eventsAround,
+      120_000,
+    );
+    sim = (await fault(sim)) ?? sim;
+    const after = await eventCount(pool);
+    await waitFor(
+      'simulator progress after the fault',
+      async () => (await eventCountOrUnknown(pool)) >= after + eventsAround,
+      300_000,
+    );
+  } catch (err) {
+    await sim.kill();
+    throw err;
+  }
+  const code = await sim.stop();
+  if (code !== 0) throw new Error(`sim:run exited ${code}:\n${sim.log().slice(-3000)}`);
+}
