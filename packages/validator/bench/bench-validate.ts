@@ -55,6 +55,9 @@ const { id: valueId } = await registry.register(
 );
 const kw = writerType(keySchema('products'));
 const vw = writerType(valueSchema('products'));
+const admin = kafka.admin();
+await admin.connect();
+await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
 const producer = kafka.producer();
 await producer.connect();
 for (let i = 0; i < N; i += 1000) {
@@ -116,3 +119,5 @@ const checked = await run('decoded + checked', async (m) =>
   engine.accept(await decoder.decode({ topic, ...m })),
 );
 process.stdout.write(`ratio decoded+checked / plain = ${(checked / plain).toFixed(2)}\n`);
+await admin.deleteTopics({ topics: [topic] });
+await admin.disconnect();
