@@ -266,6 +266,17 @@ describe('bad input: an error with a code, a location, and no table left', () =>
     });
   });
 
+  it('TYPE_MISMATCH after a quoted CRLF: the physical line, in a CRLF file with a BOM', async () => {
+    const error = await expectLoadError(
+      {
+        'orders.csv': '\ufeffid,note,quantity\r\n1,"two\r\nlines",2\r\n\r\n2,x,abc\r\n',
+      },
+      'TYPE_MISMATCH',
+      { types: { orders: { quantity: 'integer' } } },
+    );
+    expect(error.location).toMatchObject({ file: 'orders.csv', line: 5, column: 3, value: 'abc' });
+  });
+
   it('BAD_TYPE_OVERRIDE: a declared type for a column that does not exist', async () => {
     await expectLoadError({ 'orders.csv': 'id,quantity\n1,2\n' }, 'BAD_TYPE_OVERRIDE', {
       types: { orders: { qty: 'integer' } },

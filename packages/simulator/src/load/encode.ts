@@ -27,8 +27,8 @@ function encoderFor(column: ColumnPlan): Encode {
 const BATCH_CHARS = 256 * 1024;
 
 /**
- * A transform from csv-parse items ({record, info}) to COPY text. The first
- * item is the header and is skipped. `onRows` hears the running row count.
+ * A transform from csv-parse records (arrays of fields) to COPY text. The
+ * first record is the header and is skipped. `onRows` hears the running row count.
  */
 export function createCopyEncoder(
   columns: ColumnPlan[],
@@ -41,13 +41,12 @@ export function createCopyEncoder(
   let batch = '';
   return new Transform({
     writableObjectMode: true,
-    transform(item: { record: string[] }, _encoding, callback: TransformCallback) {
+    transform(fields: string[], _encoding, callback: TransformCallback) {
       if (header) {
         header = false;
         callback();
         return;
       }
-      const fields = item.record;
       let line = encoders[0]!(fields[0] ?? '');
       for (let i = 1; i < width; i++) line += '\t' + encoders[i]!(fields[i] ?? '');
       batch += line + '\n';

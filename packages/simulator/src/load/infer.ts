@@ -4,15 +4,14 @@
  * dropped as values rule them out, so a settled text column costs nothing.
  */
 import {
-  decimalShape,
   integerKind,
   isDate,
-  isInteger,
   isUuid,
+  measureDecimal,
   parseBoolean,
   timestampShape,
 } from './types.js';
-import type { ColumnType } from './types.js';
+import type { ColumnType, DecimalShape } from './types.js';
 
 export interface InferredColumn {
   type: ColumnType;
@@ -22,7 +21,7 @@ export interface InferredColumn {
 
 export interface ColumnInferrer {
   /** One raw CSV value; the empty string is NULL. */
-  observe(value: string): void;
+  observe(this: void, value: string): void;
   /** The inferred type; `minInteger` widens integer types (keys: at least `integer`). */
   result(options?: { minInteger?: 'smallint' | 'integer' | 'bigint' }): InferredColumn;
 }
@@ -44,6 +43,7 @@ export function createColumnInferrer(): ColumnInferrer {
   let max: number | bigint = 0;
   let intDigits = 0;
   let scale = 0;
+  const shape: DecimalShape = { intDigits: 0, scale: 0, point: false };
 
   function observe(value: string): void {
     if (value === '') {
@@ -51,35 +51,31 @@ export function createColumnInferrer(): ColumnInferrer {
       return;
     }
     nonNull++;
-    let isInt = false;
-    if (integer) {
-      if (isInteger(value)) {
-        isInt = true;
-        // Numbers are exact up to 15 digits; longer values take the BigInt path.
-        const n = value.length <= 15 ? Number(value) : BigInt(value);
-        if (nonNull === 1 || n < min) min = n;
-        if (nonNull === 1 || n > max) max = n;
-      } else integer = false;
-    }
     if (decimal) {
-      const shape = isInt
-        ? {
-            intDigits:
-              value.replace('-', '') === '0' ? 0 : value.length - (value.startsWith('-') ? 1 : 0),
-            scale: 0,
+      // Integers are the decimals without a point: one scan decides both.
+      if (measureDecimal(value, shape)) {
+        if (shape.intDigits > intDigits) intDigits = shape.intDigits;
+        if (shape.scale > scale) scale = shape.scale;
+        if (integer) {
+          if (shape.point) integer = false;
+          else {
+            // Numbers are exact up to 15 digits; longer values take the BigInt path.
+            const n = value.length <= 15 ? Number(value) : BigInt(value);
+            if (nonNull === 1 || n < min) min = n;
+            if (nonNull === 1 || n > max) max = n;
           }
-        : decimalShape(value);
-      if (shape) {
-        intDigits = Math.max(intDigits, shape.intDigits);
-        scale = Math.max(scale, shape.scale);
-      } else decimal = false;
+        }
+      } else {
+        decimal = false;
+        integer = false;
+      }
     }
     if (boolean && parseBoolean(value) === undefined) boolean = false;
     if (date && !isDate(value)) date = false;
     if (tz || naive) {
-      const shape = timestampShape(value);
-      if (shape !== 'tz') tz = false;
-      if (shape !== 'naive') naive = false;
+      const stamp = timestampShape(value);
+      if (stamp !== 'tz') tz = false;
+      if (stamp !== 'naive') naive = false;
     }
     if (uuid && !isUuid(value)) uuid = false;
   }

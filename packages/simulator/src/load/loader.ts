@@ -20,7 +20,8 @@ import { createCopyEncoder } from './encode.js';
 import { LoadError, formatLocation, quoteValue } from './errors.js';
 import { planTables } from './plan.js';
 import type { TablePlan } from './plan.js';
-import { csvParserOptions, lineOfField, mapParseError, readCsv } from './read.js';
+import { locateFields } from './layout.js';
+import { csvParserOptions, mapParseError, readCsvBatches } from './read.js';
 import { scanFile, tableNameOf } from './scan.js';
 import type { ScannedTable } from './scan.js';
 import { parseColumnType, sqlType } from './types.js';
@@ -169,23 +170,29 @@ async function checkFiles(files: string[]): Promise<void> {
   }
 }
 
-/** The first records (after the header) matching `match`, with their lines for `column`. */
+/** The lines of the first records (after the header) matching `match`, at field `column`. */
 async function findRows(
   path: string,
   column: number,
   match: (fields: string[], index: number) => boolean,
   limit: number,
 ): Promise<number[]> {
-  const lines: number[] = [];
+  const records: number[] = [];
   let index = -1;
-  for await (const record of readCsv(path, { validate: false })) {
-    if (index >= 0 && match(record.fields, index)) {
-      lines.push(lineOfField(record, column));
-      if (lines.length >= limit) break;
+  search: for await (const batch of readCsvBatches(path, { validate: false })) {
+    for (const fields of batch) {
+      if (index >= 0 && match(fields, index)) {
+        records.push(index + 1);
+        if (records.length >= limit) break search;
+      }
+      index++;
     }
-    index++;
   }
-  return lines;
+  const lines = await locateFields(
+    path,
+    records.map((record) => ({ record, field: column })),
+  );
+  return lines.filter((line): line is number => line !== undefined);
 }
 
 interface PgError extends Error {

@@ -1,51 +1,24 @@
 /**
- * Streaming CSV reading with real file positions: every record knows the
- * physical lines it spans (quoted newlines included), so errors can name
- * `file:line:column`. Invalid UTF-8 fails before parsing.
+ * Streaming CSV reading in batches of records (one await per batch, not per
+ * record). Records carry no positions: the caller counts them, and an error
+ * finds its `file:line:column` with {@link locateFields} (see layout.ts).
+ * Invalid UTF-8 fails before parsing.
  */
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
+import { Transform } from 'node:stream';
+import type { TransformCallback, TransformOptions } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { CsvError, parse } from 'csv-parse';
-import type { Options, Parser } from 'csv-parse';
+import { CsvError, Parser } from 'csv-parse';
+import type { Options } from 'csv-parse';
 import { LoadError, formatLocation } from './errors.js';
+import type { CsvLayout } from './layout.js';
 import { createUtf8Validator } from './utf8.js';
 import type { LineEndings } from './utf8.js';
-
-export interface CsvRecord {
-  fields: string[];
-  /** Blank lines skipped so far. */
-  emptyLines: number;
-  /** Physical line where the record ends (1-based). */
-  endLine: number;
-  /** Bytes of the file read so far. */
-  bytes: number;
-}
-
-function countNewlines(text: string): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
-/** Physical line where a record starts. */
-export function startLine(record: CsvRecord): number {
-  let line = record.endLine;
-  for (const field of record.fields) line -= countNewlines(field);
-  return line;
-}
-
-/** Physical line of field `index` of a record (fields before it may hold quoted newlines). */
-export function lineOfField(record: CsvRecord, index: number): number {
-  let line = startLine(record);
-  for (let i = 0; i < index; i++) line += countNewlines(record.fields[i] ?? '');
-  return line;
-}
 
 export function csvParserOptions(): Options {
   // Any mix of CRLF, LF and CR ends a record (csv-parse would otherwise keep the first style it meets).
   return {
-    info: true,
     bom: true,
     relax_column_count: true,
     skip_empty_lines: true,
@@ -80,32 +53,80 @@ export function createFileUtf8Validator(file: string, endings?: LineEndings) {
   }, endings);
 }
 
+/** Records the parser may hold before the reader takes them (a batch is at most about this). */
+const BATCH_RECORDS = 4096;
+
+export interface ReadCsvOptions {
+  /** `false` for a file already checked as UTF-8. */
+  validate?: boolean;
+  /** Line endings counted by the UTF-8 check. */
+  endings?: LineEndings;
+  /** Fed with every byte of the file, in order. */
+  layout?: CsvLayout;
+  /** Bytes of the file read so far, updated as chunks arrive. */
+  progress?: { bytes: number };
+}
+
+/** A pass-through that shows each chunk to `see`. */
+function createTap(see: (chunk: Buffer) => void): Transform {
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback: TransformCallback) {
+      see(chunk);
+      callback(null, chunk);
+    },
+  });
+}
+
 /**
- * Every record of a file (the header first), in order, validated as UTF-8.
- * Pass `validate: false` for a file already checked.
+ * Every record of a file (the header first), in order, as batches of
+ * records; each record is its array of fields.
  */
-export async function* readCsv(
+export async function* readCsvBatches(
   file: string,
-  options: { validate?: boolean; endings?: LineEndings } = {},
-): AsyncGenerator<CsvRecord> {
-  const parser: Parser = parse(csvParserOptions());
-  const source = createReadStream(file);
-  const piped =
-    options.validate === false
-      ? pipeline(source, parser)
-      : pipeline(source, createFileUtf8Validator(file, options.endings), parser);
-  const done = piped.catch((err: unknown) => {
-    parser.destroy(err instanceof Error ? err : new Error(String(err)));
+  options: ReadCsvOptions = {},
+): AsyncGenerator<string[][], void> {
+  const streamOptions: TransformOptions = { readableHighWaterMark: BATCH_RECORDS };
+  const parser = new Parser({ ...csvParserOptions(), ...streamOptions });
+  const { layout, progress } = options;
+  const stages: Transform[] = [];
+  if (options.validate !== false) stages.push(createFileUtf8Validator(file, options.endings));
+  if (layout !== undefined || progress !== undefined) {
+    stages.push(
+      createTap((chunk) => {
+        layout?.feed(chunk);
+        if (progress !== undefined) progress.bytes += chunk.length;
+      }),
+    );
+  }
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  const done = pipeline([createReadStream(file), ...stages, parser]).catch((err: unknown) => {
+    failure ??= err instanceof Error ? err : new Error(String(err));
+    parser.destroy(failure);
+  });
+  parser.on('readable', () => wake?.());
+  parser.on('end', () => {
+    ended = true;
+    wake?.();
+  });
+  parser.on('error', (err: Error) => {
+    failure ??= err;
+    wake?.();
   });
   try {
-    type Item = { record: string[]; info: { lines: number; bytes: number; empty_lines: number } };
-    for await (const item of parser as AsyncIterable<Item>) {
-      yield {
-        fields: item.record,
-        endLine: item.info.lines,
-        bytes: item.info.bytes,
-        emptyLines: item.info.empty_lines,
-      };
+    for (;;) {
+      const batch: string[][] = [];
+      let record: string[] | null;
+      while ((record = parser.read() as string[] | null) !== null) batch.push(record);
+      if (batch.length > 0) {
+        yield batch;
+        continue;
+      }
+      if (failure !== undefined) throw failure;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
     }
   } catch (err) {
     throw mapParseError(err, file);

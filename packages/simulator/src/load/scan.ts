@@ -10,7 +10,8 @@ import { LoadError, formatLocation, quoteValue } from './errors.js';
 import { createColumnInferrer } from './infer.js';
 import type { ColumnInferrer } from './infer.js';
 import { singular, toSnakeCase } from './names.js';
-import { lineOfField, readCsv, startLine } from './read.js';
+import { createCsvLayout, locateFields } from './layout.js';
+import { readCsvBatches } from './read.js';
 import { fits, sqlType } from './types.js';
 import type { ColumnType } from './types.js';
 
@@ -19,6 +20,7 @@ export interface ScannedColumn {
   header: string;
   inferrer: ColumnInferrer;
   declared: ColumnType | undefined;
+  /** Line of the column's first NULL; only looked up for a named key (`id`, `<singular>_id`). */
   firstNullLine: number | undefined;
 }
 
@@ -38,6 +40,11 @@ export interface ScannedTable {
    */
   rawCopySafe: boolean;
 }
+
+/** A record the scan refuses: wrong field count, or a value that does not fit its declared type. */
+type Problem =
+  | { record: number; field: number; fields: number }
+  | { record: number; field: number; value: string; type: ColumnType };
 
 export interface ScanProgress {
   file: string;
@@ -85,9 +92,13 @@ export async function scanFile(
   const table = tableNameOf(path);
   const totalBytes = (await stat(path)).size;
   const endings = { crlf: 0, lf: 0, cr: 0 };
-  const records = readCsv(path, { endings });
-  const first = await records.next();
-  if (first.done || first.value.fields.every((f) => f.trim() === '')) {
+  const layout = createCsvLayout();
+  const progress = { bytes: 0 };
+  const batches = readCsvBatches(path, { endings, layout, progress });
+  const first = await batches.next();
+  const firstRecords = first.done === true ? [] : first.value;
+  const header = firstRecords[0];
+  if (header === undefined || header.every((f) => f.trim() === '')) {
     const location = { file };
     throw new LoadError(
       'EMPTY_FILE',
@@ -97,7 +108,7 @@ export async function scanFile(
       },
     );
   }
-  const names = normalizeHeader(first.value.fields, file);
+  const names = normalizeHeader(header, file);
   const declared = options.declared ?? {};
   for (const column of Object.keys(declared)) {
     if (!names.includes(column)) {
@@ -110,77 +121,91 @@ export async function scanFile(
   }
   const columns: ScannedColumn[] = names.map((name, i) => ({
     name,
-    header: first.value.fields[i] ?? '',
+    header: header[i] ?? '',
     inferrer: createColumnInferrer(),
     declared: declared[name],
     firstNullLine: undefined,
   }));
+  const width = names.length;
+  const observers = columns.map((c) => c.inferrer.observe);
   const declaredAt = columns.map((c) => c.declared);
-  const keyByName = namedKeyCandidates(table).some((key) => names.includes(key));
+  const keyCandidates = namedKeyCandidates(table);
+  const keyByName = keyCandidates.some((key) => names.includes(key));
   // Values seen per column that may still be a primary key (no NULL, no repeat so far).
   const seen: (Set<string> | undefined)[] = names.map(() =>
     keyByName ? undefined : new Set<string>(),
   );
+  // Record index (header = 0) of each column's first NULL; its line is looked up when needed.
+  const firstNull: (number | undefined)[] = names.map(() => undefined);
 
   let rows = 0;
-  let bytes = 0;
-  let endLine = first.value.endLine;
-  let emptyLines = first.value.emptyLines;
-  for await (const record of records) {
-    const { fields } = record;
-    if (fields.length !== names.length) {
-      const location = { file, line: startLine(record) };
+  /** Observes a batch's records; returns the first bad one (its line is found afterwards). */
+  const scanBatch = (batch: string[][], from: number): Problem | undefined => {
+    for (let r = from; r < batch.length; r++) {
+      const fields = batch[r]!;
+      const record = rows + 1;
+      if (fields.length !== width) return { record, field: 0, fields: fields.length };
+      for (let i = 0; i < width; i++) {
+        const value = fields[i]!;
+        observers[i]!(value);
+        if (value === '') {
+          firstNull[i] ??= record;
+          seen[i] = undefined;
+          continue;
+        }
+        const type = declaredAt[i];
+        if (type !== undefined && !fits(type, value)) return { record, field: i, value, type };
+        const set = seen[i];
+        if (set !== undefined) {
+          if (set.has(value)) seen[i] = undefined;
+          else set.add(value);
+        }
+      }
+      rows++;
+      if (options.onProgress && rows % 20000 === 0)
+        options.onProgress({ file, rows, bytes: progress.bytes, totalBytes });
+    }
+    return undefined;
+  };
+  let problem = scanBatch(firstRecords, 1);
+  if (problem === undefined) {
+    for await (const batch of batches) {
+      problem = scanBatch(batch, 0);
+      if (problem !== undefined) break;
+    }
+  }
+  if (problem !== undefined) {
+    const [line] = await locateFields(path, [problem]);
+    if ('fields' in problem) {
+      const location = { file, line };
       throw new LoadError(
         'FIELD_COUNT',
-        `${formatLocation(location)}: the row has ${fields.length} fields, the header has ${names.length}. ` +
+        `${formatLocation(location)}: the row has ${problem.fields} fields, the header has ${width}. ` +
           'Quote values that contain commas or newlines.',
         { location, table },
       );
     }
-    for (let i = 0; i < fields.length; i++) {
-      const value = fields[i]!;
-      const column = columns[i]!;
-      column.inferrer.observe(value);
-      const type = declaredAt[i];
-      if (value === '') {
-        column.firstNullLine ??= lineOfField(record, i);
-        seen[i] = undefined;
-        continue;
-      }
-      if (type !== undefined && !fits(type, value)) {
-        const location = {
-          file,
-          line: lineOfField(record, i),
-          column: i + 1,
-          columnName: column.name,
-          value,
-        };
-        throw new LoadError(
-          'TYPE_MISMATCH',
-          `${formatLocation(location)}: value ${quoteValue(value)} is not a valid ${sqlType(type)}. ` +
-            'Fix the value or change the declared type.',
-          { location, table },
-        );
-      }
-      const set = seen[i];
-      if (set !== undefined) {
-        if (set.has(value)) seen[i] = undefined;
-        else set.add(value);
-      }
-    }
-    rows++;
-    bytes = record.bytes;
-    endLine = record.endLine;
-    emptyLines = record.emptyLines;
-    if (options.onProgress && rows % 20000 === 0)
-      options.onProgress({ file, rows, bytes, totalBytes });
+    const { field, value, type } = problem;
+    const location = { file, line, column: field + 1, columnName: names[field], value };
+    throw new LoadError(
+      'TYPE_MISMATCH',
+      `${formatLocation(location)}: value ${quoteValue(value)} is not a valid ${sqlType(type)}. ` +
+        'Fix the value or change the declared type.',
+      { location, table },
+    );
   }
   options.onProgress?.({ file, rows, bytes: totalBytes, totalBytes });
+  // Only a named key's first NULL is ever reported (NULL_KEY): find the lines of those alone.
+  const nullKeys = columns.flatMap((column, field) => {
+    const record = firstNull[field];
+    return keyCandidates.includes(column.name) && record !== undefined
+      ? [{ column, record, field }]
+      : [];
+  });
+  const nullLines = await locateFields(path, nullKeys);
+  nullKeys.forEach(({ column }, k) => (column.firstNullLine = nullLines[k]));
   const uniqueColumns = rows === 0 ? [] : names.filter((_, i) => seen[i] !== undefined);
   const rawCopySafe =
-    endings.cr === 0 &&
-    (endings.crlf === 0 || endings.lf === 0) &&
-    emptyLines === 0 &&
-    endings.crlf + endings.lf <= endLine;
+    endings.cr === 0 && (endings.crlf === 0 || endings.lf === 0) && layout.blankLines === 0;
   return { path, file, table, columns, rows, bytes: totalBytes, uniqueColumns, rawCopySafe };
 }
