@@ -1,20 +1,56 @@
 #!/usr/bin/env bash
-# The main job (`./mdp demo`): start the native stack, load the three CSV files
-# into PostgreSQL, run the business simulator for a while, show what it did.
-# Re-runnable: the tables are replaced and the simulation starts afresh.
-# Today the native stack runs PostgreSQL; the streaming half (Debezium → Kafka
-# → Spark → Delta on MinIO) is being added (README, "Status").
+# The main job (`./mdp demo`): the whole pipeline from scratch, end to end.
+#   1. provision and start every service: the native stack (default), or
+#      docker compose with --compose (needs a Docker engine and a .env);
+#   2. load data/*.csv into PostgreSQL (tables replaced: the demo re-runs);
+#   3. run the business simulator for a while;
+#   4. show both verdicts: the change stream equals PostgreSQL (pnpm validate)
+#      and the Delta tables on MinIO do too (pnpm delta:check), and where to look.
+# Env: MDP_DEMO_RATE (default 50/s), MDP_DEMO_DURATION (default 60s).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-rate=${MDP_DEMO_RATE:-50/s}
-duration=${MDP_DEMO_DURATION:-10s}
+usage() {
+  cat <<'TXT'
+Usage: ./mdp demo [--compose]
 
+  (default)   the native stack: every service as a local process (pnpm stack:up)
+  --compose   docker compose up (needs a Docker engine; cp .env.example .env first)
+  -h, --help  this help
+
+Env: MDP_DEMO_RATE (default 50/s), MDP_DEMO_DURATION (default 60s).
+TXT
+}
+
+mode=native
+case "${1:-}" in
+  '') ;;
+  --compose) mode=compose ;;
+  -h | --help) usage; exit 0 ;;
+  *) echo "demo: unknown option '$1': use --compose, or no option for the native stack" >&2; usage >&2; exit 2 ;;
+esac
+
+rate=${MDP_DEMO_RATE:-50/s}
+duration=${MDP_DEMO_DURATION:-60s}
 step() { printf '\n== %s\n' "$*"; }
 
-step "starting the native stack (pnpm stack:up)"
-pnpm --silent stack:up
-eval "$(pnpm --silent stack:env)"
+if [ "$mode" = compose ]; then
+  if ! docker info >/dev/null 2>&1; then
+    echo "demo: no Docker engine answers (docker info failed): run ./mdp demo without --compose for the native stack" >&2
+    exit 1
+  fi
+  [ -f .env ] || { echo "demo: no .env: cp .env.example .env and change its passwords" >&2; exit 1; }
+  step "starting every service with docker compose (docker compose up -d --wait)"
+  docker compose up -d --build --wait
+  set -a
+  # the host-side settings: .env.example's names with the values of .env
+  source .env
+  set +a
+else
+  step "starting the native stack (pnpm stack:up: installs what is missing, once)"
+  pnpm --silent stack:up
+  eval "$(pnpm --silent stack:env)"
+fi
 
 step "loading data/*.csv into PostgreSQL (pnpm sim:load --replace)"
 pnpm --silent sim:load --replace
@@ -22,18 +58,50 @@ pnpm --silent sim:load --replace
 step "simulating the business at $rate for $duration (pnpm sim:run)"
 pnpm --silent sim:run --rate "$rate" --duration "$duration" --reset
 
-step "what PostgreSQL holds now"
-psql -X -q -c "select 'customers' as table, count(*) as rows from customers
-               union all select 'products', count(*) from products
-               union all select 'orders', count(*) from orders
-               union all select 'sim.event_log (events)', count(*) from sim.event_log"
-psql -X -q -c "select status, count(*) from orders group by status order by status"
+step "verdict 1: the Kafka change stream equals PostgreSQL (pnpm validate)"
+validate_ok=0
+pnpm --silent validate --timeout 300 || validate_ok=$?
 
+step "verdict 2: the Delta tables on MinIO equal PostgreSQL (pnpm delta:check --bronze)"
+# The Spark job lags the source by a few micro-batches: wait for it (up to 10 min).
+lake_ok=1
+for _ in $(seq 1 60); do
+  if pnpm --silent delta:check --bronze --log-level warn >/tmp/mdp-demo-delta.$$ 2>&1; then
+    lake_ok=0
+    break
+  fi
+  sleep 10
+done
+cat /tmp/mdp-demo-delta.$$
+rm -f /tmp/mdp-demo-delta.$$
+
+minio_console=http://127.0.0.1:${MDP_MINIO_CONSOLE_PORT:-19001}
+spark_ui=http://127.0.0.1:${MDP_SPARK_UI_PORT:-14040}
+if [ "$mode" = native ]; then
+  # the ports the running stack really uses (MDP_PORT_OFFSET, MDP_*_PORT)
+  ports=$(pnpm --silent stack status --json | node -e '
+    const rows = JSON.parse(require("fs").readFileSync(0, "utf8"));
+    const port = (name, i) => rows.find((r) => r.name === name)?.ports[i];
+    console.log(port("minio", 1), port("spark", 0));')
+  minio_console=http://127.0.0.1:${ports% *}
+  spark_ui=http://127.0.0.1:${ports#* }
+fi
 cat <<TXT
 
-Next:
-  eval "\$(pnpm -s stack:env)" && psql      query the tables yourself
-  pnpm sim:run --rate 50/s                  keep the business running (Ctrl-C stops)
-  pnpm stack:status | stack:logs postgres   the stack
-  pnpm stack:down  (keeps data)   pnpm stack:reset  (deletes it)
+Where to look next:
+  MinIO console    $minio_console   (user \$MINIO_ROOT_USER, see .env.example; bucket lakehouse)
+  Spark UI         $spark_ui
+  Kafka topics     pnpm consume --topic mdp.public.orders --from-beginning --max 5
+  PostgreSQL       eval "\$(pnpm -s stack:env)" && psql
+  the lake         README.md, "Getting the data out of MinIO" (Spark SQL, Python deltalake)
+  keep it running  pnpm sim:run --rate 50/s     (Ctrl-C stops)
+  stop / wipe      pnpm stack:down   /   pnpm stack:reset
 TXT
+
+if [ "$validate_ok" -eq 0 ] && [ "$lake_ok" -eq 0 ]; then
+  printf '\nBOTH VERDICTS GREEN: the stream and the lake equal PostgreSQL.\n'
+else
+  printf '\nA VERDICT FAILED (validate exit %s, delta:check %s): see the reports above and pnpm stack:status.\n' \
+    "$validate_ok" "$([ "$lake_ok" -eq 0 ] && echo equal || echo 'not equal within 10 min')"
+  exit 1
+fi

@@ -11,7 +11,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import append_idempotent, merge_silver
+from .sink import DeltaTables, append_idempotent, merge_silver
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
 
@@ -47,6 +47,9 @@ class BatchWriter:
         self._layout = layout
         self._log = logger or logging.getLogger("mdp_spark.job")
         self._app_id = app_id
+        self._tables = DeltaTables(spark, self._log)
+        # per table: the newest LSN already in bronze (None: not read yet)
+        self._high_water: dict[str, int | None] = {}
         self._app_id_ready = threading.Event()
         if app_id is not None:
             self._app_id_ready.set()
@@ -70,32 +73,55 @@ class BatchWriter:
                 errors = errors.persist()
                 bad = errors.count()
                 if bad:
-                    append_idempotent(self._spark, errors.withColumn("batch_id", F.lit(batch_id)),
+                    append_idempotent(self._tables, errors.withColumn("batch_id", F.lit(batch_id)),
                                       self._layout.quarantine, app_id, batch_id)
                     self._log.warning("records quarantined", extra={"batch_id": batch_id, "records": bad,
                                                                      "path": self._layout.quarantine})
                 errors.unpersist()
             for table, item in sorted(decoded.tables.items()):
-                changes = item.changes.persist()
-                bronze = self._layout.bronze(table)
-                append_idempotent(self._spark, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
-                if item.key_columns:
-                    # Only deletes at or after the batch's oldest change can outrank one of
-                    # its changes: the bound lets Delta skip every older bronze file.
-                    oldest = changes.agg(F.min("_lsn")).first()[0]
-                    deletes = (self._spark.read.format("delta").load(bronze)
-                               .where((F.col("_change_type") == "delete") & (F.col("_lsn") >= F.lit(oldest)))
-                               .select(*item.key_columns, "_lsn"))
-                    merge_silver(self._spark, changes, item.key_columns, self._layout.silver(table), deletes, self._log)
-                else:
-                    self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
-                                      extra={"table": table})
-                changes.unpersist()
+                self._write_table(table, item, app_id, batch_id)
             self._log.info("batch written", extra={
                 "batch_id": batch_id, "records": decoded.counts, "tables": sorted(decoded.tables),
                 "seconds": round(time.monotonic() - started, 3)})
         finally:
             raw.unpersist()
+
+    def _write_table(self, table: str, item, app_id: str, batch_id: int) -> None:
+        changes = item.changes.persist()
+        try:
+            bounds = changes.agg(
+                F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
+                F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated")).first()
+            bronze = self._layout.bronze(table)
+            high_water = self._bronze_high_water(table, bronze)
+            append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
+            if not item.key_columns:
+                self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
+                                  extra={"table": table})
+            else:
+                deletes = None
+                # A change at or below what bronze already held is a re-delivery (Kafka
+                # at-least-once, a replayed batch): a delete bronze knows may outrank it.
+                # Only deletes from the batch's oldest LSN on can: the bound lets Delta
+                # skip every older file. Batches of new changes only skip the read.
+                if high_water is not None and bounds["oldest"] is not None and bounds["oldest"] <= high_water:
+                    deletes = (self._spark.read.format("delta").load(bronze)
+                               .where((F.col("_change_type") == "delete") & (F.col("_lsn") >= F.lit(bounds["oldest"])))
+                               .select(*item.key_columns, "_lsn"))
+                merge_silver(self._tables, changes, item.key_columns, self._layout.silver(table), deletes,
+                             bounds["truncated"])
+            if bounds["newest"] is not None:
+                self._high_water[table] = max(bounds["newest"], high_water or bounds["newest"])
+        finally:
+            changes.unpersist()
+
+    def _bronze_high_water(self, table: str, bronze: str) -> int | None:
+        """The newest LSN in bronze, read once per table (Delta answers MAX from its file statistics)."""
+        if table not in self._high_water:
+            exists = self._tables.schema(bronze) is not None
+            self._high_water[table] = (
+                self._spark.read.format("delta").load(bronze).agg(F.max("_lsn")).first()[0] if exists else None)
+        return self._high_water[table]
 
 
 def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, brokers: str,

@@ -17,19 +17,9 @@ import logging
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
+from pyspark.sql.types import StructType
 
 TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
-
-
-def _exists(spark: SparkSession, path: str) -> bool:
-    return DeltaTable.isDeltaTable(spark, path)
-
-
-def _create(spark: SparkSession, path: str, schema, properties: dict[str, str]) -> None:
-    builder = DeltaTable.createIfNotExists(spark).location(path).addColumns(schema)
-    for key, value in {**TABLE_PROPERTIES, **properties}.items():
-        builder = builder.property(key, value)
-    builder.execute()
 
 
 def _quote(name: str) -> str:
@@ -38,43 +28,70 @@ def _quote(name: str) -> str:
     return "`" + name.replace("`", "``") + "`"
 
 
-def _evolve(spark: SparkSession, path: str, df: DataFrame, log: logging.Logger) -> None:
-    """New nullable columns of the source (a column added in PostgreSQL) are added to the table."""
-    existing = set(DeltaTable.forPath(spark, path).toDF().columns)
-    added = [f for f in df.schema.fields if f.name not in existing]
-    if added:
-        ddl = ", ".join(f"{_quote(f.name)} {f.dataType.simpleString()}" for f in added)
-        spark.sql(f"ALTER TABLE delta.{_quote(path)} ADD COLUMNS ({ddl})")
-        log.info("table schema evolved", extra={"path": path, "added": [f.name for f in added]})
+class DeltaTables:
+    """The job's tables and their schemas, each read once from its Delta log.
 
-
-def _align(spark: SparkSession, path: str, df: DataFrame, log: logging.Logger | None = None) -> DataFrame:
-    """Casts columns whose type changed at the source to the table's type.
-
-    The registry refuses an incompatible change (BACKWARD); a change it was told
-    to accept (the documented recovery) must not stop the job: the table keeps
-    its schema, values are cast (a value that cannot be cast fails the batch
-    loudly, ANSI mode).
+    The job is the only writer of its tables (DESIGN.md), so what it knows stays
+    true: every micro-batch would otherwise list and replay each table's log
+    several times just to learn whether it exists and which columns it has.
     """
-    table_types = {f.name: f.dataType for f in DeltaTable.forPath(spark, path).toDF().schema.fields}
-    changed = [f.name for f in df.schema.fields if f.name in table_types and f.dataType != table_types[f.name]]
-    if not changed:
-        return df
-    if log:
-        log.warning("column types changed at the source: cast to the table's types",
-                    extra={"path": path, "columns": {c: table_types[c].simpleString() for c in changed}})
-    return df.select(*[df[c].cast(table_types[c]).alias(c) if c in changed else df[c] for c in df.columns])
+
+    def __init__(self, spark: SparkSession, log: logging.Logger | None = None):
+        self._spark = spark
+        self._log = log or logging.getLogger("mdp_spark.sink")
+        self._schemas: dict[str, StructType | None] = {}
+
+    @property
+    def spark(self) -> SparkSession:
+        return self._spark
+
+    def schema(self, path: str) -> StructType | None:
+        if path not in self._schemas:
+            exists = DeltaTable.isDeltaTable(self._spark, path)
+            self._schemas[path] = DeltaTable.forPath(self._spark, path).toDF().schema if exists else None
+        return self._schemas[path]
+
+    def ensure(self, path: str, df: DataFrame, properties: dict[str, str]) -> DataFrame:
+        """Creates the table for `df`, or adds `df`'s new columns to it; returns `df` in the table's types."""
+        schema = self.schema(path)
+        if schema is None:
+            builder = DeltaTable.createIfNotExists(self._spark).location(path).addColumns(df.schema)
+            for key, value in {**TABLE_PROPERTIES, **properties}.items():
+                builder = builder.property(key, value)
+            builder.execute()
+            self._schemas[path] = df.schema
+            return df
+        added = [f for f in df.schema.fields if f.name not in schema.fieldNames()]
+        if added:  # a nullable column added in PostgreSQL
+            ddl = ", ".join(f"{_quote(f.name)} {f.dataType.simpleString()}" for f in added)
+            self._spark.sql(f"ALTER TABLE delta.{_quote(path)} ADD COLUMNS ({ddl})")
+            self._schemas[path] = StructType(schema.fields + added)
+            self._log.info("table schema evolved", extra={"path": path, "added": [f.name for f in added]})
+        return self._align(path, df)
+
+    def _align(self, path: str, df: DataFrame) -> DataFrame:
+        """Casts columns whose type changed at the source to the table's type.
+
+        The registry refuses an incompatible change (BACKWARD); a change it was
+        told to accept (the documented recovery) must not stop the job: the table
+        keeps its schema and values are cast (one that cannot be cast fails the
+        batch loudly, ANSI mode).
+        """
+        types = {f.name: f.dataType for f in self._schemas[path].fields}
+        changed = [f.name for f in df.schema.fields if f.name in types and f.dataType != types[f.name]]
+        if not changed:
+            return df
+        self._log.warning("column types changed at the source: cast to the table's types",
+                          extra={"path": path, "columns": {c: types[c].simpleString() for c in changed}})
+        return df.select(*[df[c].cast(types[c]).alias(c) if c in changed else df[c] for c in df.columns])
 
 
-def append_idempotent(spark: SparkSession, df: DataFrame, path: str, app_id: str, version: int,
+def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int,
                       properties: dict[str, str] | None = None) -> None:
     """Append `df` once per (app_id, version): a second call with the same pair writes nothing."""
-    if not _exists(spark, path):
-        _create(spark, path, df.schema, properties or {})
-    df = _align(spark, path, df)
+    df = tables.ensure(path, df, properties or {})
     (df.write.format("delta").mode("append")
        .option("txnAppId", app_id).option("txnVersion", version)
-       .option("mergeSchema", "true")
        .save(path))
 
 
@@ -83,12 +100,14 @@ def newest_per_key(changes: DataFrame, key_columns: list[str]) -> DataFrame:
     return changes.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
-def merge_silver(spark: SparkSession, changes: DataFrame, key_columns: list[str], path: str,
-                 deletes: DataFrame | None, log: logging.Logger) -> None:
+def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str], path: str,
+                 deletes: DataFrame | None, truncated_at: int | None = None) -> None:
     """MERGE one batch of change rows into the current-state table at `path`.
 
     `deletes` (key columns + `_lsn`) are the deletes already known for this table
-    (from bronze); a change older than a known delete of its key is dropped.
+    (from bronze) that may outrank a change of the batch: a change older than a
+    known delete of its key is dropped. `truncated_at`: the LSN of a TRUNCATE in
+    the batch; every older row goes.
     """
     rows = changes.where(F.col("_change_type").isin("insert", "update", "delete", "snapshot"))
     latest = newest_per_key(rows, key_columns).drop("_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id")
@@ -97,20 +116,16 @@ def merge_silver(spark: SparkSession, changes: DataFrame, key_columns: list[str]
         latest = (latest.join(dead, key_columns, "left")
                   .where(F.col("_deleted_lsn").isNull() | (F.col("_lsn") >= F.col("_deleted_lsn")))
                   .drop("_deleted_lsn"))
-    if not _exists(spark, path):
-        _create(spark, path, latest.drop("_kafka_offset").schema, {})
-    _evolve(spark, path, latest.drop("_kafka_offset"), log)
-    latest = _align(spark, path, latest, log)
-    columns = [c for c in latest.columns if c != "_kafka_offset"]
+    latest = tables.ensure(path, latest.drop("_kafka_offset"), {})
+    columns = latest.columns
     on = " AND ".join(f"t.{_quote(k)} = s.{_quote(k)}" for k in key_columns)
     newer = "(t._lsn IS NULL OR s._lsn > t._lsn)"
     values = {_quote(c): f"s.{_quote(c)}" for c in columns}
-    (DeltaTable.forPath(spark, path).alias("t")
+    (DeltaTable.forPath(tables.spark, path).alias("t")
         .merge(latest.alias("s"), on)
         .whenMatchedDelete(condition=f"s._change_type = 'delete' AND {newer}")
         .whenMatchedUpdate(condition=f"s._change_type <> 'delete' AND {newer}", set=values)
         .whenNotMatchedInsert(condition="s._change_type <> 'delete'", values=values)
         .execute())
-    truncates = changes.where(F.col("_change_type") == "truncate").agg(F.max("_lsn")).first()[0]
-    if truncates is not None:
-        DeltaTable.forPath(spark, path).delete(F.col("_lsn") < F.lit(truncates))
+    if truncated_at is not None:
+        DeltaTable.forPath(tables.spark, path).delete(F.col("_lsn") < F.lit(truncated_at))

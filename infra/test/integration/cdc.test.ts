@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, renameSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -197,6 +197,32 @@ describe('CDC PostgreSQL → Kafka', () => {
       `SELECT 1 FROM pg_publication_tables WHERE pubname = 'mdp_cdc' AND schemaname = 'sim'`,
     );
     expect(sim.rowCount).toBe(0);
+  });
+
+  it('sim:load --replace sends the rows it replaces as deletes: the stream replays to the new table', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mdp-cdc-replace-'));
+    try {
+      const table = tableName('cdc_replace');
+      const file = join(dir, `${table}.csv`);
+      writeFileSync(file, 'id,name\n1,a\n2,b\n3,c\n');
+      pnpm(['sim:load', file]);
+      writeFileSync(file, 'id,name\n3,c\n4,d\n');
+      pnpm(['sim:load', '--replace', file]);
+      const changes = await collect(
+        topicOf(table),
+        (c) => c.filter((x) => x.op === 'c').length >= 5,
+        180_000,
+      );
+      const replayed = new Map<string, unknown>();
+      for (const change of changes) {
+        if (change.op === 'd') replayed.delete(idOf(change));
+        else if (change.op === 'c' || change.op === 'u' || change.op === 'r')
+          replayed.set(idOf(change), change.after);
+      }
+      expect([...replayed.keys()].sort()).toEqual(['3', '4']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('stopping Connect while changes are made and starting it again loses none', async () => {

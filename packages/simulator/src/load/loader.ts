@@ -256,6 +256,17 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
           );
         }
         log.info({ tables: list }, 'replacing existing tables');
+        // Rows go out as deletes first: a change-data-capture stream sees nothing of a
+        // DROP, so without them every consumer would keep the old rows. One statement,
+        // so that references between the replaced tables are checked after all of it.
+        await client.query(
+          existing.rows
+            .map(
+              (r, i) =>
+                `${i === 0 ? 'WITH' : ','} d${i} AS (DELETE FROM ${qualified(r.table_name)})`,
+            )
+            .join(' ') + ' SELECT 1',
+        );
         await client.query(
           `DROP TABLE ${existing.rows.map((r) => qualified(r.table_name)).join(', ')} CASCADE`,
         );
