@@ -130,6 +130,8 @@ export async function createTestSchemas(
 
 export interface CliRun {
   child: ChildProcess;
+  /** What the process has written to stderr so far. */
+  stderrSoFar(): string;
   /** Resolves when the process has exited (code null when killed by a signal). */
   done: Promise<{
     code: number | null;
@@ -145,13 +147,17 @@ export function startSimRun(args: string[]): Promise<CliRun> {
 }
 
 /** Starts a script of this package (a bin or bench file, relative to it) with node + tsx. */
-export async function startScript(script: string, args: string[]): Promise<CliRun> {
+export async function startScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<CliRun> {
   const { spawn } = await import('node:child_process');
   const { fileURLToPath } = await import('node:url');
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: packageDir,
-    env: { ...process.env, LOG_LEVEL: 'warn' },
+    env: { ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -164,7 +170,7 @@ export async function startScript(script: string, args: string[]): Promise<CliRu
     stdout: string;
     stderr: string;
   }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, done };
+  return { child, done, stderrSoFar: () => stderr };
 }
 
 /** Polls `probe` until it returns true; fails after `timeoutMs` (a deadline, not a sleep). */

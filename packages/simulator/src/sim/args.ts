@@ -13,6 +13,8 @@ export interface RunArgs {
   reset: boolean;
   schema: string;
   simSchema: string;
+  /** How long to keep reconnecting to PostgreSQL after a lost connection (ms). */
+  giveUpAfterMs: number;
 }
 
 export const USAGE = `Usage: pnpm sim:run [--rate 50/s] [--duration 60s | --events N] [--seed S] [options]
@@ -35,6 +37,9 @@ Options:
   --reset           drop the event log and snapshot, start anew from the current tables
   --schema NAME     schema of the business tables (default public)
   --sim-schema NAME schema of the event log and snapshot (default sim)
+  --give-up-after D when PostgreSQL goes away (restart, dropped connection), reconnect
+                    with backoff (100 ms doubling to 5 s) and carry on; exit 1 after D
+                    without a connection (default 2m)
   -h, --help        show this help
 
 Environment: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)").`;
@@ -54,13 +59,13 @@ export function parseRate(text: string): number | 'max' {
   return value;
 }
 
-export function parseDuration(text: string): number {
+export function parseDuration(text: string, flag = 'duration'): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(text.trim());
   const ms = m
     ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1)
     : NaN;
   if (!(ms > 0))
-    throw bad(`--duration "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
+    throw bad(`--${flag} "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
   return ms;
 }
 
@@ -100,6 +105,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
         reset: { type: 'boolean', default: false },
         schema: { type: 'string', default: 'public' },
         'sim-schema': { type: 'string', default: 'sim' },
+        'give-up-after': { type: 'string', default: '2m' },
       },
     }));
   } catch (err) {
@@ -121,5 +127,6 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     reset: values.reset,
     schema: parseSchema('schema', values.schema),
     simSchema: parseSchema('sim-schema', values['sim-schema']),
+    giveUpAfterMs: parseDuration(values['give-up-after'], 'give-up-after'),
   };
 }

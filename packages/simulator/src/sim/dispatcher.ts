@@ -14,6 +14,11 @@ export interface Dispatcher<T extends Dispatchable> {
   submit(item: T): Promise<void>;
   /** Waits for every started item; throws the first failure. */
   drain(): Promise<void>;
+  /**
+   * Waits for every started item and returns the failures, forgetting them:
+   * submit() works again (after a lost connection has been dealt with).
+   */
+  settle(): Promise<unknown[]>;
   readonly inFlight: number;
 }
 
@@ -25,10 +30,10 @@ export function createDispatcher<T extends Dispatchable>(options: {
   const limit = Math.max(1, options.concurrency);
   const running = new Set<Promise<void>>();
   const busy = new Map<string, Promise<void>>();
-  let failure: { error: unknown } | undefined;
+  let failures: unknown[] = [];
 
   const raise = () => {
-    if (failure) throw failure.error;
+    if (failures.length > 0) throw failures[0];
   };
 
   const start = (item: T) => {
@@ -37,7 +42,7 @@ export function createDispatcher<T extends Dispatchable>(options: {
       .then(
         () => options.onApplied?.(item),
         (error: unknown) => {
-          failure ??= { error };
+          failures.push(error);
         },
       )
       .finally(() => {
@@ -72,6 +77,12 @@ export function createDispatcher<T extends Dispatchable>(options: {
     async drain() {
       while (running.size > 0) await Promise.all(running);
       raise();
+    },
+    async settle() {
+      while (running.size > 0) await Promise.all(running);
+      const settled = failures;
+      failures = [];
+      return settled;
     },
   };
 }

@@ -14,7 +14,8 @@ export type SimErrorCode =
   | 'SIM_LOG_DIVERGED' // the event log is not what snapshot + seed generate
   | 'SIM_STATE_MISMATCH' // business tables differ from snapshot + fold(event log)
   | 'SIM_LOCKED' // another simulator works on the same event log
-  | 'SIM_APPLY_FAILED'; // PostgreSQL refused an event's transaction
+  | 'SIM_APPLY_FAILED' // PostgreSQL refused an event's transaction
+  | 'SIM_PG_UNREACHABLE'; // the connection was lost and could not be made again in time
 
 export class SimError extends SimulatorError {
   declare readonly code: SimErrorCode;

@@ -51,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stop = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) process.exit(130); // second Ctrl-C: give up at once
+    // While PostgreSQL is unreachable this ends the reconnecting at once (exit 1).
     logger.info({ signal }, 'stopping: finishing the events in flight');
     stop.abort();
   };
@@ -66,6 +67,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       concurrency: args.concurrency,
       events: args.events,
       durationMs: args.durationMs,
+      reconnect: { giveUpAfterMs: args.giveUpAfterMs },
       signal: stop.signal,
       logger,
       onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) : undefined,
@@ -96,7 +98,8 @@ export function summaryText(s: SimulationSummary): string {
     .join('\n');
   return [
     `sim:run: ${s.applied} events in ${(s.elapsedMs / 1000).toFixed(2)} s = ${s.ratePerSec.toFixed(1)} events/s (stopped by ${s.stoppedBy})`,
-    `  seed ${s.seed}, log seq ${s.resumedAfter + 1}..${s.lastSeq}${s.recovered ? `, ${s.recovered} recovered after a crash` : ''}`,
+    `  seed ${s.seed}, log seq ${s.resumedAfter + 1}..${s.lastSeq}${s.recovered ? `, ${s.recovered} recovered after a crash` : ''}` +
+      (s.reconnects ? `, ${s.reconnects} reconnects after a lost PostgreSQL connection` : ''),
     types,
     '',
   ].join('\n');

@@ -8,11 +8,17 @@
  * - "pool": every pooled connection holds it shared; a starting run takes it
  *   exclusively once, which waits until every backend of a killed run has
  *   finished its last statement (so no late commit can race the resume).
+ *
+ * After a lost connection, `reconnect()` does the same as a starting run: it
+ * keeps (or takes again) the run lock and waits, through the "pool" lock,
+ * until every backend of the old connections is gone. Only then can the event
+ * log tell which events of the lost batches committed (`loggedSeqs`).
  */
 import pg from 'pg';
 import type { Customer, LoggedEvent, Order, Product } from '@mdp/schemas';
 import { SimError } from './errors.js';
 import type { GeneratedEvent } from './generator.js';
+import { isConnectionFailure } from './retry.js';
 import {
   CHECK_SQLSTATE,
   CUSTOMER_COLUMNS,
@@ -43,13 +49,31 @@ export interface SimStoreOptions {
   synchronousCommit?: boolean;
   /** How long to wait for a previous run's locks (ms). */
   lockTimeoutMs?: number;
+  /** How long to wait for a new connection (ms, default 10 s). */
+  connectTimeoutMs?: number;
 }
 
 export interface SimStore {
   readonly schema: string;
   readonly simSchema: string;
+  /** host:port/database, for messages (no credentials). */
+  readonly where: string;
   /** Takes the run lock and waits for leftovers of a killed run. */
   open(): Promise<void>;
+  /**
+   * After a lost connection: drops the pool (and the run-lock session if it is
+   * dead), then does what open() does. When it returns, no backend of the old
+   * connections is left, so the event log is final for the events they ran.
+   * Call it with no apply() in flight.
+   */
+  reconnect(): Promise<void>;
+  /** The seqs from `from` to `to` that are in the event log. */
+  loggedSeqs(from: number, to: number): Promise<Set<number>>;
+  /**
+   * Commits one synchronous transaction: it flushes the WAL of every earlier
+   * commit, so the events committed before it survive a PostgreSQL crash.
+   */
+  syncPoint(): Promise<void>;
   /** Drops the sim schema (event log and snapshot): the next setup starts over. */
   reset(): Promise<void>;
   /** Idempotent set-up; the first one snapshots the business tables. Returns the log's seed. */
@@ -61,6 +85,8 @@ export interface SimStore {
    * Applies events in seq order on one connection and in one round trip, each
    * event in its own transaction with its log row. On a failure the events
    * before the failing one stay committed and the ones after it are not tried.
+   * A lost connection gives a retriable SIM_APPLY_FAILED: which events of the
+   * batch committed is then only known from the event log after reconnect().
    */
   apply(events: readonly GeneratedEvent[]): Promise<void>;
   counts(): Promise<{ customers: number; products: number; orders: number }>;
@@ -99,7 +125,12 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     ...options.connection,
     types: TYPES,
     options: `-c TimeZone=UTC -c synchronous_commit=${options.synchronousCommit ? 'on' : 'off'}`,
+    // Tells an operator (and the fault tests) which backends are this simulator's.
+    application_name: `mdp-sim ${simSchema}`.slice(0, 63),
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    keepAlive: true, // a silently dropped connection fails instead of hanging
   };
+  const where = `${options.connection.host ?? 'localhost'}:${options.connection.port ?? 5432}/${options.connection.database ?? ''}`;
   const lockTimeout = options.lockTimeoutMs ?? 15_000;
   const sim = ident(simSchema);
   const table = (name: string) => `${ident(schema)}.${ident(name)}`;
@@ -107,7 +138,10 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     `hashtext('mdp-sim:${purpose}'), hashtext(${pg.escapeLiteral(simSchema)})`;
 
   let session: pg.Client | undefined;
+  /** Set when the run-lock session fails while idle: the run lock is gone with it. */
+  let sessionLost: Error | undefined;
   let pool: pg.Pool | undefined;
+  let closed = false;
 
   const need = <T>(value: T | undefined): T => {
     if (value === undefined) throw new Error('SimStore used before open()');
@@ -136,15 +170,16 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       code === CHECK_SQLSTATE
         ? `${message} (were the tables changed outside the simulator?)`
         : message;
-    // With a SQLSTATE the batch has stopped at the failing event; without one
-    // the connection failed and its backend may still be committing the batch.
-    const failed = code === undefined ? undefined : await failedEvent(session, sim, events);
+    // Refused by PostgreSQL, the batch has stopped at the failing event; on a
+    // lost connection its backend may even still be committing the batch.
+    const lost = isConnectionFailure(err);
+    const failed = lost ? undefined : await failedEvent(session, sim, events);
     const which = failed
       ? `event ${failed.seq} (${failed.event.type})`
       : `an event of ${events[0]!.seq}..${events.at(-1)!.seq}`;
     return new SimError('SIM_APPLY_FAILED', `${which} was not applied: ${why}`, {
       cause: err,
-      retriable: code === undefined || code.startsWith('08') || code.startsWith('57'),
+      retriable: lost,
     });
   };
 
@@ -170,48 +205,135 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     };
   };
 
-  const close = async () => {
-    await pool?.end().catch(() => undefined);
-    await session?.end().catch(() => undefined);
+  const endPool = async () => {
+    const old = pool;
     pool = undefined;
+    await old?.end().catch(() => undefined);
+  };
+  const endSession = async () => {
+    const old = session;
     session = undefined;
+    sessionLost = undefined;
+    await old?.end().catch(() => undefined);
+  };
+  const close = async () => {
+    closed = true;
+    await endPool();
+    await endSession();
+  };
+
+  /** A session holding the run lock (kept when it still answers). */
+  const takeRunLock = async () => {
+    if (session && !sessionLost) {
+      try {
+        await session.query('SELECT 1');
+        return;
+      } catch {
+        // dead: take the lock again on a new session
+      }
+    }
+    await endSession();
+    const client = new pg.Client(config);
+    // A dead session shows up in the next apply() (see sessionLost) or query.
+    client.on('error', (err) => {
+      if (session === client) sessionLost = err;
+    });
+    session = client;
+    try {
+      await client.connect();
+      await client.query(`SET lock_timeout = ${Number(lockTimeout)}`);
+      await client.query(`SELECT pg_advisory_lock(${lockArgs('run')})`);
+    } catch (err) {
+      await endSession();
+      if ((err as { code?: string }).code === '55P03')
+        throw new SimError(
+          'SIM_LOCKED',
+          `another simulator is running on the event log in schema "${simSchema}"; stop it first (or use another --sim-schema)`,
+          { cause: err, retriable: true },
+        );
+      throw err;
+    }
+  };
+
+  /** Waits for every backend of earlier connections (a killed run's, or our lost ones), then fills the pool. */
+  const startPool = async () => {
+    const client = need(session);
+    try {
+      await client.query(`SELECT pg_advisory_lock(${lockArgs('pool')})`);
+      await client.query(`SELECT pg_advisory_unlock(${lockArgs('pool')})`);
+    } catch (err) {
+      if ((err as { code?: string }).code === '55P03')
+        throw new SimError(
+          'SIM_LOCKED',
+          `connections of an earlier simulator on schema "${simSchema}" are still running after ${lockTimeout} ms`,
+          { cause: err, retriable: true },
+        );
+      throw err;
+    }
+    const size = Math.max(1, options.concurrency ?? 1);
+    // Idle connections stay open: a paced run never waits for a new one.
+    const fresh = new pg.Pool({ ...config, max: size, idleTimeoutMillis: 0 });
+    fresh.on('error', () => undefined); // idle-client errors: the next query reports them
+    // A client lost while checked out emits 'error' too (after failing its query):
+    // without a listener that would crash the process.
+    fresh.on('connect', (client) => client.on('error', () => undefined));
+    pool = fresh;
+    try {
+      const warm = await Promise.all(Array.from({ length: size }, connect));
+      for (const c of warm) c.release();
+    } catch (err) {
+      await endPool();
+      throw err;
+    }
+  };
+
+  /** close() may run while a reconnect() waits (a signal): leave nothing open then. */
+  const notClosed = async () => {
+    if (!closed) return;
+    await endPool();
+    await endSession();
+    throw new SimError('SIM_PG_UNREACHABLE', 'the simulator was closed while reconnecting');
   };
 
   return {
     schema,
     simSchema,
+    where,
 
     async open() {
-      session = new pg.Client(config);
-      session.on('error', () => undefined); // a dead session shows up on the next query
-      await session.connect();
-      await session.query(`SET lock_timeout = ${Number(lockTimeout)}`);
+      closed = false;
+      await takeRunLock();
       try {
-        await session.query(`SELECT pg_advisory_lock(${lockArgs('run')})`);
-        await session.query(`SELECT pg_advisory_lock(${lockArgs('pool')})`);
-        await session.query(`SELECT pg_advisory_unlock(${lockArgs('pool')})`);
-      } catch (err) {
-        await session.end().catch(() => undefined);
-        session = undefined;
-        if ((err as { code?: string }).code === '55P03')
-          throw new SimError(
-            'SIM_LOCKED',
-            `another simulator is running on the event log in schema "${simSchema}"; stop it first (or use another --sim-schema)`,
-            { cause: err, retriable: true },
-          );
-        throw err;
-      }
-      const size = Math.max(1, options.concurrency ?? 1);
-      // Idle connections stay open: a paced run never waits for a new one.
-      pool = new pg.Pool({ ...config, max: size, idleTimeoutMillis: 0 });
-      pool.on('error', () => undefined); // idle-client errors: the next query reports them
-      try {
-        const warm = await Promise.all(Array.from({ length: size }, connect));
-        for (const client of warm) client.release();
+        await startPool();
       } catch (err) {
         await close();
         throw err;
       }
+    },
+
+    async reconnect() {
+      await endPool();
+      await notClosed();
+      await takeRunLock();
+      await notClosed();
+      await startPool();
+      await notClosed();
+    },
+
+    async loggedSeqs(from, to) {
+      if (to < from) return new Set();
+      const { rows } = await need(session).query<{ seq: number }>(
+        `SELECT seq FROM ${sim}.event_log WHERE seq BETWEEN $1 AND $2`,
+        [from, to],
+      );
+      return new Set(rows.map((r) => r.seq));
+    },
+
+    async syncPoint() {
+      // txid_current() gives the transaction an xid, so its commit is a WAL record.
+      await need(session).query(
+        'BEGIN; SET LOCAL synchronous_commit = on; SELECT txid_current(); COMMIT',
+      );
     },
 
     async reset() {
@@ -274,6 +396,8 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       let client: pg.PoolClient | undefined;
       let broken: Error | undefined;
       try {
+        // Without the run lock another simulator could start on this log.
+        if (sessionLost) throw sessionLost;
         client = await connect();
         await client.query({
           name: 'mdp_sim_apply_events',
@@ -281,9 +405,8 @@ export function createSimStore(options: SimStoreOptions): SimStore {
           values: [batchJson(events)],
         });
       } catch (err) {
-        const code = (err as { code?: string }).code;
-        // No SQLSTATE: the connection itself failed; do not hand it out again.
-        if (code === undefined && err instanceof Error) broken = err;
+        // The connection itself failed: do not hand it out again.
+        if (isConnectionFailure(err)) broken = err as Error;
         throw await applyError(err, events);
       } finally {
         client?.release(broken);

@@ -15,6 +15,16 @@
  * 4. On start, events are regenerated from the snapshot: logged seqs are checked
  *    against the regenerated event (same type and payload) and folded in, gaps
  *    are applied, then row counts are checked before new events are generated.
+ *
+ * A lost connection (PostgreSQL restarted, a backend terminated) does not end
+ * a run: the batches in flight are let finish, then the store reconnects with
+ * capped exponential backoff and jitter (and waits until no old backend is
+ * left), the event log tells which events of the lost batches committed, the
+ * others are sent again in seq order, and the schedule goes on (events that
+ * fell due meanwhile go as catch-up batches). That is point 3 and 4 above in
+ * the running process: an event missing after the loss shares no key with a
+ * later committed one. After `giveUpAfterMs` without a connection the run
+ * ends with SIM_PG_UNREACHABLE. Anything but a lost connection ends it at once.
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,9 +35,12 @@ import { SimError } from './errors.js';
 import { createGenerator, type GeneratedEvent, type Generator } from './generator.js';
 import { dueBatchSize, msUntilDue } from './pacing.js';
 import type { SimStore } from './pg-store.js';
+import { DEFAULT_RECONNECT, backoffMs, isRetriable, type ReconnectPolicy } from './retry.js';
 
 export const DEFAULT_SEED = 1;
 export const DEFAULT_BATCH_SIZE = 100;
+/** How often a run makes its commits so far durable (see pump). */
+const SYNC_POINT_MS = 1_000;
 
 export interface SimulationOptions {
   store: SimStore;
@@ -50,6 +63,8 @@ export interface SimulationOptions {
   durationMs?: number;
   signal?: AbortSignal;
   logger?: Logger;
+  /** Reconnecting after a lost connection (default: 100 ms doubling to 5 s, give up after 2 min). */
+  reconnect?: Partial<ReconnectPolicy>;
   /** Timestamp of new events (default: wall clock). */
   now?: () => string;
   onProgress?: (progress: Progress) => void;
@@ -82,6 +97,8 @@ export interface SimulationSummary {
   elapsedMs: number;
   ratePerSec: number;
   stoppedBy: 'events' | 'duration' | 'signal';
+  /** Times the run lost its connection to PostgreSQL and carried on. */
+  reconnects: number;
 }
 
 export async function runSimulation(options: SimulationOptions): Promise<SimulationSummary> {
@@ -107,11 +124,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       for (let i = 0; i < gaps.length; i += size) await store.apply(gaps.slice(i, i + size));
     }
     await checkCounts(store, generator);
+    await store.syncPoint(); // what the log holds now survives a PostgreSQL crash
     log.info(
       { seed, created, resumedAfter: lastLogged, recovered: gaps.length, schema: store.schema },
       created ? 'new simulation' : 'resuming simulation',
     );
-    const result = await pump(generator, options, now);
+    const result = await pump(generator, options, now, log);
     return {
       seed,
       resumedAfter: lastLogged,
@@ -178,27 +196,83 @@ const batchOf = (events: GeneratedEvent[]): Batch => ({
  * batch holds the one event that is due, plus those that fell due meanwhile if
  * the run is behind. At full speed each batch takes `batchSize` events.
  */
-async function pump(generator: Generator, options: SimulationOptions, now: () => string) {
+async function pump(
+  generator: Generator,
+  options: SimulationOptions,
+  now: () => string,
+  log: Logger,
+) {
+  const { store, signal } = options;
+  const policy: ReconnectPolicy = { ...DEFAULT_RECONNECT, ...options.reconnect };
   const byType: Partial<Record<DomainEventType, number>> = {};
   let applied = 0;
+  let reconnects = 0;
   const paced = options.rate !== 'max';
   const interval = options.rate === 'max' ? 0 : 1000 / options.rate;
   const batchSize = Math.max(1, options.batchSize ?? DEFAULT_BATCH_SIZE);
   const firstSeq = generator.state.seq + 1;
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
+  /** Batches submitted whose commit is not known yet, by first seq. */
+  const pending = new Map<number, Batch>();
+  /**
+   * Every event above `durableUpTo`, in seq order. A commit is asynchronous
+   * (synchronous_commit off), so a PostgreSQL crash may still lose these even
+   * once committed; a sync point (below) moves the mark up.
+   */
+  const unsure = new Map<number, GeneratedEvent>();
+  let durableUpTo = firstSeq - 1;
+  const confirm = (events: readonly GeneratedEvent[]) => {
+    const at = performance.now();
+    for (const event of events) {
+      applied++;
+      byType[event.event.type] = (byType[event.event.type] ?? 0) + 1;
+      options.onApplied?.(event, at, paced ? t0 + (event.seq - firstSeq) * interval : undefined);
+    }
+  };
+  /** An event reported applied that PostgreSQL lost in a crash: it will be applied again. */
+  const unconfirm = (event: GeneratedEvent) => {
+    applied--;
+    byType[event.event.type] = (byType[event.event.type] ?? 1) - 1;
+  };
+  /** Highest seq with every event up to it committed. */
+  const committedUpTo = () =>
+    pending.size === 0 ? generator.state.seq : Math.min(...pending.keys()) - 1;
+  // Sync point about once a second: a synchronous commit flushes the WAL of
+  // every earlier commit, so the events committed before it are durable.
+  let syncing = false;
+  let outage = false;
+  const syncTimer = setInterval(() => {
+    if (syncing || outage) return;
+    syncing = true;
+    const upTo = committedUpTo();
+    void store
+      .syncPoint()
+      .then(
+        () => {
+          durableUpTo = Math.max(durableUpTo, upTo);
+          for (const seq of unsure.keys()) {
+            if (seq > durableUpTo) break;
+            unsure.delete(seq);
+          }
+        },
+        () => undefined, // a lost connection shows up in the next apply()
+      )
+      .finally(() => (syncing = false));
+  }, SYNC_POINT_MS);
   const dispatcher = createDispatcher<Batch>({
     concurrency: options.concurrency,
-    apply: (batch) => options.store.apply(batch.events),
+    apply: (batch) => store.apply(batch.events),
     onApplied: (batch) => {
-      const at = performance.now();
-      for (const event of batch.events) {
-        applied++;
-        byType[event.event.type] = (byType[event.event.type] ?? 0) + 1;
-        options.onApplied?.(event, at, paced ? t0 + (event.seq - firstSeq) * interval : undefined);
-      }
+      pending.delete(batch.seq);
+      confirm(batch.events);
     },
   });
+  const send = async (batch: Batch) => {
+    pending.set(batch.seq, batch);
+    for (const event of batch.events) unsure.set(event.seq, event);
+    await dispatcher.submit(batch);
+  };
   const progress = (): Progress => ({
     applied,
     lastSeq: generator.state.seq,
@@ -217,33 +291,143 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
       return 'duration';
     return undefined;
   };
-  let stoppedBy: SimulationSummary['stoppedBy'] = 'signal';
-  try {
-    for (let k = 0; !options.signal?.aborted;) {
-      const limit = limitAt(k);
-      if (limit) {
-        stoppedBy = limit;
-        break;
-      }
-      const wait = msUntilDue(k, elapsed(), interval);
-      if (paced && wait > 0) {
-        try {
-          await sleep(wait, undefined, { signal: options.signal });
-        } catch {
-          break; // aborted
+
+  /** Seqs whose commit is not known, for messages. */
+  const inDoubt = () => {
+    const seqs = [...pending.values()].flatMap((b) => b.events.map((e) => e.seq));
+    return seqs.length === 0
+      ? 'none'
+      : `${seqs.length} (${Math.min(...seqs)}..${Math.max(...seqs)})`;
+  };
+
+  /**
+   * Reconnects, then settles from the event log what is not known to be
+   * durable: an event of a lost batch that is logged has committed; one that
+   * is not, or a committed one a PostgreSQL crash lost (asynchronous commit),
+   * is sent again. The lost commits are the newest of each key (the WAL is
+   * cut at one point), so sending them again in seq order keeps each key's
+   * order and no later logged event depends on them.
+   */
+  const resolve = async () => {
+    await store.reconnect();
+    const inDoubt = new Set([...pending.values()].flatMap((b) => b.events.map((e) => e.seq)));
+    const logged = await store.loggedSeqs(durableUpTo + 1, generator.state.seq);
+    const missing: GeneratedEvent[] = [];
+    let committed = 0;
+    let lostInCrash = 0;
+    for (const event of unsure.values()) {
+      if (logged.has(event.seq)) {
+        if (inDoubt.has(event.seq)) {
+          committed++;
+          confirm([event]);
         }
+        continue;
       }
-      const size = dueBatchSize(k, elapsed(), interval, batchSize);
-      const events: GeneratedEvent[] = [];
-      do {
-        events.push(generator.next(now()));
-        k++;
-      } while (events.length < size && !limitAt(k));
-      await dispatcher.submit(batchOf(events));
+      missing.push(event);
+      if (!inDoubt.has(event.seq)) {
+        lostInCrash++;
+        unconfirm(event);
+      }
+    }
+    pending.clear();
+    for (let i = 0; i < missing.length; i += batchSize) {
+      const batch = batchOf(missing.slice(i, i + batchSize));
+      pending.set(batch.seq, batch);
+    }
+    return { committed, again: missing.length - lostInCrash, lostInCrash };
+  };
+
+  /** After a failure: a lost connection is ridden out (or given up on); anything else is thrown. */
+  const recover = async (err: unknown) => {
+    const failures = await dispatcher.settle();
+    // Anything but a lost connection (first the one that stopped the run) ends it.
+    for (const failure of [err, ...failures]) if (!isRetriable(failure)) throw failure as Error;
+    outage = true;
+    const since = performance.now();
+    let last = err;
+    log.warn(
+      { err, inDoubt: inDoubt(), where: store.where },
+      `lost the connection to PostgreSQL: ${messageOf(err)}; reconnecting`,
+    );
+    for (let attempt = 0; ; attempt++) {
+      const left = since + policy.giveUpAfterMs - performance.now();
+      const gone = () =>
+        `PostgreSQL at ${store.where} is unreachable: ${messageOf(err)}` +
+        (last === err ? '' : `; last try: ${messageOf(last)}`) +
+        `; ${attempt} reconnects failed in ${((performance.now() - since) / 1000).toFixed(1)} s; ` +
+        `events in doubt: ${inDoubt()} (the next sim:run settles them from the event log). ` +
+        'Check `pnpm stack:status` and `pnpm stack:logs postgres`';
+      if (left <= 0) throw new SimError('SIM_PG_UNREACHABLE', gone(), { cause: last });
+      try {
+        await sleep(Math.min(backoffMs(attempt, policy), left), undefined, { signal });
+        const settled = await untilAborted(resolve(), signal);
+        reconnects++;
+        outage = false;
+        log.warn(
+          { attempts: attempt + 1, ms: Math.round(performance.now() - since), ...settled },
+          `reconnected to PostgreSQL at ${store.where}: of the events in doubt ${settled.committed} had committed, ` +
+            `${settled.again} are sent again` +
+            (settled.lostInCrash
+              ? `, and ${settled.lostInCrash} committed ones lost in a PostgreSQL crash too`
+              : '') +
+            '; carrying on',
+        );
+        return;
+      } catch (next) {
+        if (signal?.aborted)
+          throw new SimError('SIM_PG_UNREACHABLE', `stopped by a signal while ${gone()}`, {
+            cause: last,
+          });
+        if (!isRetriable(next)) throw next;
+        last = next;
+        log.warn(
+          { err: next, attempt: attempt + 1 },
+          `PostgreSQL still unreachable: ${messageOf(next)}`,
+        );
+      }
+    }
+  };
+
+  let stoppedBy: SimulationSummary['stoppedBy'] = 'signal';
+  let k = 0;
+  try {
+    for (;;) {
+      try {
+        // After a reconnect, first the events of lost batches, in seq order.
+        for (const batch of [...pending.values()].sort((a, b) => a.seq - b.seq))
+          await dispatcher.submit(batch);
+        while (!signal?.aborted) {
+          const limit = limitAt(k);
+          if (limit) {
+            stoppedBy = limit;
+            break;
+          }
+          const wait = msUntilDue(k, elapsed(), interval);
+          if (paced && wait > 0) {
+            try {
+              await sleep(wait, undefined, { signal });
+            } catch {
+              break; // aborted
+            }
+          }
+          const size = dueBatchSize(k, elapsed(), interval, batchSize);
+          const events: GeneratedEvent[] = [];
+          do {
+            events.push(generator.next(now()));
+            k++;
+          } while (events.length < size && !limitAt(k));
+          await send(batchOf(events));
+        }
+        await dispatcher.drain();
+        break;
+      } catch (err) {
+        await recover(err);
+      }
     }
   } finally {
     if (ticker) clearInterval(ticker);
-    await dispatcher.drain();
+    clearInterval(syncTimer);
+    await dispatcher.settle();
   }
   const elapsedMs = elapsed();
   return {
@@ -252,7 +436,22 @@ async function pump(generator: Generator, options: SimulationOptions, now: () =>
     elapsedMs,
     ratePerSec: applied / Math.max(elapsedMs / 1000, 1e-3),
     stoppedBy,
+    reconnects,
   };
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/** `promise`, or a rejection as soon as `signal` aborts (the promise is left to settle alone). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  promise.catch(() => undefined);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason as Error);
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    void promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }
 
 /** JSON with sorted keys: jsonb does not keep key order. */
