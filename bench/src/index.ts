@@ -1,0 +1,22 @@
+export { PARTS, USAGE, parseBenchArgs, type BenchArgs, type Part } from './args.js';
+export { BenchError, CommandError, MeasureError, UsageError } from './errors.js';
+export {
+  createReadyLineReader,
+  parseExports,
+  parseLoadOutput,
+  parseSimRunSummary,
+  parseSimSpeedOutput,
+  parseValidateOutput,
+  processTreeRssKb,
+} from './parse.js';
+export { percentile, summarize, type Summary } from './stats.js';
+export { judgeStep, SUSTAIN_RULE, type StepInput, type StepVerdict } from './sustain.js';
+export {
+  cell,
+  markdownTable,
+  renderReport,
+  type Figure,
+  type PartResult,
+  type Report,
+} from './table.js';
+export { main } from './main.js';

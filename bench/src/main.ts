@@ -1,0 +1,126 @@
+/**
+ * Composition root of `pnpm bench`: flags → logger → the stack (started when it
+ * is not running) → every chosen part in order → one table on stdout (and JSON).
+ * A part that fails is reported in its row; the others still run; exit 1 then.
+ */
+import { writeFile } from 'node:fs/promises';
+import { availableParallelism, loadavg } from 'node:os';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { pino, type Logger } from 'pino';
+import pretty from 'pino-pretty';
+import { runScript, stopAll } from './adapters/commands.js';
+import { parseBenchArgs, USAGE, type Part } from './args.js';
+import { BenchError, UsageError } from './errors.js';
+import { parseExports } from './parse.js';
+import { cdcLagPart } from './parts/cdc-lag.js';
+import { childOptions, type Context, type PartRunner } from './parts/context.js';
+import { freshnessPart } from './parts/freshness.js';
+import { loadPart, simPart, validatePart } from './parts/platform-benches.js';
+import { memoryPart, startupPart } from './parts/stack-parts.js';
+import { sustainedPart } from './parts/sustained.js';
+import { renderReport, type PartResult, type Report } from './table.js';
+
+const RUNNERS: Record<Part, PartRunner> = {
+  load: loadPart,
+  sim: simPart,
+  validate: validatePart,
+  'cdc-lag': cdcLagPart,
+  freshness: freshnessPart,
+  sustained: sustainedPart,
+  memory: memoryPart,
+  startup: startupPart,
+};
+
+const errorOf = (err: unknown) => ({
+  code: err instanceof BenchError ? err.code : 'BENCH_UNEXPECTED',
+  message: err instanceof Error ? err.message : String(err),
+});
+
+/** Exit codes: 0 every part measured, 1 a part failed, 2 bad usage. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args;
+  try {
+    args = parseBenchArgs(argv);
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`bench: ${err.message}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const log: Logger = pino(
+    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
+  );
+  const onSignal = () => {
+    log.warn('interrupted: stopping the commands the bench started');
+    stopAll();
+    process.exit(130);
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const date = new Date().toISOString();
+  const loadAverageStart = loadavg();
+  const base: Context = { repoRoot, env: { ...process.env }, quick: args.quick, log };
+  log.info({ parts: args.parts, quick: args.quick }, 'bench: starting');
+
+  let ctx: Context | undefined;
+  let stackError: { code: string; message: string } | undefined;
+  try {
+    log.info('bench: pnpm stack:up (a no-op when the stack is up)');
+    await runScript(['stack:up'], childOptions(base, 'stack:up', 1_200_000));
+    const stackEnv = parseExports(
+      await runScript(['stack:env'], childOptions(base, 'stack:env', 120_000)),
+    );
+    ctx = { ...base, env: { ...process.env, ...stackEnv } };
+  } catch (err) {
+    stackError = errorOf(err);
+    log.error({ err }, 'bench: the stack did not come up');
+  }
+
+  const parts: PartResult[] = [];
+  for (const part of args.parts) {
+    const started = Date.now();
+    if (!ctx) {
+      parts.push({ part, ok: false, seconds: 0, figures: [], error: stackError! });
+      continue;
+    }
+    log.info({ part }, 'bench: part started');
+    try {
+      const figures = await RUNNERS[part](ctx);
+      parts.push({ part, ok: true, seconds: (Date.now() - started) / 1000, figures });
+      log.info({ part, seconds: Math.round((Date.now() - started) / 1000) }, 'bench: part done');
+    } catch (err) {
+      parts.push({
+        part,
+        ok: false,
+        seconds: (Date.now() - started) / 1000,
+        figures: [],
+        error: errorOf(err),
+      });
+      log.error({ part, err }, 'bench: part failed');
+    }
+  }
+
+  const report: Report = {
+    date,
+    nproc: availableParallelism(),
+    loadAverageStart,
+    loadAverageEnd: loadavg(),
+    quick: args.quick,
+    parts,
+  };
+  process.stdout.write(renderReport(report));
+  if (args.jsonFile) {
+    await writeFile(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
+    log.info({ file: args.jsonFile }, 'bench: JSON written');
+  }
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  return parts.every((p) => p.ok) ? 0 : 1;
+}

@@ -1,0 +1,106 @@
+/** Memory of each service and the stack's start-up time, through `pnpm stack …`. */
+import { runProgram, runScript, startScript, failure } from '../adapters/commands.js';
+import { BenchError } from '../errors.js';
+import { createReadyLineReader, processTreeRssKb } from '../parse.js';
+import { fmt, type Figure } from '../table.js';
+import { childOptions, type PartRunner } from './context.js';
+
+interface ServiceRow {
+  readonly name: string;
+  readonly status: string;
+  readonly pid: number;
+  readonly rssBytes: number;
+}
+
+/**
+ * RSS of each running service: `pnpm stack status --json` names its pid (for
+ * spark the Python driver, whose JVM is a child; for wrappers their program), and
+ * the process tree under it is summed from `ps`.
+ */
+export const memoryPart: PartRunner = async (ctx) => {
+  const text = await runScript(
+    ['stack', 'status', '--json'],
+    childOptions(ctx, 'stack status', 120_000),
+  );
+  let rows: ServiceRow[];
+  try {
+    rows = JSON.parse(text) as ServiceRow[];
+  } catch (err) {
+    throw new BenchError('BENCH_UNREADABLE', 'pnpm stack status --json did not print JSON', {
+      cause: err,
+    });
+  }
+  const ps = await runProgram(
+    'ps',
+    ['-e', '-o', 'pid=,ppid=,rss='],
+    childOptions(ctx, 'ps', 30_000),
+  );
+  const figures: Figure[] = [];
+  let total = 0;
+  for (const row of rows) {
+    if (row.status !== 'Running' || row.pid <= 0) continue;
+    const tree = processTreeRssKb(ps, row.pid);
+    total += tree.rssKb * 1024;
+    figures.push({
+      name: `memory: ${row.name}`,
+      value: fmt.mb(tree.rssKb * 1024),
+      note: `RSS of pid ${row.pid} and its ${tree.pids.length - 1} descendant(s); the pid alone ${fmt.mb(row.rssBytes)} (stack status)`,
+      data: {
+        service: row.name,
+        pid: row.pid,
+        treeRssBytes: tree.rssKb * 1024,
+        pidRssBytes: row.rssBytes,
+        pids: tree.pids,
+      },
+    });
+  }
+  figures.push({
+    name: 'memory: every service',
+    value: fmt.mb(total),
+    note: 'sum of the rows above, measured after the workload parts of this run',
+    data: { totalRssBytes: total },
+  });
+  return figures;
+};
+
+/**
+ * `pnpm stack:down`, then `pnpm stack:up` timed from its start until it exits
+ * (every service ready, data kept); each service's time is when stack:up's log
+ * line saying it is ready reached the bench.
+ */
+export const startupPart: PartRunner = async (ctx) => {
+  ctx.log.info('startup: pnpm stack:down');
+  await runScript(['stack:down'], childOptions(ctx, 'stack:down', 300_000));
+  ctx.log.info('startup: timing pnpm stack:up');
+  const read = createReadyLineReader();
+  const ready: { service: string; kind: string; ms: number }[] = [];
+  const started = Date.now();
+  const options = childOptions(ctx, 'stack:up', 1_200_000);
+  const child = startScript(['stack:up'], {
+    ...options,
+    onStderrLine: (line, at) => {
+      options.onStderrLine(line);
+      const event = read(line);
+      if (event) ready.push({ ...event, ms: at - started });
+    },
+  });
+  const finished = await child.done;
+  const totalMs = Date.now() - started;
+  const error = failure('pnpm stack:up', finished);
+  if (error) throw error;
+  const own = /stack up in ([\d.]+) s/.exec(finished.stdout);
+  return [
+    {
+      name: 'start-up: pnpm stack:up after stack:down (data kept)',
+      value: fmt.s(totalMs / 1000),
+      note: `until every service is ready, pnpm and tsx start included${own ? ` (stack:up's own count: ${own[1]} s)` : ''}`,
+      data: { totalMs, stackUpSeconds: own ? Number(own[1]) : null, services: ready },
+    },
+    ...ready.map((r): Figure => ({
+      name: `start-up: ${r.service} ${r.kind === 'done' ? 'done (one-shot)' : 'ready'}`,
+      value: `+${fmt.s(r.ms / 1000)}`,
+      note: 'after stack:up started (its log line)',
+      data: r,
+    })),
+  ];
+};

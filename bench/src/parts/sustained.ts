@@ -1,0 +1,54 @@
+/**
+ * Highest sustained rate: sim:run at increasing rates, one step each, while the
+ * silver poller runs; after each step, wait until silver holds the step's last
+ * order event, then judge the step (src/sustain.ts). Stops at the first rate
+ * that is not sustained.
+ */
+import { judgeStep, SUSTAIN_RULE, type StepVerdict } from '../sustain.js';
+import { fmt, type Figure } from '../table.js';
+import type { PartRunner } from './context.js';
+import { catchUp, startPoller } from './freshness.js';
+import { ensureTables, lastOrderEventMs, runSim } from './workload.js';
+
+export const sustainedPart: PartRunner = async (ctx) => {
+  await ensureTables(ctx);
+  const rates = ctx.quick ? [50, 200] : [50, 100, 200, 400, 800];
+  const seconds = ctx.quick ? 15 : 45;
+  const poller = startPoller(ctx);
+  const steps: (StepVerdict & { rate: number; achieved: number; catchUpMs: number })[] = [];
+  try {
+    await poller.ready;
+    for (const rate of rates) {
+      ctx.log.info({ rate, seconds }, 'sustained: next step');
+      const sim = await runSim(ctx, rate, seconds);
+      const target = await lastOrderEventMs(ctx);
+      const catchUpMs = await catchUp(poller, target, Date.now() + (ctx.quick ? 90_000 : 240_000));
+      const rows = poller.visible
+        .filter((r) => r.commitMs >= sim.startMs && r.commitMs <= sim.endMs)
+        .map((r) => ({ commitMs: r.commitMs, latencyMs: r.visibleMs - r.commitMs }));
+      const verdict = judgeStep({ rate, achievedPerSec: sim.eventsPerSec, rows, catchUpMs });
+      steps.push({ ...verdict, rate, achieved: sim.eventsPerSec, catchUpMs });
+      ctx.log.info({ rate, ...verdict, catchUpMs }, 'sustained: step judged');
+      if (!verdict.sustained) break;
+    }
+  } finally {
+    await poller.stop();
+  }
+  const best = steps.filter((s) => s.sustained).at(-1);
+  const stopped = steps.find((s) => !s.sustained);
+  const stepText = steps
+    .map(
+      (s) =>
+        `${s.rate}/s: ${s.sustained ? 'ok' : 'NO'} (reached ${s.achieved.toFixed(0)}/s, lag ${fmt.s(s.startLagMs / 1000)} → ${fmt.s(s.endLagMs / 1000)}, caught up ${fmt.s(s.catchUpMs / 1000)} after)`,
+    )
+    .join('; ');
+  const figures: Figure[] = [
+    {
+      name: `highest sustained rate (steps of ${seconds} s: ${rates.join(', ')}/s)`,
+      value: best ? `${best.rate} events/s` : `below ${rates[0]} events/s`,
+      note: `${stopped ? `${stopped.rate}/s not sustained: ${stopped.reason}. ` : `every step passed (the top step is a lower bound). `}${SUSTAIN_RULE}. Steps: ${stepText}`,
+      data: { highest: best?.rate ?? null, seconds, rates, steps, rule: SUSTAIN_RULE },
+    },
+  ];
+  return figures;
+};

@@ -1,0 +1,225 @@
+import { describe, expect, it } from 'vitest';
+import {
+  createReadyLineReader,
+  judgeStep,
+  markdownTable,
+  parseBenchArgs,
+  parseExports,
+  parseLoadOutput,
+  parseSimSpeedOutput,
+  parseValidateOutput,
+  PARTS,
+  percentile,
+  processTreeRssKb,
+  renderReport,
+  summarize,
+  type BenchError,
+} from '../src/index.js';
+
+const codeOf = (fn: () => unknown) => {
+  try {
+    fn();
+  } catch (err) {
+    return (err as BenchError).code;
+  }
+  return undefined;
+};
+
+describe('percentile', () => {
+  it('takes the nearest rank', () => {
+    const xs = [5, 1, 4, 2, 3, 6, 7, 8, 9, 10];
+    expect(percentile(xs, 50)).toBe(5);
+    expect(percentile(xs, 95)).toBe(10);
+    expect(percentile(xs, 10)).toBe(1);
+    expect(percentile(xs, 100)).toBe(10);
+    expect(percentile([42], 50)).toBe(42);
+  });
+  it('is NaN without samples and refuses a percentile out of range', () => {
+    expect(percentile([], 50)).toBeNaN();
+    expect(() => percentile([1], 0)).toThrow(RangeError);
+    expect(() => percentile([1], 101)).toThrow(RangeError);
+  });
+  it('summarizes without reordering the input', () => {
+    const xs = [3, 1, 2];
+    expect(summarize(xs)).toEqual({ n: 3, p50: 2, p95: 3, max: 3 });
+    expect(xs).toEqual([3, 1, 2]);
+  });
+});
+
+describe('args', () => {
+  it('defaults to every part', () => {
+    expect(parseBenchArgs([])).toEqual({ quick: false, parts: PARTS, jsonFile: undefined });
+  });
+  it('reads --quick, --only (in run order) and --json, after pnpm’s --', () => {
+    expect(
+      parseBenchArgs(['--', '--quick', '--only', 'memory, load', '--json', 'out.json']),
+    ).toEqual({
+      quick: true,
+      parts: ['load', 'memory'],
+      jsonFile: 'out.json',
+    });
+  });
+  it('returns help', () => {
+    expect(parseBenchArgs(['--help'])).toBe('help');
+    expect(parseBenchArgs(['-h'])).toBe('help');
+  });
+  it('refuses an unknown flag, listing the allowed ones', () => {
+    let message = '';
+    try {
+      parseBenchArgs(['--fast']);
+    } catch (err) {
+      expect((err as BenchError).code).toBe('BENCH_USAGE');
+      message = (err as Error).message;
+    }
+    expect(message).toContain('--quick');
+    expect(message).toContain('--only');
+  });
+  it('refuses an unknown part, an empty --only, an empty --json and positionals', () => {
+    expect(codeOf(() => parseBenchArgs(['--only', 'load,speed']))).toBe('BENCH_USAGE');
+    expect(codeOf(() => parseBenchArgs(['--only', ',']))).toBe('BENCH_USAGE');
+    expect(codeOf(() => parseBenchArgs(['--json', '']))).toBe('BENCH_USAGE');
+    expect(codeOf(() => parseBenchArgs(['load']))).toBe('BENCH_USAGE');
+  });
+});
+
+describe('table', () => {
+  it('escapes pipes and folds line breaks', () => {
+    expect(markdownTable(['a', 'b'], [['x|y', 'one\ntwo']])).toBe(
+      ['| a    | b       |', '| ---- | ------- |', '| x\\|y | one two |'].join('\n'),
+    );
+  });
+  it('renders the machine, each figure beside its baseline, and a failed part with its reason', () => {
+    const text = renderReport({
+      date: '2026-01-01T00:00:00.000Z',
+      nproc: 2,
+      loadAverageStart: [1, 2, 3],
+      loadAverageEnd: [4, 5, 6],
+      quick: true,
+      parts: [
+        {
+          part: 'validate',
+          ok: true,
+          seconds: 1,
+          figures: [{ name: 'decode', value: '10 records/s', baseline: '20 records/s' }],
+        },
+        {
+          part: 'memory',
+          ok: false,
+          seconds: 0,
+          figures: [],
+          error: { code: 'BENCH_X', message: 'no ps' },
+        },
+      ],
+    });
+    expect(text).toContain('nproc 2');
+    expect(text).toContain('at start 1.00 2.00 3.00, at end 4.00 5.00 6.00');
+    expect(text).toMatch(/\| validate +\| decode +\| 10 records\/s +\| 20 records\/s +\|/);
+    expect(text).toMatch(/\| memory +\| FAILED .*BENCH_X: no ps/);
+  });
+});
+
+describe('reading the CLIs’ output', () => {
+  it('reads bench:load', () => {
+    const f = parseLoadOutput(
+      [
+        'orders.csv: 1,000,000 rows',
+        '  psql \\copy (baseline, no inference):   2.00 s  500,000 rows/s',
+        '  sim:load COPY pass (binary path):      2.50 s  400,000 rows/s  ratio 0.80 of psql',
+        '  sim:load scan+COPY (both passes):       4.00 s  250,000 rows/s  ratio 0.50 of psql',
+        'whole sim:load of 1,600,000 rows in 3 tables (with keys, ANALYZE, commit): 8.0 s, 200,000 rows/s',
+      ].join('\n'),
+    );
+    expect(f.orderRows).toBe(1_000_000);
+    expect(f.psql.rowsPerSec).toBe(500_000);
+    expect(f.copyPass).toEqual({ path: 'binary', seconds: 2.5, rowsPerSec: 400_000, ratio: 0.8 });
+    expect(f.scanAndCopy.ratio).toBe(0.5);
+    expect(f.wholeLoad).toEqual({ rows: 1_600_000, seconds: 8, rowsPerSec: 200_000 });
+    expect(codeOf(() => parseLoadOutput('error: something'))).toBe('BENCH_UNREADABLE');
+  });
+  it('reads bench:sim --part speed', () => {
+    const runs = parseSimSpeedOutput(
+      [
+        '  concurrency  1,   1 event(s) a round trip, sync-commit off:     45 events/s  (450 events, 1.0× baseline)',
+        '  concurrency  8, 100 event(s) a round trip, sync-commit on :   1283 events/s  (12830 events, 28.5× baseline)',
+      ].join('\n'),
+    );
+    expect(runs).toEqual([
+      { concurrency: 1, batchSize: 1, syncCommit: false, eventsPerSec: 45, events: 450 },
+      { concurrency: 8, batchSize: 100, syncCommit: true, eventsPerSec: 1283, events: 12830 },
+    ]);
+    expect(codeOf(() => parseSimSpeedOutput(''))).toBe('BENCH_UNREADABLE');
+  });
+  it('reads bench:validate', () => {
+    expect(
+      parseValidateOutput(
+        [
+          'plain kafkajs                20000 records in 1.00 s = 20000 records/s',
+          'decoded + checked            20000 records in 4.00 s = 5000 records/s',
+          'ratio decoded+checked / plain = 0.25',
+        ].join('\n'),
+      ),
+    ).toEqual({ records: 20000, plainPerSec: 20000, checkedPerSec: 5000, ratio: 0.25 });
+    expect(codeOf(() => parseValidateOutput('plain kafkajs'))).toBe('BENCH_UNREADABLE');
+  });
+  it('reads stack:env export lines, quoted or not', () => {
+    expect(parseExports("export PGHOST=127.0.0.1\nexport PGPASSWORD='it'\\''s'\nnoise")).toEqual({
+      PGHOST: '127.0.0.1',
+      PGPASSWORD: "it's",
+    });
+  });
+  it("reads stack:up's ready lines", () => {
+    const read = createReadyLineReader();
+    const events = [
+      '[16:33:04] INFO: creating the PostgreSQL cluster (initdb)',
+      '    dataDir: "/x"',
+      '\u001b[32m[16:33:04] INFO: done\u001b[39m',
+      '    service: "postgres-init"',
+      '[16:33:46] INFO: ready',
+      '    service: "kafka"',
+    ].map(read);
+    expect(events.filter(Boolean)).toEqual([
+      { service: 'postgres-init', kind: 'done' },
+      { service: 'kafka', kind: 'ready' },
+    ]);
+  });
+  it('sums the RSS of a process tree', () => {
+    const ps = [
+      '  10     1   100',
+      '  11    10  1000',
+      '  12    11    50',
+      '  13     1     7',
+      'junk',
+    ].join('\n');
+    expect(processTreeRssKb(ps, 10)).toEqual({ rssKb: 1150, pids: [10, 11, 12] });
+    expect(processTreeRssKb(ps, 99)).toEqual({ rssKb: 0, pids: [] });
+  });
+});
+
+describe('sustained-rate rule', () => {
+  const rows = (lag: (i: number) => number) =>
+    Array.from({ length: 90 }, (_, i) => ({ commitMs: i * 1000, latencyMs: lag(i) }));
+  it('passes a steady lag', () => {
+    const v = judgeStep({ rate: 50, achievedPerSec: 50, rows: rows(() => 4000), catchUpMs: 4000 });
+    expect(v).toMatchObject({ sustained: true, startLagMs: 4000, endLagMs: 4000 });
+  });
+  it('fails a growing lag, a slow simulator, and a silver that never caught up', () => {
+    expect(
+      judgeStep({
+        rate: 50,
+        achievedPerSec: 50,
+        rows: rows((i) => 3000 + 200 * i),
+        catchUpMs: 20000,
+      }).sustained,
+    ).toBe(false);
+    expect(
+      judgeStep({ rate: 800, achievedPerSec: 500, rows: rows(() => 4000), catchUpMs: 4000 })
+        .sustained,
+    ).toBe(false);
+    expect(
+      judgeStep({ rate: 50, achievedPerSec: 50, rows: rows(() => 4000), catchUpMs: NaN }).sustained,
+    ).toBe(false);
+    expect(judgeStep({ rate: 50, achievedPerSec: 50, rows: [], catchUpMs: 1 }).sustained).toBe(
+      false,
+    );
+  });
+});
