@@ -50,16 +50,20 @@ export const freshnessPart: PartRunner = async (ctx) => {
     await poller.ready;
     ctx.log.info({ rate: RATE, seconds }, 'freshness: polling silver/orders while sim:run writes');
     const sim = await runSim(ctx, RATE, seconds);
+    const deadlineS = ctx.quick ? 90 : 180;
     const caughtUp = await catchUp(
       poller,
       await lastOrderEventMs(ctx),
-      Date.now() + (ctx.quick ? 90_000 : 180_000),
+      Date.now() + deadlineS * 1000,
     );
-    if (Number.isNaN(caughtUp))
+    if (Number.isNaN(caughtUp)) {
+      const sofar = summarize(latencies(poller.visible, sim.startMs));
       throw new MeasureError(
         'BENCH_NOT_CAUGHT_UP',
-        "silver did not reach the run's last order event within the deadline",
+        `silver/orders did not reach the run's last order event within ${deadlineS} s of the run's end; ` +
+          `${sofar.n} of its rows became visible by then (p50 ${fmt.s(sofar.p50 / 1000)}, max ${fmt.s(sofar.max / 1000)}): is the Spark job behind? pnpm stack:logs spark`,
       );
+    }
     const samples = latencies(poller.visible, sim.startMs);
     requireSamples(samples, 'freshness');
     const s = summarize(samples);
