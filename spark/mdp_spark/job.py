@@ -2,6 +2,7 @@
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 import time
 from dataclasses import dataclass
 
@@ -48,7 +49,7 @@ class BatchWriter:
         self._log = logger or logging.getLogger("mdp_spark.job")
         self._app_id = app_id
         self._tables = DeltaTables(spark, self._log)
-        # per table: the newest LSN already in bronze (None: not read yet)
+        # per table: the newest LSN this job has written (None: none yet, since its start)
         self._high_water: dict[str, int | None] = {}
         self._app_id_ready = threading.Event()
         if app_id is not None:
@@ -78,8 +79,12 @@ class BatchWriter:
                     self._log.warning("records quarantined", extra={"batch_id": batch_id, "records": bad,
                                                                      "path": self._layout.quarantine})
                 errors.unpersist()
-            for table, item in sorted(decoded.tables.items()):
-                self._write_table(table, item, app_id, batch_id)
+            # One thread per table: each table's writes are a chain of small Spark jobs
+            # whose driver-side planning leaves the cores idle; tables are independent.
+            with ThreadPoolExecutor(max_workers=max(1, len(decoded.tables))) as pool:
+                for done in [pool.submit(self._write_table, table, item, app_id, batch_id)
+                             for table, item in sorted(decoded.tables.items())]:
+                    done.result()  # re-raises a table's failure: the batch fails, Spark retries it
             self._log.info("batch written", extra={
                 "batch_id": batch_id, "records": decoded.counts, "tables": sorted(decoded.tables),
                 "seconds": round(time.monotonic() - started, 3)})
@@ -93,18 +98,19 @@ class BatchWriter:
                 F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
                 F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated")).first()
             bronze = self._layout.bronze(table)
-            high_water = self._bronze_high_water(table, bronze)
+            high_water = self._high_water.get(table)
             append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
             if not item.key_columns:
                 self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
                                   extra={"table": table})
             else:
                 deletes = None
-                # A change at or below what bronze already held is a re-delivery (Kafka
-                # at-least-once, a replayed batch): a delete bronze knows may outrank it.
-                # Only deletes from the batch's oldest LSN on can: the bound lets Delta
-                # skip every older file. Batches of new changes only skip the read.
-                if high_water is not None and bounds["oldest"] is not None and bounds["oldest"] <= high_water:
+                # A change at or below the newest LSN this job already wrote is a re-delivery
+                # (Kafka at-least-once, or the batch replayed after a restart: unknown until
+                # the first batch): a delete bronze holds may outrank it. Only deletes from
+                # the batch's oldest LSN on can, and the bound lets Delta skip older files.
+                # Batches of new changes only skip the read.
+                if high_water is None or (bounds["oldest"] is not None and bounds["oldest"] <= high_water):
                     deletes = (self._spark.read.format("delta").load(bronze)
                                .where((F.col("_change_type") == "delete") & (F.col("_lsn") >= F.lit(bounds["oldest"])))
                                .select(*item.key_columns, "_lsn"))
@@ -114,14 +120,6 @@ class BatchWriter:
                 self._high_water[table] = max(bounds["newest"], high_water or bounds["newest"])
         finally:
             changes.unpersist()
-
-    def _bronze_high_water(self, table: str, bronze: str) -> int | None:
-        """The newest LSN in bronze, read once per table (Delta answers MAX from its file statistics)."""
-        if table not in self._high_water:
-            exists = self._tables.schema(bronze) is not None
-            self._high_water[table] = (
-                self._spark.read.format("delta").load(bronze).agg(F.max("_lsn")).first()[0] if exists else None)
-        return self._high_water[table]
 
 
 def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, brokers: str,

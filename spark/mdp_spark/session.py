@@ -21,7 +21,7 @@ def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, 
         # (760 MB with the AWS SDK bundle) through the driver's file server at each start, which
         # took minutes on a busy machine and failed with ClosedChannelException.
         "spark.driver.extraClassPath": jar_list(jars_dir),
-        "spark.driver.memory": "1g",
+        "spark.driver.memory": "2g",
         # a query stopped in the middle of a MERGE overflowed the default stack
         "spark.driver.extraJavaOptions": "-Xss16m",
         "spark.driver.host": "127.0.0.1",
@@ -30,6 +30,9 @@ def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, 
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.sql.session.timeZone": "UTC",
         "spark.sql.shuffle.partitions": "2",
+        # Micro-batches of a few thousand rows: generating and JIT-compiling Java for
+        # every new plan (each batch's literals make new ones) costs more than it saves.
+        "spark.sql.codegen.wholeStage": "false",
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.databricks.delta.snapshotPartitions": "2",
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
