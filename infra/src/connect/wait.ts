@@ -37,9 +37,8 @@ export async function waitFor<T>(probe: () => Promise<T | undefined>, o: WaitOpt
 function isRetriable(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   if ('retriable' in err) return err.retriable === true;
-  // node-postgres: connection refused / server starting up (57P03)
+  // node-postgres: connection refused / server starting up (57P03) / its socket file
+  // not there yet (ENOENT on the stack's unix socket while PostgreSQL restarts)
   const code = (err as { code?: unknown }).code;
-  return (
-    code === 'ECONNREFUSED' || code === 'ECONNRESET' || code === '57P03' || code === 'ETIMEDOUT'
-  );
+  return ['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'ENOENT', '57P03'].includes(String(code));
 }
