@@ -57,7 +57,7 @@ export const memoryPart: PartRunner = async (ctx) => {
   figures.push({
     name: 'memory: every service',
     value: fmt.mb(total),
-    note: 'sum of the rows above, measured after the workload parts of this run',
+    note: 'sum of the rows above, measured after the workload parts of this run; RSS counts a shared page once per process (PostgreSQL shared buffers in each backend), so trees with descendants are an upper bound',
     data: { totalRssBytes: total },
   });
   return figures;
