@@ -42,6 +42,8 @@ step "@mdp/validator: decoding and processors (unit), validate against the stack
 pnpm --filter @mdp/validator exec vitest run
 step "@mdp/delta-check: Delta reader (tables written by Python deltalake), comparison with PostgreSQL, MinIO"
 pnpm --filter @mdp/delta-check exec vitest run
+step "@mdp/bench: its helpers (unit)"
+pnpm --filter @mdp/bench exec vitest run
 step "spark: the job's transformations and writes (pytest, local SparkSession)"
 bash spark/bin/test.sh
 step "@mdp/e2e: the pipeline end to end, faults with the simulator running, bad input"

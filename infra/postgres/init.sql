@@ -13,6 +13,8 @@
 SELECT format('CREATE ROLE %I LOGIN', :'admin_user')
   WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'admin_user') \gexec
 ALTER ROLE :"admin_user" WITH LOGIN CREATEDB PASSWORD :'admin_password';
+-- It may end other (non-superuser) sessions: a stuck client, or Debezium's walsender.
+GRANT pg_signal_backend TO :"admin_user";
 SELECT format('CREATE DATABASE %I OWNER %I', :'database', :'admin_user')
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = :'database') \gexec
 
