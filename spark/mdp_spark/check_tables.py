@@ -59,4 +59,8 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    code = main(sys.argv[1:])
+    sys.stdout.flush()
+    # deltalake's and pyarrow's native threads abort the interpreter's teardown
+    # ("terminate called without an active exception"): everything is written, leave now.
+    os._exit(code)
