@@ -231,6 +231,19 @@ export function createStack(options: StackOptions): Stack {
     }
   };
 
+  /**
+   * Starts a stopped (or never started) process and waits for its readiness. Until
+   * the supervisor has launched it, its state still shows the previous run's exit,
+   * which waitReady would take for a failure.
+   */
+  const startOne = async (spec: ServiceSpec): Promise<void> => {
+    await client.start(spec.name);
+    const deadline = Date.now() + (spec.oneShot ? 0 : 30_000);
+    while (Date.now() < deadline && !ACTIVE.includes((await byName()).get(spec.name)?.status ?? ''))
+      await delay(POLL_MS);
+    await waitReady([spec]);
+  };
+
   const logTail = async (name: string): Promise<string> => {
     try {
       const lines = (await readFile(logFile(name), 'utf8')).trimEnd().split('\n').slice(-8);
@@ -318,8 +331,7 @@ export function createStack(options: StackOptions): Stack {
       );
       for (const spec of toStart) {
         await prepare(spec);
-        await client.start(spec.name);
-        await waitReady([spec]);
+        await startOne(spec);
       }
       await waitReady(targets);
       return { alreadyUp: false, started: missing.map((spec) => spec.name) };
@@ -415,8 +427,7 @@ export function createStack(options: StackOptions): Stack {
       if (ACTIVE.includes(proc.status)) return waitReady([spec]);
       await assertPortsFree(config.ports, [name]);
       await prepare(spec);
-      await client.start(name);
-      await waitReady([spec]);
+      await startOne(spec);
     },
     async stop(name) {
       await processOf(name);
