@@ -7,7 +7,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     globalSetup: ['../../test/stack-setup.ts'],
     fileParallelism: false,
-    testTimeout: 900_000,
-    hookTimeout: 900_000,
+    // each test's own deadlines (waitFor, delta:check until equal) end a stuck test
+    testTimeout: 3_600_000,
+    hookTimeout: 3_600_000,
   },
 });
