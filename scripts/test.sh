@@ -35,7 +35,7 @@ eval "$(pnpm --silent stack:env)"
 step "@mdp/schemas"
 pnpm --filter @mdp/schemas exec vitest run
 step "@mdp/simulator: loader, generator, simulator (real PostgreSQL)"
-pnpm --filter @mdp/simulator exec vitest run
+pnpm --filter @mdp/simulator exec vitest run --project simulator
 # The end-to-end suite runs while the Spark job has no backlog: the suites after
 # it leave hundreds of thousands of records in their own topics.
 step "@mdp/e2e: the pipeline end to end, faults with the simulator running, bad input"
@@ -50,3 +50,7 @@ step "@mdp/bench: its helpers (unit)"
 pnpm --filter @mdp/bench exec vitest run
 step "spark: the job's transformations and writes (pytest, local SparkSession)"
 bash spark/bin/test.sh
+# Last: it restarts PostgreSQL, whose clients (Apicurio's connection pool among
+# them) can hand out a dead connection once afterwards.
+step "@mdp/simulator: sim:run across a PostgreSQL restart"
+pnpm --filter @mdp/simulator exec vitest run --project restarts-postgres
