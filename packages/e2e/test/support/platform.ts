@@ -217,9 +217,11 @@ function sum(values: readonly number[] | undefined): number {
 
 /** The events the simulator has logged (its ground truth), to wait for progress. */
 export async function eventCount(pool: pg.Pool): Promise<number> {
-  const { rows } = await pool.query<{ n: string }>(
-    `SELECT CASE WHEN to_regclass('sim.event_log') IS NULL THEN 0 ELSE (SELECT count(*) FROM sim.event_log) END AS n`,
+  const exists = await pool.query<{ log: string | null }>(
+    `SELECT to_regclass('sim.event_log')::text AS log`,
   );
+  if (!exists.rows[0]?.log) return 0; // no simulation yet
+  const { rows } = await pool.query<{ n: string }>('SELECT count(*) AS n FROM sim.event_log');
   return Number(rows[0]?.n ?? 0);
 }
 
