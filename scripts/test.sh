@@ -50,7 +50,7 @@ step "@mdp/bench: its helpers (unit)"
 pnpm --filter @mdp/bench exec vitest run
 step "spark: the job's transformations and writes (pytest, local SparkSession)"
 bash spark/bin/test.sh
-# Last: it restarts PostgreSQL, whose clients (Apicurio's connection pool among
-# them) can hand out a dead connection once afterwards.
+# Last: it restarts PostgreSQL under every client of the stack (Debezium, Apicurio),
+# so no earlier suite has to wait for them to reconnect.
 step "@mdp/simulator: sim:run across a PostgreSQL restart"
 pnpm --filter @mdp/simulator exec vitest run --project restarts-postgres

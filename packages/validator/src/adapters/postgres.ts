@@ -59,8 +59,10 @@ export async function readSourceState(
       log,
     ]);
     if (exists.rows[0]?.r) {
+      // seq stays bigint here: ORDER BY names the output column, and as text "10000"
+      // sorts before "9999" (node-postgres hands a bigint over as a string anyway).
       const res = await client.query<{ seq: string; at: string; event: LoggedEvent['event'] }>(
-        `SELECT seq::text, at::text, payload AS event FROM ${log} ORDER BY seq`,
+        `SELECT seq, at::text AS at, payload AS event FROM ${log} ORDER BY seq`,
       );
       events = res.rows.map((r) => ({ seq: Number(r.seq), at: r.at, event: r.event }));
     }

@@ -14,6 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSourceState } from '../../src/adapters/postgres.js';
+import { pgConfig } from '../../src/config.js';
 import type { ValidateResult } from '../../src/validate/run.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -146,6 +148,13 @@ describe('pnpm validate on the real stack', () => {
     }
     expect(report.eventLog?.events).toBeGreaterThanOrEqual(1000);
     expect(report.eventLog?.missing).toBe(0);
+  });
+
+  it('reads the event log in seq order (the matching of events to changes relies on it)', async () => {
+    const { events = [] } = await readSourceState(pgConfig(process.env), []);
+    expect(events.length).toBeGreaterThanOrEqual(1000); // seqs of 1 to 4 digits: text order differs
+    const seqs = events.map((e) => e.seq);
+    expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
   });
 
   it('a paused connector: the missing changes are named by key, consistent again after resume', async () => {
