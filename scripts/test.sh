@@ -5,8 +5,8 @@
 #      MinIO, the Spark job) started afresh in its own state dir and ports (so
 #      tests never touch a stack you run for the demo), deleted on exit;
 #   3. unit tests of every package, `pnpm test:e2e` (the whole pipeline, its
-#      faults and bad input), the integration tests against that stack, and the
-#      Spark job's pytest suite.
+#      faults and bad input), the integration tests against that stack, the
+#      Spark job's pytest suite, and last the simulator across a PostgreSQL restart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
