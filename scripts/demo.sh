@@ -15,7 +15,8 @@ usage() {
 Usage: ./mdp demo [--compose]
 
   (default)   the native stack: every service as a local process (pnpm stack:up)
-  --compose   docker compose up (needs a Docker engine; cp .env.example .env first)
+  --compose   docker compose up: builds the images, starts a Docker engine when none
+              answers (scripts/docker-engine.sh), writes .env with random secrets when missing
   -h, --help  this help
 
 Env: MDP_DEMO_RATE (default 50/s), MDP_DEMO_DURATION (default 60s).
@@ -35,12 +36,18 @@ duration=${MDP_DEMO_DURATION:-60s}
 step() { printf '\n== %s\n' "$*"; }
 
 if [ "$mode" = compose ]; then
-  if ! docker info >/dev/null 2>&1; then
-    echo "demo: no Docker engine answers (docker info failed): run ./mdp demo without --compose for the native stack" >&2
-    exit 1
+  step "a Docker engine and Compose v2 (the running one, else scripts/docker-engine.sh starts one)"
+  eval "$(bash scripts/docker-engine.sh up)"
+  if [ ! -f .env ]; then
+    # .env.example's settings with a fresh random value for every placeholder secret
+    while IFS= read -r line; do
+      case "$line" in *=change-me*) line="${line%%=*}=$(head -c 18 /dev/urandom | base64 | tr '+/' '-_')" ;; esac
+      printf '%s\n' "$line"
+    done <.env.example >.env
+    chmod 600 .env
+    echo "demo: wrote .env with fresh random secrets (from .env.example)"
   fi
-  [ -f .env ] || { echo "demo: no .env: cp .env.example .env and change its passwords" >&2; exit 1; }
-  step "starting every service with docker compose (docker compose up -d --wait)"
+  step "building the images and starting every service (docker compose up -d --build --wait)"
   docker compose up -d --build --wait
   set -a
   # the host-side settings: .env.example's names with the values of .env
@@ -86,16 +93,23 @@ if [ "$mode" = native ]; then
   minio_console=http://127.0.0.1:${ports% *}
   spark_ui=http://127.0.0.1:${ports#* }
 fi
+settings='eval "$(pnpm -s stack:env)"'
+stop='pnpm stack:down   /   pnpm stack:reset'
+if [ "$mode" = compose ]; then
+  settings='set -a; source .env; set +a'
+  stop='docker compose down   /   docker compose down -v'
+fi
 cat <<TXT
 
 Where to look next:
-  MinIO console    $minio_console   (user \$MINIO_ROOT_USER, see .env.example; bucket lakehouse)
+  MinIO console    $minio_console   (user \$MINIO_ROOT_USER; bucket lakehouse)
   Spark UI         $spark_ui
+  the settings     $settings   (then every pnpm CLI and psql talk to this stack)
   Kafka topics     pnpm consume --topic mdp.public.orders --from-beginning --max 5
-  PostgreSQL       eval "\$(pnpm -s stack:env)" && psql
+  PostgreSQL       psql
   the lake         README.md, "Getting the data out of MinIO" (Spark SQL, Python deltalake)
   keep it running  pnpm sim:run --rate 50/s     (Ctrl-C stops)
-  stop / wipe      pnpm stack:down   /   pnpm stack:reset
+  stop / wipe      $stop
 TXT
 
 if [ "$validate_ok" -eq 0 ] && [ "$lake_ok" -eq 0 ]; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Validates the root compose.yaml with the real Docker Compose (no engine needed):
-#   1. builds Docker Compose v2.40.3 from the Go module proxy into the cache
-#      (once; later runs reuse it), as DESIGN.md describes;
+#   1. builds Docker Compose v2 from the Go module proxy into the cache
+#      (infra/install/install.sh, once; later runs reuse it);
 #   2. `docker-compose config -q` with the documented defaults (.env.example);
 #   3. negative checks: a missing secret must make `config` fail.
 # Usage: scripts/validate-compose.sh [--build-only]
@@ -9,33 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-COMPOSE_VERSION=$(sed -n 's/^DOCKER_COMPOSE_VERSION=//p' infra/versions.env 2>/dev/null || true)
-COMPOSE_VERSION=${COMPOSE_VERSION:-v2.40.3}
-CACHE=${MDP_CACHE:-$HOME/.cache/mdp}
-BIN_DIR="$CACHE/tools/docker-compose-$COMPOSE_VERSION"
+COMPOSE_VERSION=$(sed -n 's/^DOCKER_COMPOSE_VERSION=//p' infra/versions.env)
+BIN_DIR="${MDP_CACHE:-$HOME/.cache/mdp}/bin/docker-compose-$COMPOSE_VERSION"
 BIN="$BIN_DIR/docker-compose"
 
 build_compose() {
-  if [[ -x "$BIN" ]] && "$BIN" version --short >/dev/null 2>&1; then return; fi
-  command -v go >/dev/null || {
-    echo "validate-compose: Go is needed once to build Docker Compose $COMPOSE_VERSION; install Go 1.24+ (e.g. apt-get install golang) and retry" >&2
-    exit 1
-  }
-  echo "validate-compose: building Docker Compose $COMPOSE_VERSION into $BIN_DIR (once, ~90 s)" >&2
-  local work
-  work=$(mktemp -d)
-  trap 'chmod -R u+w "$work" 2>/dev/null; rm -rf "$work"' RETURN
-  local dir
-  dir=$(GOFLAGS=-mod=mod go mod download -json "github.com/docker/compose/v2@$COMPOSE_VERSION" |
-    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')
-  [[ -n "$dir" && -d "$dir" ]] || { echo "validate-compose: go mod download of docker/compose $COMPOSE_VERSION failed" >&2; exit 1; }
-  cp -r "$dir" "$work/src"
-  chmod -R u+w "$work/src"
-  mkdir -p "$BIN_DIR"
-  (cd "$work/src" && CGO_ENABLED=0 go build -trimpath \
-    -ldflags "-s -w -X github.com/docker/compose/v2/internal.Version=$COMPOSE_VERSION" \
-    -o "$BIN.tmp" ./cmd)
-  mv "$BIN.tmp" "$BIN"
+  if [[ -x "$BIN" ]]; then return; fi
+  echo "validate-compose: building Docker Compose $COMPOSE_VERSION into $BIN_DIR (once, minutes)" >&2
+  bash infra/install/install.sh go-binary docker-compose "$BIN_DIR"
 }
 
 build_compose

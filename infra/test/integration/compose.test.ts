@@ -54,7 +54,7 @@ describe('compose.yaml', () => {
     expect(run.stdout).toMatch(/ok: missing PG_DEBEZIUM_PASSWORD is refused/);
   });
 
-  it('publishes every port on 127.0.0.1 only and pins images from infra/versions.env', () => {
+  it('publishes every port on 127.0.0.1 only and builds every image from infra/compose/Dockerfile', () => {
     const envFile = join(tmp, 'ok.env');
     writeFileSync(envFile, readFileSync(join(repo, '.env.example')));
     const run = config(envFile, '--format', 'json');
@@ -62,17 +62,39 @@ describe('compose.yaml', () => {
     const project = JSON.parse(run.stdout) as {
       services: Record<
         string,
-        { image?: string; ports?: { host_ip?: string }[]; healthcheck?: unknown }
+        {
+          build?: { dockerfile?: string; target?: string };
+          image?: string;
+          pull_policy?: string;
+          init?: boolean;
+          ports?: { host_ip?: string }[];
+          healthcheck?: unknown;
+        }
       >;
     };
-    const versions = readFileSync(join(repo, 'infra', 'versions.env'), 'utf8');
     const services = Object.entries(project.services);
     expect(services.length).toBeGreaterThanOrEqual(8);
+    const built = new Set(services.filter(([, s]) => s.build).map(([, s]) => s.image));
     for (const [name, service] of services) {
       for (const port of service.ports ?? [])
         expect(port.host_ip, `${name} port`).toBe('127.0.0.1');
-      if (service.image) expect(versions, `${name} image`).toContain(`=${service.image}\n`);
+      expect(service.init, `${name} init`).toBe(true);
+      if (!service.build) {
+        // a one-shot on an image another service builds: never pulled
+        expect(built.has(service.image), `${name} image`).toBe(true);
+        expect(service.pull_policy, `${name} pull_policy`).toBe('never');
+        continue;
+      }
+      expect(service.build.dockerfile, `${name} build`).toMatch(/infra\/compose\/Dockerfile$/);
+      expect(service.build.target, `${name} target`).toBeTruthy();
+      expect(service.pull_policy, `${name} pull_policy`).toBe('build');
     }
+    // one external image, the base: every other FROM names a stage of the file
+    const dockerfile = readFileSync(join(repo, 'infra', 'compose', 'Dockerfile'), 'utf8');
+    const stages = [...dockerfile.matchAll(/^FROM (\S+)(?: AS (\S+))?$/gm)];
+    const names = new Set(stages.map((m) => m[2]));
+    for (const [, from] of stages)
+      expect(from === '${BASE_IMAGE}' || names.has(from), from).toBe(true);
     for (const name of ['postgres', 'kafka', 'apicurio', 'minio', 'connect', 'spark']) {
       expect(project.services[name]?.healthcheck, `${name} healthcheck`).toBeDefined();
     }
