@@ -6,7 +6,11 @@
 #      tests never touch a stack you run for the demo), deleted on exit;
 #   3. unit tests of every package, `pnpm test:e2e` (the whole pipeline, its
 #      faults and bad input), the integration tests against that stack, the
-#      Spark job's pytest suite, and last the simulator across a PostgreSQL restart.
+#      Spark job's pytest suite, and last the simulator across a PostgreSQL restart;
+#   4. the docker compose stack (`pnpm test:compose`): its images built, `docker
+#      compose up --wait`, the pipeline with its faults against it, down and up,
+#      down -v. On a Docker engine that answers, or one it starts (and stops) with
+#      scripts/docker-engine.sh; an engine that cannot be had fails the run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -54,3 +58,9 @@ bash spark/bin/test.sh
 # so no earlier suite has to wait for them to reconnect.
 step "@mdp/simulator: sim:run across a PostgreSQL restart"
 pnpm --filter @mdp/simulator exec vitest run --project restarts-postgres
+
+# The native stack's memory and cores go to the compose stack.
+step "stopping the native test stack"
+pnpm --silent stack:reset
+step "docker compose: images from infra/compose/Dockerfile, up --wait, the pipeline and its faults, down, down -v"
+pnpm test:compose

@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    exclude: ['test/compose/**'], // vitest.compose.config.ts: a stack of its own
     globalSetup: ['../../test/stack-setup.ts'],
     fileParallelism: false,
     // each test's own deadlines (waitFor, delta:check until equal) end a stuck test

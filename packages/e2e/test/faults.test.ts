@@ -8,9 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  connectorRunning,
   createPool,
   ensureLoaded,
   pnpmOk,
+  sparkJobRunning,
   startSimulator,
   validate,
   verdicts,
@@ -41,42 +43,13 @@ async function judge(label: string): Promise<number> {
   return added;
 }
 
-/** The Spark UI's REST API of the running job (its port from pnpm stack status). */
-async function sparkJobRunning(): Promise<boolean> {
+/** The Spark UI's port of the native stack's job (from pnpm stack status). */
+async function sparkUiPort(): Promise<number> {
   const services = JSON.parse(await stack('status', '--json')) as {
     name: string;
     ports: number[];
   }[];
-  const port = services.find((s) => s.name === 'spark')?.ports[0];
-  try {
-    const apps = (await (await fetch(`http://127.0.0.1:${port}/api/v1/applications`)).json()) as {
-      id: string;
-    }[];
-    const jobs = (await (
-      await fetch(`http://127.0.0.1:${port}/api/v1/applications/${apps[0]!.id}/jobs?status=running`)
-    ).json()) as unknown[];
-    return jobs.length > 0;
-  } catch {
-    return false;
-  }
-}
-
-interface ConnectorStatus {
-  connector: { state: string };
-  tasks: { state: string }[];
-}
-async function connectorRunning(): Promise<boolean> {
-  try {
-    const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`);
-    const status = (await res.json()) as ConnectorStatus;
-    return (
-      status.connector.state === 'RUNNING' &&
-      status.tasks.length > 0 &&
-      status.tasks.every((t) => t.state === 'RUNNING')
-    );
-  } catch {
-    return false;
-  }
+  return services.find((s) => s.name === 'spark')!.ports[0]!;
 }
 
 async function debeziumWalSenders(): Promise<number[]> {
@@ -106,7 +79,8 @@ describe('faults with the simulator at 50/s', () => {
 
   it('kill -9 the Spark job mid-batch: it restarts on its checkpoint, bronze keeps each record once', async () => {
     await withSimulator(pool, async () => {
-      await waitFor('a Spark job in flight', sparkJobRunning, 120_000, 100);
+      const port = await sparkUiPort();
+      await waitFor('a Spark job in flight', () => sparkJobRunning(port), 120_000, 100);
       await stack('kill', 'spark');
       await stack('start', 'spark'); // waits for its first trigger after the restart
     });

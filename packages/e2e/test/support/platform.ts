@@ -259,3 +259,37 @@ export async function withSimulator(
   const code = await sim.stop();
   if (code !== 0) throw new Error(`sim:run exited ${code}:\n${sim.log().slice(-3000)}`);
 }
+
+/** Whether the Spark job (its UI's REST API on `uiPort`) is running a Spark job now: a micro-batch in flight. */
+export async function sparkJobRunning(uiPort: number): Promise<boolean> {
+  try {
+    const base = `http://127.0.0.1:${uiPort}/api/v1/applications`;
+    const apps = (await (await fetch(base)).json()) as { id: string }[];
+    const jobs = (await (
+      await fetch(`${base}/${apps[0]!.id}/jobs?status=running`)
+    ).json()) as unknown[];
+    return jobs.length > 0;
+  } catch {
+    return false;
+  }
+}
+
+interface ConnectorStatus {
+  connector: { state: string };
+  tasks: { state: string }[];
+}
+
+/** Whether the Debezium connector and all its tasks are RUNNING (Connect's REST API, KAFKA_CONNECT_URL). */
+export async function connectorRunning(): Promise<boolean> {
+  try {
+    const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`);
+    const status = (await res.json()) as ConnectorStatus;
+    return (
+      status.connector.state === 'RUNNING' &&
+      status.tasks.length > 0 &&
+      status.tasks.every((t) => t.state === 'RUNNING')
+    );
+  } catch {
+    return false;
+  }
+}
