@@ -102,13 +102,13 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
                 f"schema id {schema_id} is not a Debezium change event (no op/source/before/after)")))
             continue
         table = table_of_topic(topic)
-        if table not in keys:
-            keys[table] = []
-            if key_schema_id is not None:
-                try:
-                    keys[table] = record_field_names(registry.schema(key_schema_id))
-                except SchemaNotFoundError:
-                    keys[table] = []
+        # A TRUNCATE has no Kafka key: the table's key columns come from its keyed records
+        keys.setdefault(table, [])
+        if key_schema_id is not None and not keys[table]:
+            try:
+                keys[table] = record_field_names(registry.schema(key_schema_id))
+            except SchemaNotFoundError:
+                pass
         try:
             decoded = rows.withColumn(
                 "env", from_avro(F.expr("substring(value, 6)"), schema_json, {"mode": "PERMISSIVE"}))

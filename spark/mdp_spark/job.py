@@ -12,7 +12,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import DeltaTables, append_idempotent, merge_silver
+from .sink import DeltaTables, append_idempotent, merge_silver, truncate_silver
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
 
@@ -100,22 +100,27 @@ class BatchWriter:
             bronze = self._layout.bronze(table)
             high_water = self._high_water.get(table)
             append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
-            if not item.key_columns:
-                self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
-                                  extra={"table": table})
-            else:
+            silver = self._layout.silver(table)
+            truncated = bounds["truncated"]
+            if item.key_columns:
                 deletes = None
                 # A change at or below the newest LSN this job already wrote is a re-delivery
                 # (Kafka at-least-once, or the batch replayed after a restart: unknown until
-                # the first batch): a delete bronze holds may outrank it. Only deletes from
-                # the batch's oldest LSN on can, and the bound lets Delta skip older files.
-                # Batches of new changes only skip the read.
+                # the first batch): a delete or a TRUNCATE bronze holds may outrank it. Only
+                # those from the batch's oldest LSN on can, and the bound lets Delta skip
+                # older files. Batches of new changes only skip the read.
                 if high_water is None or (bounds["oldest"] is not None and bounds["oldest"] <= high_water):
-                    deletes = (self._spark.read.format("delta").load(bronze)
-                               .where((F.col("_change_type") == "delete") & (F.col("_lsn") >= F.lit(bounds["oldest"])))
-                               .select(*item.key_columns, "_lsn"))
-                merge_silver(self._tables, changes, item.key_columns, self._layout.silver(table), deletes,
-                             bounds["truncated"])
+                    known = (self._spark.read.format("delta").load(bronze)
+                             .where(F.col("_lsn") >= F.lit(bounds["oldest"])))
+                    deletes = known.where(F.col("_change_type") == "delete").select(*item.key_columns, "_lsn")
+                    truncated = (known.where(F.col("_change_type") == "truncate")
+                                 .agg(F.max("_lsn")).first()[0])
+                merge_silver(self._tables, changes, item.key_columns, silver, deletes)
+            elif truncated is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
+                self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
+                                  extra={"table": table})
+            if truncated is not None:
+                truncate_silver(self._tables, silver, truncated)
             if bounds["newest"] is not None:
                 self._high_water[table] = max(bounds["newest"], high_water or bounds["newest"])
         finally:

@@ -101,13 +101,12 @@ def newest_per_key(changes: DataFrame, key_columns: list[str]) -> DataFrame:
 
 
 def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str], path: str,
-                 deletes: DataFrame | None, truncated_at: int | None = None) -> None:
+                 deletes: DataFrame | None) -> None:
     """MERGE one batch of change rows into the current-state table at `path`.
 
     `deletes` (key columns + `_lsn`) are the deletes already known for this table
     (from bronze) that may outrank a change of the batch: a change older than a
-    known delete of its key is dropped. `truncated_at`: the LSN of a TRUNCATE in
-    the batch; every older row goes.
+    known delete of its key is dropped.
     """
     rows = changes.where(F.col("_change_type").isin("insert", "update", "delete", "snapshot"))
     latest = newest_per_key(rows, key_columns).drop("_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id")
@@ -127,5 +126,9 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
         .whenMatchedUpdate(condition=f"s._change_type <> 'delete' AND {newer}", set=values)
         .whenNotMatchedInsert(condition="s._change_type <> 'delete'", values=values)
         .execute())
-    if truncated_at is not None:
+
+
+def truncate_silver(tables: DeltaTables, path: str, truncated_at: int) -> None:
+    """A TRUNCATE at LSN `truncated_at`: every row of the table at `path` written before it goes."""
+    if tables.schema(path) is not None:
         DeltaTable.forPath(tables.spark, path).delete(F.col("_lsn") < F.lit(truncated_at))

@@ -36,9 +36,9 @@ def key(order_id: int) -> bytes:
     return frame(KEY, KEY_SCHEMA, {"id": order_id})
 
 
-def raw(spark, values: list[tuple[int, bytes | None]], start: int = 0):
-    """values: (order id for the key, value bytes or None for a tombstone), offsets from `start`."""
-    rows = [(TOPIC, 0, start + i, KAFKA_TS, key(k), v) for i, (k, v) in enumerate(values)]
+def raw(spark, values: list[tuple[int | None, bytes | None]], start: int = 0):
+    """values: (order id for the key or None for no key, value bytes or None for a tombstone), offsets from `start`."""
+    rows = [(TOPIC, 0, start + i, KAFKA_TS, None if k is None else key(k), v) for i, (k, v) in enumerate(values)]
     return spark.createDataFrame(rows, RAW_SCHEMA)
 
 
@@ -128,6 +128,26 @@ def test_silver_keeps_the_newest_lsn_applies_deletes_and_ignores_replays(spark, 
     assert table.metadata().configuration.get("delta.enableDeletionVectors") == "false"
     read = {r["id"]: r for r in table.to_pyarrow_table().to_pylist()}
     assert read[3]["unit_price"] == Decimal("0.10") and read[1]["note"] == "late"
+
+
+def test_a_truncate_empties_silver_and_what_came_before_it_never_returns(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q4")
+    before = [(1, v1(event("c", 100, after=order(1)))), (2, v1(event("c", 110, after=order(2))))]
+    writer(raw(spark, before), 0)
+    assert sorted(silver_rows(spark, layout)) == [1, 2]
+    # Debezium's TRUNCATE event has no Kafka key; an insert after it in the same batch stays
+    writer(raw(spark, [(None, v1(event("t", 150))), (3, v1(event("c", 160, after=order(3))))], start=10), 1)
+    assert sorted(silver_rows(spark, layout)) == [3]
+    # a batch of only a TRUNCATE (no key schema in it at all)
+    writer(raw(spark, [(None, v1(event("t", 200)))], start=20), 2)
+    assert silver_rows(spark, layout) == {}
+    # the rows from before the TRUNCATEs re-delivered (at-least-once): they do not come back
+    writer(raw(spark, before, start=30), 3)
+    assert silver_rows(spark, layout) == {}
+    bronze = spark.read.format("delta").load(layout.bronze("orders"))
+    assert [r["_change_type"] for r in bronze.orderBy("_kafka_offset").collect()] == [
+        "insert", "insert", "truncate", "insert", "truncate", "insert", "insert"]
 
 
 def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):

@@ -61,10 +61,8 @@ function collect(
         '--group',
         group,
       ],
-      {
-        cwd: repo,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
+      // its own process group: pnpm does not pass SIGTERM on to the consumer it runs
+      { cwd: repo, stdio: ['ignore', 'pipe', 'pipe'], detached: true },
     );
     const changes: Change[] = [];
     let stderr = '';
@@ -73,7 +71,11 @@ function collect(
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      child.kill('SIGTERM');
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // the group has already exited
+      }
       if (err) reject(err);
       else resolvePromise(changes);
     };

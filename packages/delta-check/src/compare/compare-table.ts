@@ -148,6 +148,8 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     >();
     const records = new Set<string>();
     const changes = new Set<string>();
+    // The newest TRUNCATE: every change before it (by LSN, whatever order the files are read in) is gone.
+    let truncatedAt = -1n;
     bronze = { events: 0, duplicateRecords: 0, duplicateChanges: 0 };
     for await (const batch of reader.rows(snapshot, {
       columns: [...lakeNames, ...BRONZE_COLUMNS],
@@ -163,11 +165,11 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
         const change = `${key}@${scalar(row._lsn)}/${type}`;
         if (changes.has(change)) bronze.duplicateChanges++;
         changes.add(change);
+        const lsn = BigInt(row._lsn === null ? -1 : (row._lsn as bigint | number));
         if (type === 'truncate') {
-          events.clear();
+          if (lsn > truncatedAt) truncatedAt = lsn;
           continue;
         }
-        const lsn = BigInt(row._lsn === null ? -1 : (row._lsn as bigint | number));
         const offset = BigInt(row._kafka_offset as bigint | number);
         const current = events.get(key);
         if (!current || lsn > current.lsn || (lsn === current.lsn && offset > current.offset)) {
@@ -176,7 +178,7 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
       }
     }
     for (const [key, event] of events) {
-      if (event.deleted) continue;
+      if (event.deleted || event.lsn < truncatedAt) continue;
       lakeRows++;
       lake.set(key, { hash: hashOf(event.values), values: event.values });
     }
