@@ -29,6 +29,10 @@ Commands:
                        a stopped service stays stopped until start
   kill <service>       SIGKILL the service's process (fault tests); the supervisor restarts
                        it, as docker compose does with restart: unless-stopped
+  lake-reset           stop Spark, delete the lake (bronze, silver, quarantine, checkpoints),
+                       start Spark: it rebuilds every table from the CDC topics
+  lake-replay          stop Spark, replay the quarantined records that decode now (their
+                       cause fixed) into bronze and silver, start Spark
 
 Options:
   -f, --follow         logs: keep following
@@ -63,6 +67,8 @@ const COMMANDS = [
   'stop',
   'restart',
   'kill',
+  'lake-reset',
+  'lake-replay',
 ] as const;
 type Command = (typeof COMMANDS)[number];
 const ONE_SERVICE: readonly Command[] = ['logs', 'start', 'stop', 'restart', 'kill'];
@@ -195,6 +201,14 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
       return 0;
     case 'kill':
       process.stdout.write(`${service} killed (SIGKILL to pid ${await stack.kill(service)})\n`);
+      return 0;
+    case 'lake-replay':
+      process.stdout.write(`${await stack.replayQuarantine()}\nspark started again\n`);
+      return 0;
+    case 'lake-reset':
+      process.stdout.write(
+        `${await stack.resetLake()}\nspark started again: rebuilding the lake from the topics\n`,
+      );
       return 0;
   }
 }

@@ -7,7 +7,10 @@ Spark's own `from_avro` decodes that group on `substring(value, 6)`. Records
 written before and after a schema change carry different ids, so each decodes
 with the schema it was written with. Tombstones (null values) are skipped.
 Whatever cannot be decoded becomes a quarantine row naming topic, partition,
-offset and the reason, and the rest of the batch goes on.
+offset and the reason, and the rest of the batch goes on; so does a change
+whose key cannot be read (its key schema unknown, its key bytes not framed),
+which silver could not place. Only a record without a key (a TRUNCATE, a table
+without a primary key) goes on keyless.
 """
 
 import logging
@@ -89,12 +92,23 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
         rows = rows.where(F.col("_schema_id") == schema_id)
         if key_schema_id is None:
             rows = rows.where(F.col("_key_schema_id").isNull())
+            out.quarantine.append(_quarantine(
+                rows.where(F.col("key").isNotNull()), "KEY_NOT_FRAMED",
+                F.lit("key is not Confluent-framed Avro (no magic byte 0 + 4-byte schema id)")))
+            rows = rows.where(F.col("key").isNull())
         else:
             rows = rows.where(F.col("_key_schema_id") == key_schema_id)
+            try:
+                key_columns = record_field_names(registry.schema(key_schema_id))
+            except SchemaNotFoundError as err:
+                log.error("key schema id not found, records quarantined",
+                          extra={"topic": topic, "schema_id": key_schema_id, "records": count})
+                out.quarantine.append(_quarantine(rows, "KEY_SCHEMA_NOT_FOUND", F.lit(str(err))))
+                continue
         try:
             schema_json = registry.schema(schema_id)
         except SchemaNotFoundError as err:
-            log.warning("schema id not found, records quarantined", extra={"topic": topic, "schema_id": schema_id, "records": count})
+            log.error("schema id not found, records quarantined", extra={"topic": topic, "schema_id": schema_id, "records": count})
             out.quarantine.append(_quarantine(rows, err.code, F.lit(str(err))))
             continue
         if not is_change_event(schema_json):
@@ -105,10 +119,7 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
         # A TRUNCATE has no Kafka key: the table's key columns come from its keyed records
         keys.setdefault(table, [])
         if key_schema_id is not None and not keys[table]:
-            try:
-                keys[table] = record_field_names(registry.schema(key_schema_id))
-            except SchemaNotFoundError:
-                pass
+            keys[table] = key_columns
         try:
             decoded = rows.withColumn(
                 "env", from_avro(F.expr("substring(value, 6)"), schema_json, {"mode": "PERMISSIVE"}))

@@ -12,7 +12,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import DeltaTables, append_idempotent, merge_silver, truncate_silver
+from .sink import DeltaTables, append_idempotent, has_unavailable, merge_silver, truncate_silver
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
 
@@ -62,41 +62,50 @@ class BatchWriter:
     def __call__(self, batch: DataFrame, batch_id: int) -> None:
         if not self._app_id_ready.wait(timeout=120):
             raise RuntimeError("the streaming query's id was never set")
-        app_id = f"mdp-cdc-{self._app_id}"
-        started = time.monotonic()
         raw = batch.select("topic", "partition", "offset", "timestamp", "key", "value").persist()
         try:
-            decoded = decode_batch(raw, self._registry, self._log)
-            if decoded.quarantine:
-                errors = decoded.quarantine[0]
-                for frame in decoded.quarantine[1:]:
-                    errors = errors.unionByName(frame)
-                errors = errors.persist()
-                bad = errors.count()
-                if bad:
-                    append_idempotent(self._tables, errors.withColumn("batch_id", F.lit(batch_id)),
-                                      self._layout.quarantine, app_id, batch_id)
-                    self._log.warning("records quarantined", extra={"batch_id": batch_id, "records": bad,
-                                                                     "path": self._layout.quarantine})
+            errors = self.write(raw, f"mdp-cdc-{self._app_id}", batch_id)
+            if errors is not None:
                 errors.unpersist()
-            # One thread per table: each table's writes are a chain of small Spark jobs
-            # whose driver-side planning leaves the cores idle; tables are independent.
-            with ThreadPoolExecutor(max_workers=max(1, len(decoded.tables))) as pool:
-                for done in [pool.submit(self._write_table, table, item, app_id, batch_id)
-                             for table, item in sorted(decoded.tables.items())]:
-                    done.result()  # re-raises a table's failure: the batch fails, Spark retries it
-            self._log.info("batch written", extra={
-                "batch_id": batch_id, "records": decoded.counts, "tables": sorted(decoded.tables),
-                "seconds": round(time.monotonic() - started, 3)})
         finally:
             raw.unpersist()
+
+    def write(self, raw: DataFrame, app_id: str, version: int, quarantine: bool = True) -> DataFrame | None:
+        """Decodes `raw` (the Kafka source's columns) and writes bronze and silver, each write once
+        per (app_id, version). Returns the records that do not decode (persisted: unpersist them),
+        or None; `quarantine` appends them to the quarantine table too."""
+        started = time.monotonic()
+        decoded = decode_batch(raw, self._registry, self._log)
+        errors = None
+        if decoded.quarantine:
+            errors = decoded.quarantine[0]
+            for frame in decoded.quarantine[1:]:
+                errors = errors.unionByName(frame)
+            errors = errors.persist()
+            bad = errors.count()
+            if bad and quarantine:
+                append_idempotent(self._tables, errors.withColumn("batch_id", F.lit(version)),
+                                  self._layout.quarantine, app_id, version)
+                self._log.error("records quarantined: replay them once the cause is fixed (pnpm stack lake-replay)",
+                                extra={"batch_id": version, "records": bad, "path": self._layout.quarantine})
+        # One thread per table: each table's writes are a chain of small Spark jobs
+        # whose driver-side planning leaves the cores idle; tables are independent.
+        with ThreadPoolExecutor(max_workers=max(1, len(decoded.tables))) as pool:
+            for done in [pool.submit(self._write_table, table, item, app_id, version)
+                         for table, item in sorted(decoded.tables.items())]:
+                done.result()  # re-raises a table's failure: the batch fails, Spark retries it
+        self._log.info("batch written", extra={
+            "batch_id": version, "records": decoded.counts, "tables": sorted(decoded.tables),
+            "seconds": round(time.monotonic() - started, 3)})
+        return errors
 
     def _write_table(self, table: str, item, app_id: str, batch_id: int) -> None:
         changes = item.changes.persist()
         try:
             bounds = changes.agg(
                 F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
-                F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated")).first()
+                F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated"),
+                has_unavailable(changes).alias("unavailable")).first()
             bronze = self._layout.bronze(table)
             high_water = self._high_water.get(table)
             append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
@@ -115,7 +124,7 @@ class BatchWriter:
                     deletes = known.where(F.col("_change_type") == "delete").select(*item.key_columns, "_lsn")
                     truncated = (known.where(F.col("_change_type") == "truncate")
                                  .agg(F.max("_lsn")).first()[0])
-                merge_silver(self._tables, changes, item.key_columns, silver, deletes)
+                merge_silver(self._tables, changes, item.key_columns, silver, deletes, bounds["unavailable"])
             elif truncated is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
                 self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
                                   extra={"table": table})

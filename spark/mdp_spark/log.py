@@ -22,8 +22,9 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, default=str)
 
 
-def create_root_logger(level: str = "INFO") -> logging.Logger:
-    handler = logging.StreamHandler(sys.stdout)
+def create_root_logger(level: str = "INFO", stream=None) -> logging.Logger:
+    """JSON lines on `stream` (stdout by default; a CLI with its own output logs to stderr)."""
+    handler = logging.StreamHandler(stream or sys.stdout)
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("mdp_spark")
     root.handlers[:] = [handler]

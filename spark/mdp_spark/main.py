@@ -13,11 +13,9 @@ import sys
 import threading
 import time
 
-from .config import load_config
-from .errors import MdpSparkError, ServiceUnavailableError
 from .job import DEFAULT_TOPIC_PATTERN, BatchWriter, Layout, start_query
 from .log import create_root_logger
-from .preflight import check_services
+from .preflight import startup
 from .registry import SchemaRegistry
 from .session import create_session
 
@@ -68,20 +66,10 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     log = create_root_logger(args.log_level)
     _remove(args.ready_file)
-    try:
-        config = load_config(os.environ)
-    except MdpSparkError as err:
-        log.error(str(err), extra={"code": err.code})
-        return 2
-    jars_dir = os.environ.get("MDP_SPARK_JARS_DIR")
-    if not jars_dir:
-        log.error("MDP_SPARK_JARS_DIR is not set: start the job with spark/bin/run-job.sh", extra={"code": "CONFIG_INVALID"})
-        return 2
-    try:
-        check_services(config)
-    except ServiceUnavailableError as err:
-        log.error(f"cannot start: {err}", extra={"code": err.code, "service": err.service})
-        return 3
+    ready = startup(os.environ, log, "spark/bin/run-job.sh")
+    if isinstance(ready, int):
+        return ready
+    config, jars_dir = ready
     layout = Layout(config.lake_root)
     log.info("starting", extra={"brokers": config.kafka_brokers, "registry": config.schema_registry_url,
                                 "lake": config.lake_root, "topics": args.topic_pattern, "ui_port": config.ui_port})

@@ -14,8 +14,8 @@ import struct
 import urllib.error
 import urllib.request
 
-from .config import Config
-from .errors import ServiceUnavailableError
+from .config import Config, load_config
+from .errors import MdpSparkError, ServiceUnavailableError
 
 _API_VERSIONS = 18
 
@@ -112,3 +112,23 @@ def check_services(config: Config) -> None:
     check_kafka(config.kafka_brokers)
     check_registry(config.schema_registry_url)
     check_bucket(config.s3_endpoint, config.s3_access_key, config.s3_secret_key, config.s3_bucket)
+
+
+def startup(environ, log, script: str) -> tuple[Config, str] | int:
+    """The configuration and jars folder of a Spark entry point once every service answers,
+    or its exit code after saying why: 2 bad configuration, 3 a service unreachable."""
+    try:
+        config = load_config(environ)
+    except MdpSparkError as err:
+        log.error(str(err), extra={"code": err.code})
+        return 2
+    jars_dir = environ.get("MDP_SPARK_JARS_DIR")
+    if not jars_dir:
+        log.error(f"MDP_SPARK_JARS_DIR is not set: run it with {script}", extra={"code": "CONFIG_INVALID"})
+        return 2
+    try:
+        check_services(config)
+    except ServiceUnavailableError as err:
+        log.error(f"cannot start: {err}", extra={"code": err.code, "service": err.service})
+        return 3
+    return config, jars_dir

@@ -10,6 +10,11 @@ offset, which orders changes within a transaction), then MERGEd with guards
 on the LSN, so an old or replayed event never overwrites a newer row; a delete
 removes the row, and an old insert or update replayed after a delete does not
 bring the row back (bronze, written first, holds the delete and its LSN).
+
+An unchanged TOASTed value of a table whose replica identity is not FULL comes
+as Debezium's placeholder (UNAVAILABLE_VALUE): bronze keeps the event as sent,
+silver keeps the value the row had (from an earlier change of the batch, else
+from silver itself), never the placeholder.
 """
 
 import logging
@@ -17,9 +22,11 @@ import logging
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import StructType
+from pyspark.sql.types import BinaryType, StringType, StructType
 
 TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
+# Debezium's unavailable.value.placeholder (pinned in infra/connect/mdp-postgres.json).
+UNAVAILABLE_VALUE = "__debezium_unavailable_value"
 
 
 def _quote(name: str) -> str:
@@ -95,20 +102,63 @@ def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str
        .save(path))
 
 
+def _unavailable(df: DataFrame) -> dict[str, F.Column]:
+    """The placeholder as a literal of each source column that can hold it (text and bytes)."""
+    out = {}
+    for f in df.schema.fields:
+        if f.name.startswith("_"):
+            continue
+        if isinstance(f.dataType, StringType):
+            out[f.name] = F.lit(UNAVAILABLE_VALUE)
+        elif isinstance(f.dataType, BinaryType):
+            out[f.name] = F.lit(UNAVAILABLE_VALUE.encode())
+    return out
+
+
+def has_unavailable(df: DataFrame) -> F.Column:
+    """An aggregate: true when some row of `df` holds Debezium's placeholder."""
+    hits = [F.col(c) == marker for c, marker in _unavailable(df).items()]
+    if not hits:
+        return F.lit(False)
+    any_hit = hits[0]
+    for hit in hits[1:]:
+        any_hit = any_hit | hit
+    return F.coalesce(F.max(any_hit), F.lit(False))
+
+
+def _fill_unavailable(rows: DataFrame, key_columns: list[str]) -> DataFrame:
+    """Each placeholder → the newest real value of its key and column before it in the batch.
+
+    A placeholder with no earlier change of its key in the batch stays for the MERGE,
+    which keeps silver's value. A real NULL is a value: it travels inside a struct.
+    """
+    earlier = (Window.partitionBy(*key_columns)
+               .orderBy(F.col("_lsn").asc_nulls_first(), F.col("_kafka_offset").asc())
+               .rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    for c, marker in _unavailable(rows).items():
+        real = F.last(F.when(F.col(c).isNull() | (F.col(c) != marker), F.struct(F.col(c).alias("v"))),
+                      ignorenulls=True).over(earlier)
+        rows = rows.withColumn(c, F.when(real.isNull(), F.col(c)).otherwise(real.getField("v")))
+    return rows
+
+
 def newest_per_key(changes: DataFrame, key_columns: list[str]) -> DataFrame:
     order = Window.partitionBy(*key_columns).orderBy(F.col("_lsn").desc_nulls_last(), F.col("_kafka_offset").desc())
     return changes.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
 def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str], path: str,
-                 deletes: DataFrame | None) -> None:
+                 deletes: DataFrame | None, unavailable: bool = False) -> None:
     """MERGE one batch of change rows into the current-state table at `path`.
 
     `deletes` (key columns + `_lsn`) are the deletes already known for this table
     (from bronze) that may outrank a change of the batch: a change older than a
-    known delete of its key is dropped.
+    known delete of its key is dropped. `unavailable`: the batch holds Debezium's
+    placeholder for unchanged TOASTed values (see has_unavailable).
     """
     rows = changes.where(F.col("_change_type").isin("insert", "update", "delete", "snapshot"))
+    if unavailable:
+        rows = _fill_unavailable(rows, key_columns)
     latest = newest_per_key(rows, key_columns).drop("_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id")
     if deletes is not None:
         dead = deletes.groupBy(*key_columns).agg(F.max("_lsn").alias("_deleted_lsn"))
@@ -119,12 +169,19 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
     columns = latest.columns
     on = " AND ".join(f"t.{_quote(k)} = s.{_quote(k)}" for k in key_columns)
     newer = "(t._lsn IS NULL OR s._lsn > t._lsn)"
-    values = {_quote(c): f"s.{_quote(c)}" for c in columns}
+    updates: dict[str, str | F.Column] = {_quote(c): f"s.{_quote(c)}" for c in columns}
+    inserts = dict(updates)
+    if unavailable:
+        for c, marker in _unavailable(latest).items():
+            source = F.col(f"s.{_quote(c)}")
+            updates[_quote(c)] = F.when(source == marker, F.col(f"t.{_quote(c)}")).otherwise(source)
+            # No value known anywhere (silver lacks the row): NULL rather than the placeholder.
+            inserts[_quote(c)] = F.when(source != marker, source)
     (DeltaTable.forPath(tables.spark, path).alias("t")
         .merge(latest.alias("s"), on)
         .whenMatchedDelete(condition=f"s._change_type = 'delete' AND {newer}")
-        .whenMatchedUpdate(condition=f"s._change_type <> 'delete' AND {newer}", set=values)
-        .whenNotMatchedInsert(condition="s._change_type <> 'delete'", values=values)
+        .whenMatchedUpdate(condition=f"s._change_type <> 'delete' AND {newer}", set=updates)
+        .whenNotMatchedInsert(condition="s._change_type <> 'delete'", values=inserts)
         .execute())
 
 

@@ -187,3 +187,58 @@ def test_registry_errors_have_codes(schema_store):
     with pytest.raises(RegistryUnavailableError) as unavailable:
         down.schema(1)
     assert unavailable.value.code == "REGISTRY_UNAVAILABLE" and unavailable.value.retriable
+
+
+def test_an_unchanged_toasted_value_keeps_its_value_in_silver_never_the_placeholder(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q5")
+    unavailable = "__debezium_unavailable_value"
+    long_note = "x" * 9000
+    # Replica identity DEFAULT: an update that leaves a TOASTed column alone sends the placeholder.
+    writer(raw(spark, [
+        (1, v2(event("c", 100, after=order(1, extra=True, note=long_note)))),
+        (1, v2(event("u", 110, after=order(1, status="paid", extra=True, note=unavailable)))),
+        (2, v2(event("c", 120, after=order(2, extra=True, note=None)))),
+        (2, v2(event("u", 130, after=order(2, status="paid", extra=True, note=unavailable)))),
+    ]), 0)
+    rows = silver_rows(spark, layout)
+    assert rows[1]["status"] == "paid" and rows[1]["note"] == long_note
+    assert rows[2]["status"] == "paid" and rows[2]["note"] is None
+    # In a later batch the value comes from silver itself; a real change replaces it.
+    writer(raw(spark, [
+        (1, v2(event("u", 140, after=order(1, status="shipped", extra=True, note=unavailable)))),
+        (2, v2(event("u", 150, after=order(2, status="shipped", extra=True, note="short")))),
+    ], start=10), 1)
+    rows = silver_rows(spark, layout)
+    assert (rows[1]["status"], rows[1]["note"]) == ("shipped", long_note)
+    assert (rows[2]["status"], rows[2]["note"]) == ("shipped", "short")
+    bronze = spark.read.format("delta").load(layout.bronze("orders"))
+    assert bronze.where(f"note = '{unavailable}'").count() == 3  # bronze keeps the events as sent
+
+
+def test_a_key_that_cannot_be_read_is_quarantined_and_replayed_once_its_schema_is_back(spark, schema_store, tmp_path):
+    from mdp_spark.replay import replay_quarantine
+
+    late_key = 77  # a key schema the registry does not have yet
+    schema_store.register(V1, envelope_schema())
+    registry = SchemaRegistry(schema_store.url, attempts=2)
+    layout = Layout(str(tmp_path))
+    log = logging.getLogger("test")
+    writer = BatchWriter(spark, registry, layout, log, app_id="q6")
+    rows = [(TOPIC, 0, 0, KAFKA_TS, frame(late_key, KEY_SCHEMA, {"id": 1}), v1(event("c", 100, after=order(1)))),
+            (TOPIC, 0, 1, KAFKA_TS, b"not framed", v1(event("c", 110, after=order(2))))]
+    writer(spark.createDataFrame(rows, RAW_SCHEMA), 0)
+    # Neither reaches bronze or silver keyless: both wait in quarantine, saying why.
+    codes = {q["offset"]: q["error_code"] for q in spark.read.format("delta").load(layout.quarantine).collect()}
+    assert codes == {0: "KEY_SCHEMA_NOT_FOUND", 1: "KEY_NOT_FRAMED"}
+    assert not PyDeltaTable.is_deltatable(layout.silver("orders"))
+
+    schema_store.register(late_key, KEY_SCHEMA)  # the cause fixed for one of them
+    assert replay_quarantine(spark, registry, layout, log) == {"replayed": 1, "left": 1}
+    assert sorted(silver_rows(spark, layout)) == [1]
+    assert spark.read.format("delta").load(layout.bronze("orders")).count() == 1
+    left = spark.read.format("delta").load(layout.quarantine).collect()
+    assert [(q["offset"], q["error_code"]) for q in left] == [(1, "KEY_NOT_FRAMED")]
+    # Run again: nothing more decodes, nothing is written twice.
+    assert replay_quarantine(spark, registry, layout, log) == {"replayed": 0, "left": 1}
+    assert spark.read.format("delta").load(layout.bronze("orders")).count() == 1

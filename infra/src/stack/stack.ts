@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { createProcessComposeClient, type ProcessState } from '../adapters/process-compose.js';
+import { run } from '../adapters/exec.js';
 import { exists } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
 import {
@@ -61,6 +62,16 @@ export interface Stack {
   restart(name: string): Promise<void>;
   /** SIGKILL to the service's process, for fault tests. Returns the pid killed. */
   kill(name: string): Promise<number>;
+  /**
+   * Stops the Spark job, deletes the lake (infra/minio/reset-lake.sh) and starts the job
+   * again: it rebuilds every table from the CDC topics. Returns what the script said.
+   */
+  resetLake(): Promise<string>;
+  /**
+   * Stops the Spark job, replays the quarantined records whose cause is fixed
+   * (spark/bin/replay-quarantine.sh) and starts the job again. Returns what the replay said.
+   */
+  replayQuarantine(): Promise<string>;
 }
 
 export interface StackOptions {
@@ -409,6 +420,30 @@ export function createStack(options: StackOptions): Stack {
     return proc;
   };
 
+  /** Runs `script` while the Spark job, the lake's only writer, is stopped; starts it again. */
+  const withSparkStopped = async (script: string): Promise<string> => {
+    await processOf('spark');
+    await client.stop('spark');
+    const env = {
+      ...(await processEnv()),
+      MC: paths.mc,
+      MC_CONFIG_DIR: join(state, 'minio', 'mc'),
+    };
+    const result = await run('bash', [script], { env, timeoutMs: 1_800_000 });
+    if (result.code !== 0) {
+      throw new StackError(
+        'LAKE_SCRIPT_FAILED',
+        `${script} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-5).join('\n')}\n` +
+          `Spark is stopped; the logs of MinIO and Spark: ${logFile('minio')}, ${logFile('spark')}. ` +
+          'Fix the cause and run it again, or start Spark with `pnpm stack start spark`.',
+      );
+    }
+    const spark = specs.find((spec) => spec.name === 'spark')!;
+    await prepare(spark);
+    await startOne(spark);
+    return result.stdout.trim();
+  };
+
   return {
     services: known,
     up,
@@ -462,6 +497,9 @@ export function createStack(options: StackOptions): Stack {
       process.kill(proc.pid, 'SIGKILL');
       return proc.pid;
     },
+    resetLake: () => withSparkStopped(join(config.infraDir, 'minio', 'reset-lake.sh')),
+    replayQuarantine: () =>
+      withSparkStopped(join(config.repoRoot, 'spark', 'bin', 'replay-quarantine.sh')),
   };
 }
 

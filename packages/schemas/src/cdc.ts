@@ -5,6 +5,13 @@ export type DebeziumOp = 'c' | 'u' | 'd' | 'r' | 't';
 
 export type Row = Record<string, unknown>;
 
+/**
+ * Debezium's `unavailable.value.placeholder` (pinned in infra/connect/mdp-postgres.json): an
+ * unchanged TOASTed value of a table whose replica identity is not FULL. Not a value: the
+ * column keeps the one it had. Text columns carry it as this string, bytea as its bytes.
+ */
+export const UNAVAILABLE_VALUE = '__debezium_unavailable_value';
+
 export interface DebeziumSource {
   connector: string;
   db: string;

@@ -29,6 +29,7 @@ export {
   type BusinessTable,
 } from './tables.js';
 export {
+  UNAVAILABLE_VALUE,
   type DebeziumOp,
   type DebeziumSource,
   type DebeziumEnvelope,

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCsvLayout, locateFields } from '../src/load/layout.js';
 import type { FieldRef } from '../src/load/layout.js';
-import { csvParserOptions, readCsvBatches } from '../src/load/read.js';
+import { csvParserOptions, isEmptyRecord, readCsvBatches } from '../src/load/read.js';
 import { decimalShape, isDate, isInteger, timestampShape } from '../src/load/types.js';
 
 /** What csv-parse reads from `text` with the loader's options. */
@@ -105,6 +105,26 @@ describe('CSV layout: physical lines of records and fields', () => {
       layout.feed(Buffer.from(text));
       expect(layout.records, JSON.stringify(text)).toBe(parseAll(text).length);
     }
+  });
+
+  it('in a one-column file, counts blank lines after the header as rows, as csv-parse then reads them', () => {
+    const text = '\n\nnote\nfirst\n\n""\r\nlast\r\n\r\n';
+    const parsed: unknown = parse(text, csvParserOptions(true));
+    const records = (parsed as string[][]).filter((fields, i, all) =>
+      all.slice(0, i + 1).some((f) => !isEmptyRecord(f)),
+    );
+    expect(records).toEqual([['note'], ['first'], [''], [''], ['last'], ['']]);
+    const layout = createCsvLayout(
+      [
+        { record: 2, field: 0 },
+        { record: 5, field: 0 },
+      ],
+      true,
+    );
+    layout.feed(Buffer.from(text));
+    expect(layout.records).toBe(records.length);
+    expect(layout.found).toEqual([5, 8]);
+    expect(layout.blankLines).toBe(4);
   });
 
   it('leaves a field the file does not reach undefined', () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { UNAVAILABLE_VALUE } from '@mdp/schemas';
 import type { Logger } from 'pino';
 import { quoteIdent, type PgSource, type PgTable } from '../adapters/postgres.js';
 import { DeltaCheckError } from '../errors.js';
@@ -146,6 +147,12 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
       string,
       { lsn: bigint; offset: bigint; deleted: boolean; values: Canonical[] }
     >();
+    // Per key and column that can hold Debezium's placeholder: its newest real value.
+    const markers = kinds.map(unavailableMarkers);
+    const realValues = new Map<
+      string,
+      ({ lsn: bigint; offset: bigint; value: Canonical } | undefined)[]
+    >();
     const records = new Set<string>();
     const changes = new Set<string>();
     // The newest TRUNCATE: every change before it (by LSN, whatever order the files are read in) is gone.
@@ -171,6 +178,16 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
           continue;
         }
         const offset = BigInt(row._kafka_offset as bigint | number);
+        let real = realValues.get(key);
+        markers.forEach((marker, i) => {
+          const value = values[i] ?? null;
+          if (marker === undefined || (value !== null && marker.has(value))) return;
+          real ??= [];
+          const kept = real[i];
+          if (!kept || lsn > kept.lsn || (lsn === kept.lsn && offset > kept.offset))
+            real[i] = { lsn, offset, value };
+        });
+        if (real) realValues.set(key, real);
         const current = events.get(key);
         if (!current || lsn > current.lsn || (lsn === current.lsn && offset > current.offset)) {
           events.set(key, { lsn, offset, deleted: type === 'delete', values });
@@ -179,6 +196,11 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     }
     for (const [key, event] of events) {
       if (event.deleted || event.lsn < truncatedAt) continue;
+      // An unchanged TOASTed value: the value the row had (silver holds the same).
+      event.values.forEach((value, i) => {
+        if (value !== null && markers[i]?.has(value))
+          event.values[i] = realValues.get(key)?.[i]?.value ?? null;
+      });
       lakeRows++;
       lake.set(key, { hash: hashOf(event.values), values: event.values });
     }
@@ -316,3 +338,13 @@ function diffColumns(names: string[], pg: Canonical[], lake: Canonical[]): Colum
 }
 
 export type { CanonicalKind };
+
+/** How Debezium's placeholder for an unchanged TOASTed value reads in a column of `kind`. */
+function unavailableMarkers(kind: CanonicalKind): Set<string> | undefined {
+  if (kind !== 'text' && kind !== 'json' && kind !== 'bytea') return undefined;
+  const marks = [
+    canonicalFromLake(UNAVAILABLE_VALUE, kind),
+    canonicalFromLake(Buffer.from(UNAVAILABLE_VALUE), kind),
+  ];
+  return new Set(marks.filter((m): m is string => m !== null));
+}

@@ -6,6 +6,7 @@
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
 import type { ColumnPlan } from './plan.js';
+import { isEmptyRecord } from './read.js';
 import { parseBoolean } from './types.js';
 
 const NEEDS_ESCAPE = /[\\\n\r\t]/;
@@ -28,7 +29,7 @@ const BATCH_CHARS = 256 * 1024;
 
 /**
  * A transform from csv-parse records (arrays of fields) to COPY text. The
- * first record is the header and is skipped. `onRows` hears the running row count.
+ * header and any blank line before it are skipped. `onRows` hears the running row count.
  */
 export function createCopyEncoder(
   columns: ColumnPlan[],
@@ -43,7 +44,7 @@ export function createCopyEncoder(
     writableObjectMode: true,
     transform(fields: string[], _encoding, callback: TransformCallback) {
       if (header) {
-        header = false;
+        header = isEmptyRecord(fields);
         callback();
         return;
       }

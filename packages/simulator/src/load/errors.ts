@@ -12,8 +12,6 @@ export const LOAD_ERROR_CODES = [
   'DUPLICATE_TABLE', // two files normalize to the same table name
   'BAD_TYPE_OVERRIDE', // --types names an unknown table, column or type
   'TYPE_MISMATCH', // a value that does not fit its column's (declared) type
-  'DUPLICATE_KEY', // two rows with the same primary key
-  'NULL_KEY', // a row with an empty primary key
   'MISSING_REFERENCE', // a foreign key value with no row in the referenced table
   'TABLES_EXIST', // target tables exist and --replace was not given
   'DATABASE', // any other PostgreSQL failure

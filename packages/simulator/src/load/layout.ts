@@ -2,8 +2,9 @@
  * Where records and fields sit in a CSV file, from its bytes: physical lines
  * (CRLF, LF and a lone CR each end one line, quoted newlines included),
  * records as csv-parse reads them with our options (a quote opens a field
- * only at its start, `""` escapes a quote, blank lines are skipped, a leading
- * BOM is ignored), and blank lines outside quotes.
+ * only at its start, `""` escapes a quote, blank lines are skipped, or, in a
+ * one-column file, are rows after the header; a leading BOM is ignored), and
+ * blank lines outside quotes.
  *
  * The scan feeds every chunk to a tracker for the blank-line count (a few
  * comparisons a byte, no allocation); errors find their line with
@@ -21,9 +22,9 @@ export interface FieldRef {
 export interface CsvLayout {
   /** Feed the file's bytes, in order, in chunks of any size. */
   feed(chunk: Uint8Array): void;
-  /** Records seen so far (the header included, blank lines not). */
+  /** Records seen so far (the header included, skipped blank lines not). */
   readonly records: number;
-  /** Lines with nothing on them outside quotes (csv-parse skips them; PostgreSQL would not). */
+  /** Lines with nothing on them outside quotes (rows or skipped: either way COPY's CSV differs). */
   readonly blankLines: number;
   /** 1-based physical line of the position reached. */
   readonly line: number;
@@ -47,7 +48,10 @@ const QUOTE_SEEN = 3; // a quote inside quotes: an escaped quote or the closing 
  * A tracker of the file's layout. `targets` are the fields whose start line
  * is wanted (in `found`); leave it empty to only count records and blank lines.
  */
-export function createCsvLayout(targets: readonly FieldRef[] = []): CsvLayout {
+export function createCsvLayout(
+  targets: readonly FieldRef[] = [],
+  blankLinesAreRows = false,
+): CsvLayout {
   let state = FIELD_START;
   let line = 1;
   let record = 0;
@@ -106,8 +110,13 @@ export function createCsvLayout(targets: readonly FieldRef[] = []): CsvLayout {
         continue;
       }
       if (byte === LF || byte === CR) {
-        if (!started) blankLines++;
-        else endRecord();
+        if (!started) {
+          blankLines++;
+          if (blankLinesAreRows && record > 0) {
+            if (pending > 0) reach();
+            endRecord();
+          }
+        } else endRecord();
         line++;
         continue;
       }
@@ -149,8 +158,9 @@ export function createCsvLayout(targets: readonly FieldRef[] = []): CsvLayout {
 export async function locateFields(
   path: string,
   targets: readonly FieldRef[],
+  blankLinesAreRows = false,
 ): Promise<(number | undefined)[]> {
-  const layout = createCsvLayout(targets);
+  const layout = createCsvLayout(targets, blankLinesAreRows);
   if (targets.length === 0) return layout.found;
   const source = createReadStream(path);
   try {

@@ -1,9 +1,11 @@
 /**
  * The general CSV loader: every CSV becomes a table named after its file.
- * Pass 1 scans each file (types, nullability, keys); pass 2 runs in ONE
- * transaction: create tables (referenced first), COPY every file, add
- * primary and foreign keys, REPLICA IDENTITY FULL, ANALYZE, commit. Any
- * failure rolls everything back, so no table is ever left half-loaded.
+ * Pass 1 scans each file (types, nullability, key candidates); pass 2 runs in
+ * ONE transaction: per table (referenced first) create it, COPY the file and
+ * add the primary key (the first candidate PostgreSQL finds unique, or a
+ * generated `row_id`); then foreign keys, REPLICA IDENTITY FULL, ANALYZE,
+ * commit. Any failure rolls everything back, so no table is ever left
+ * half-loaded.
  */
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
@@ -18,11 +20,11 @@ import { pino } from 'pino';
 import type { Logger } from 'pino';
 import { createCopyEncoder } from './encode.js';
 import { LoadError, formatLocation, quoteValue } from './errors.js';
-import { planTables } from './plan.js';
-import type { TablePlan } from './plan.js';
+import { generatedKeyName, planTables } from './plan.js';
+import type { RejectedKey, TablePlan } from './plan.js';
 import { locateFields } from './layout.js';
 import { csvParserOptions, mapParseError, readCsvBatches } from './read.js';
-import { scanFile, tableNameOf } from './scan.js';
+import { namedKeyCandidates, scanFile, tableNameOf } from './scan.js';
 import type { ScannedTable } from './scan.js';
 import { parseColumnType, sqlType } from './types.js';
 import type { ColumnType } from './types.js';
@@ -65,6 +67,8 @@ export interface LoadOptions {
    * re-encoded as COPY text. `parse`: always parse and re-encode.
    */
   copy?: 'auto' | 'parse';
+  /** Memory for proving key candidates unique while scanning; past it PostgreSQL decides. */
+  uniquenessBudgetBytes?: number;
   onProgress?: (progress: LoadProgress) => void;
 }
 
@@ -76,14 +80,20 @@ export interface TableReport {
   copyPath: 'raw' | 'parsed';
   scanSeconds: number;
   copySeconds: number;
-  primaryKey: string | undefined;
+  primaryKey: string;
+  /** Set when no column of the file is a key: the generated key column (`row_id`). */
+  generatedKey: string | undefined;
+  /** Named key columns (`id`, `<singular>_id`) that are not a key, and why. */
+  rejectedKeys: RejectedKey[];
   foreignKeys: { column: string; references: string }[];
   columns: { name: string; type: string; nullable: boolean }[];
 }
 
 export interface Loader {
   /** Pass 1 only: what would be created (no database access). */
-  plan(options: Pick<LoadOptions, 'files' | 'types' | 'onProgress'>): Promise<TablePlan[]>;
+  plan(
+    options: Pick<LoadOptions, 'files' | 'types' | 'onProgress' | 'uniquenessBudgetBytes'>,
+  ): Promise<TablePlan[]>;
   load(options: LoadOptions): Promise<TableReport[]>;
 }
 
@@ -172,14 +182,15 @@ async function checkFiles(files: string[]): Promise<void> {
 
 /** The lines of the first records (after the header) matching `match`, at field `column`. */
 async function findRows(
-  path: string,
+  plan: TablePlan,
   column: number,
   match: (fields: string[], index: number) => boolean,
   limit: number,
 ): Promise<number[]> {
+  const { path, blankLinesAreRows } = plan;
   const records: number[] = [];
   let index = -1;
-  search: for await (const batch of readCsvBatches(path, { validate: false })) {
+  search: for await (const batch of readCsvBatches(path, { validate: false, blankLinesAreRows })) {
     for (const fields of batch) {
       if (index >= 0 && match(fields, index)) {
         records.push(index + 1);
@@ -191,6 +202,7 @@ async function findRows(
   const lines = await locateFields(
     path,
     records.map((record) => ({ record, field: column })),
+    blankLinesAreRows,
   );
   return lines.filter((line): line is number => line !== undefined);
 }
@@ -211,7 +223,7 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
   const log = deps.logger ?? pino({ level: 'silent' });
 
   async function scanAll(
-    options: Pick<LoadOptions, 'files' | 'types' | 'onProgress'>,
+    options: Pick<LoadOptions, 'files' | 'types' | 'onProgress' | 'uniquenessBudgetBytes'>,
   ): Promise<{ scans: ScannedTable[]; plans: TablePlan[]; seconds: Map<string, number> }> {
     await checkFiles(options.files);
     const declared = parseDeclarations(options.types ?? {}, options.files.map(tableNameOf));
@@ -221,6 +233,7 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
       const started = performance.now();
       const scan = await scanFile(path, {
         declared: declared.get(tableNameOf(path)),
+        uniquenessBudgetBytes: options.uniquenessBudgetBytes,
         onProgress: (p) => options.onProgress?.({ phase: 'scan', ...p }),
       });
       seconds.set(scan.table, (performance.now() - started) / 1000);
@@ -271,25 +284,42 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
           `DROP TABLE ${existing.rows.map((r) => qualified(r.table_name)).join(', ')} CASCADE`,
         );
       }
-      for (const plan of plans) {
+      const createAndCopy = async (plan: TablePlan) => {
         const columns = plan.columns.map(
           (c) => `${q(c.name)} ${sqlType(c.type)}${c.nullable ? '' : ' NOT NULL'}`,
         );
+        if (plan.generatedKey !== undefined)
+          columns.unshift(`${q(plan.generatedKey)} bigint GENERATED BY DEFAULT AS IDENTITY`);
         await client.query(`CREATE TABLE ${qualified(plan.table)} (${columns.join(', ')})`);
-      }
-      for (const plan of plans) {
         const started = performance.now();
         await copyTable(plan, qualified(plan.table), options);
         copySeconds.set(plan.table, (performance.now() - started) / 1000);
         log.debug({ table: plan.table, rows: plan.rows }, 'copied');
+      };
+      for (const plan of plans) {
+        await client.query('SAVEPOINT mdp_table');
+        await createAndCopy(plan);
+        if (!(await addPrimaryKey(plan, qualified(plan.table)))) {
+          // No candidate held (past the scan's memory budget only PostgreSQL could tell):
+          // the table again, numbered in file order. Its first rows were never committed,
+          // so no change-data-capture consumer ever sees them.
+          await client.query('ROLLBACK TO SAVEPOINT mdp_table');
+          plan.generatedKey = generatedKeyName(plan.columns.map((c) => c.name));
+          plan.primaryKey = plan.generatedKey;
+          await createAndCopy(plan);
+          await addPrimaryKey(plan, qualified(plan.table));
+        }
+        log.info(
+          { table: plan.table, primaryKey: plan.primaryKey, rejected: plan.rejectedKeys },
+          'primary key',
+        );
       }
       for (const plan of plans) {
-        if (plan.primaryKey === undefined) continue;
-        await client
-          .query(`ALTER TABLE ${qualified(plan.table)} ADD PRIMARY KEY (${q(plan.primaryKey)})`)
-          .catch((err: unknown) => rethrowKeyError(err, plan, plans));
-      }
-      for (const plan of plans) {
+        // A reference names another table's key only if that key is the column it was planned on.
+        plan.foreignKeys = plan.foreignKeys.filter((fk) => {
+          const target = plans.find((p) => p.table === fk.refTable);
+          return target?.generatedKey === undefined && target?.primaryKey === fk.refColumn;
+        });
         for (const fk of plan.foreignKeys) {
           await client
             .query(
@@ -315,16 +345,58 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
       scanSeconds: seconds.get(plan.table) ?? 0,
       copySeconds: copySeconds.get(plan.table) ?? 0,
       primaryKey: plan.primaryKey,
+      generatedKey: plan.generatedKey,
+      rejectedKeys: plan.rejectedKeys,
       foreignKeys: plan.foreignKeys.map((fk) => ({
         column: fk.column,
         references: `${fk.refTable}.${fk.refColumn}`,
       })),
-      columns: plan.columns.map((c) => ({
-        name: c.name,
-        type: sqlType(c.type),
-        nullable: c.nullable,
-      })),
+      columns: [
+        ...(plan.generatedKey === undefined
+          ? []
+          : [{ name: plan.generatedKey, type: 'bigint', nullable: false }]),
+        ...plan.columns.map((c) => ({
+          name: c.name,
+          type: sqlType(c.type),
+          nullable: c.nullable,
+        })),
+      ],
     }));
+  }
+
+  /**
+   * The first key candidate PostgreSQL finds unique becomes the primary key (each try in a
+   * savepoint; a named one that fails is recorded with the repeated value and its lines).
+   * False when none is left.
+   */
+  async function addPrimaryKey(plan: TablePlan, target: string): Promise<boolean> {
+    const add = (column: string) =>
+      client.query(`ALTER TABLE ${target} ADD PRIMARY KEY (${client.escapeIdentifier(column)})`);
+    if (plan.generatedKey !== undefined) {
+      await add(plan.generatedKey);
+      return true;
+    }
+    for (const column of plan.keyCandidates) {
+      await client.query('SAVEPOINT mdp_key');
+      try {
+        await add(column);
+        await client.query('RELEASE SAVEPOINT mdp_key');
+        plan.primaryKey = column;
+        return true;
+      } catch (err) {
+        if (!isPgError(err) || err.code !== '23505') throw err;
+        await client.query('ROLLBACK TO SAVEPOINT mdp_key');
+        if (namedKeyCandidates(plan.table).includes(column)) {
+          const { value, lines } = await keyViolation(err, plan);
+          const where = lines.map((line) => formatLocation({ file: plan.file, line })).join(', ');
+          plan.rejectedKeys.push({
+            column,
+            reason: `value ${quoteValue(value)} repeats at ${where}`,
+          });
+        }
+      }
+    }
+    return false;
   }
 
   function rawCopy(plan: TablePlan, options: LoadOptions): boolean {
@@ -355,7 +427,7 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
         const copy = client.query(copyFrom(`COPY ${target} (${columns}) FROM STDIN`));
         await pipeline(
           createReadStream(plan.path),
-          parse(csvParserOptions()),
+          parse(csvParserOptions(plan.blankLinesAreRows)),
           createCopyEncoder(plan.columns, report),
           copy,
         );
@@ -381,7 +453,7 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
     );
     let value: string | undefined;
     const [line] = await findRows(
-      plan.path,
+      plan,
       columnIndex,
       (fields, index) => {
         if (index !== row) return false;
@@ -404,12 +476,8 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
     );
   }
 
-  async function rethrowKeyError(
-    err: unknown,
-    plan: TablePlan,
-    plans: TablePlan[],
-  ): Promise<never> {
-    if (!isPgError(err) || (err.code !== '23505' && err.code !== '23503')) throw err;
+  /** The column and value of a unique or foreign key violation, and its first lines in the file. */
+  async function keyViolation(err: PgError, plan: TablePlan) {
     const detail =
       /^Key \((.+?)\)=\((.*)\) (?:is duplicated|is not present in table "(.+)")\.$/s.exec(
         err.detail ?? '',
@@ -417,30 +485,26 @@ export function createLoader(deps: { client: pg.ClientBase; logger?: Logger }): 
     if (!detail) throw err;
     const [, column = '', value = '', refTable] = detail;
     const columnIndex = plan.columns.findIndex((c) => c.name === column);
-    const lines = await findRows(
-      plan.path,
-      columnIndex,
-      (fields) => fields[columnIndex] === value,
-      2,
-    );
-    const location = {
+    const lines = await findRows(plan, columnIndex, (fields) => fields[columnIndex] === value, 2);
+    return { column, columnIndex, value, refTable, lines };
+  }
+
+  async function rethrowKeyError(
+    err: unknown,
+    plan: TablePlan,
+    plans: TablePlan[],
+  ): Promise<never> {
+    if (!isPgError(err) || err.code !== '23503') throw err;
+    const { column, columnIndex, value, refTable, lines } = await keyViolation(err, plan);
+    const ref = plans.find((p) => p.table === refTable);
+    const fk = plan.foreignKeys.find((f) => f.column === column);
+    const at = {
       file: plan.file,
-      line: lines.at(-1),
+      line: lines[0],
       column: columnIndex + 1,
       columnName: column,
       value,
     };
-    if (err.code === '23505') {
-      throw new LoadError(
-        'DUPLICATE_KEY',
-        `${formatLocation(location)}: duplicate primary key ${column}=${quoteValue(value)}` +
-          `${lines.length > 1 ? ` (first at line ${lines[0]})` : ''}. Keys must be unique.`,
-        { location, table: plan.table, cause: err },
-      );
-    }
-    const ref = plans.find((p) => p.table === refTable);
-    const fk = plan.foreignKeys.find((f) => f.column === column);
-    const at = { ...location, line: lines[0] };
     throw new LoadError(
       'MISSING_REFERENCE',
       `${formatLocation(at)}: ${column}=${quoteValue(value)} references ${refTable}.${fk?.refColumn ?? 'id'}, ` +

@@ -17,10 +17,12 @@ export const LOAD_USAGE = `Usage: pnpm sim:load [--dir DIR | FILE.csv ...] [--re
 
 Loads every CSV of a folder (default: the repository's data/) into PostgreSQL,
 one table per file, named after the file. Column names come from the header
-(snake_case), types and nullability from all the values, the primary key is
-"id", "<singular>_id" or the first unique column, and "<singular>_id" columns
-become foreign keys to the table of that name. Everything happens in one
-transaction: on any error nothing is left behind.
+(snake_case), types and nullability from all the values. The primary key is
+"id" or "<singular>_id" when its values are unique and never empty (else the
+summary says why not), or the first unique column, or a generated "row_id"
+numbered in file order. "<singular>_id" columns become foreign keys to the
+table of that name. In a one-column file a blank line is a row (NULL).
+Everything happens in one transaction: on any error nothing is left behind.
 
 Options:
   --dir DIR          folder of *.csv files (default: <repo>/data)
@@ -76,8 +78,10 @@ export function summaryText(reports: TableReport[], schema: string): string {
     return (
       `${r.file} → ${schema}.${r.table}: ${r.rows.toLocaleString('en-US')} rows, ` +
       `COPY (${r.copyPath}) ${r.copySeconds.toFixed(2)} s (${formatRate(r.rows, r.copySeconds)} rows/s), ` +
-      `scan+COPY ${formatRate(r.rows, seconds)} rows/s; key ${r.primaryKey ?? 'none'}` +
-      r.foreignKeys.map((fk) => `, ${fk.column} → ${fk.references}`).join('')
+      `scan+COPY ${formatRate(r.rows, seconds)} rows/s; key ${r.primaryKey}` +
+      (r.generatedKey === undefined ? '' : ' (generated, numbered in file order)') +
+      r.foreignKeys.map((fk) => `, ${fk.column} → ${fk.references}`).join('') +
+      r.rejectedKeys.map((k) => `\n  "${k.column}" is not a key: ${k.reason}`).join('')
     );
   });
   return lines.join('\n') + '\n';

@@ -1,10 +1,10 @@
 /**
- * From scanned files to table plans: the primary key (`id`, `<singular>_id`,
- * or the first unique column), references (`<singular>_id` naming another
- * table's key), final column types, and an order where referenced tables
- * come first.
+ * From scanned files to table plans: the primary key candidates (`id`,
+ * `<singular>_id`, then the unique columns; a generated `row_id` when none),
+ * references (`<singular>_id` naming another table's key), final column
+ * types, and an order where referenced tables come first.
  */
-import { LoadError, formatLocation } from './errors.js';
+import { formatLocation, quoteValue } from './errors.js';
 import { referenceNames } from './names.js';
 import { namedKeyCandidates } from './scan.js';
 import type { ScannedTable } from './scan.js';
@@ -30,10 +30,22 @@ export interface TablePlan {
   rows: number;
   bytes: number;
   columns: ColumnPlan[];
-  primaryKey: string | undefined;
+  /**
+   * Columns that may be the primary key, best first: PostgreSQL takes the first that is
+   * unique (the scan proves most; past its memory budget, only PostgreSQL can).
+   */
+  keyCandidates: string[];
+  /** Why a named key candidate (`id`, `<singular>_id`) cannot be the key. */
+  rejectedKeys: RejectedKey[];
+  /** The key if the first candidate holds, or the generated key's name when none is left. */
+  primaryKey: string;
+  /** The name of a generated key column (`row_id`), when no column of the file is a key. */
+  generatedKey: string | undefined;
   foreignKeys: ForeignKeyPlan[];
   /** See ScannedTable.rawCopySafe. */
   rawCopySafe: boolean;
+  /** See ScannedTable.blankLinesAreRows. */
+  blankLinesAreRows: boolean;
 }
 
 const INTEGER_KINDS = ['smallint', 'integer', 'bigint'] as const;
@@ -43,27 +55,59 @@ function isIntegerKind(kind: string): kind is IntegerKind {
   return (INTEGER_KINDS as readonly string[]).includes(kind);
 }
 
-function primaryKeyOf(scan: ScannedTable): string | undefined {
-  const names = scan.columns.map((c) => c.name);
-  const named = namedKeyCandidates(scan.table).find((key) => names.includes(key));
-  if (named !== undefined) {
-    const column = scan.columns.find((c) => c.name === named)!;
-    if (column.firstNullLine !== undefined) {
-      const location = {
-        file: scan.file,
-        line: column.firstNullLine,
-        column: names.indexOf(named) + 1,
-        columnName: named,
-      };
-      throw new LoadError(
-        'NULL_KEY',
-        `${formatLocation(location)}: the primary key "${named}" is empty. Every row needs a key.`,
-        { location, table: scan.table },
-      );
-    }
-    return named;
+export interface RejectedKey {
+  column: string;
+  reason: string;
+}
+
+/** The generated key's name: `row_id`, or `row_id_2`... when the file has such a column. */
+export function generatedKeyName(columns: readonly string[]): string {
+  let name = 'row_id';
+  for (let n = 2; columns.includes(name); n++) name = `row_id_${n}`;
+  return name;
+}
+
+/** Why a named key column is not a key, as the scan found it. */
+function rejection(scan: ScannedTable, name: string): RejectedKey | undefined {
+  const index = scan.columns.findIndex((c) => c.name === name);
+  const { uniqueness } = scan.columns[index]!;
+  const at = (line: number | undefined) =>
+    formatLocation({ file: scan.file, line, column: index + 1 });
+  if (uniqueness.kind === 'null')
+    return { column: name, reason: `empty at ${at(uniqueness.line)}` };
+  if (uniqueness.kind === 'repeated') {
+    return {
+      column: name,
+      reason: `value ${quoteValue(uniqueness.value)} repeats at ${at(uniqueness.line)}`,
+    };
   }
-  return scan.uniqueColumns[0];
+  return undefined;
+}
+
+function keyPlanOf(
+  scan: ScannedTable,
+): Pick<TablePlan, 'keyCandidates' | 'rejectedKeys' | 'primaryKey' | 'generatedKey'> {
+  const names = scan.columns.map((c) => c.name);
+  const named = namedKeyCandidates(scan.table).filter((key) => names.includes(key));
+  const rejectedKeys = named.flatMap((key) => rejection(scan, key) ?? []);
+  const possible = (kind: string) => kind === 'unique' || kind === 'unknown';
+  const others =
+    scan.rows === 0
+      ? []
+      : scan.columns
+          .filter((c) => !named.includes(c.name) && possible(c.uniqueness.kind))
+          .map((c) => c.name);
+  const keyCandidates = [
+    ...named.filter((key) => !rejectedKeys.some((r) => r.column === key)),
+    ...others,
+  ];
+  const generatedKey = keyCandidates.length === 0 ? generatedKeyName(names) : undefined;
+  return {
+    keyCandidates,
+    rejectedKeys,
+    primaryKey: keyCandidates[0] ?? generatedKey!,
+    generatedKey,
+  };
 }
 
 function keyColumnPrefix(column: string): string | undefined {
@@ -73,7 +117,8 @@ function keyColumnPrefix(column: string): string | undefined {
 export function planTables(scans: ScannedTable[]): TablePlan[] {
   const plans = new Map<string, TablePlan>();
   for (const scan of scans) {
-    const primaryKey = primaryKeyOf(scan);
+    const keyPlan = keyPlanOf(scan);
+    const { primaryKey } = keyPlan;
     const columns = scan.columns.map((column): ColumnPlan => {
       const isKey = column.name === primaryKey || keyColumnPrefix(column.name) !== undefined;
       const inferred = column.inferrer.result({ minInteger: isKey ? 'integer' : 'smallint' });
@@ -90,9 +135,10 @@ export function planTables(scans: ScannedTable[]): TablePlan[] {
       rows: scan.rows,
       bytes: scan.bytes,
       columns,
-      primaryKey,
+      ...keyPlan,
       foreignKeys: [],
       rawCopySafe: scan.rawCopySafe,
+      blankLinesAreRows: scan.blankLinesAreRows,
     });
   }
 
@@ -103,7 +149,7 @@ export function planTables(scans: ScannedTable[]): TablePlan[] {
       const target = [...plans.values()].find(
         (other) =>
           other !== plan &&
-          other.primaryKey !== undefined &&
+          other.generatedKey === undefined &&
           referenceNames(other.table).includes(prefix),
       );
       if (target === undefined) continue;

@@ -16,15 +16,22 @@ import type { CsvLayout } from './layout.js';
 import { createUtf8Validator } from './utf8.js';
 import type { LineEndings } from './utf8.js';
 
-export function csvParserOptions(): Options {
+/**
+ * `blankLinesAreRows`: for a file of one column, where a blank line after the header is a
+ * row whose value is empty (NULL); in a wider file a blank line is no row and is skipped.
+ */
+export function csvParserOptions(blankLinesAreRows = false): Options {
   // Any mix of CRLF, LF and CR ends a record (csv-parse would otherwise keep the first style it meets).
   return {
     bom: true,
     relax_column_count: true,
-    skip_empty_lines: true,
+    skip_empty_lines: !blankLinesAreRows,
     record_delimiter: ['\r\n', '\n', '\r'],
   };
 }
+
+/** A record of one empty field: what a blank line is when blank lines are rows. */
+export const isEmptyRecord = (fields: readonly string[]) => fields.length === 1 && fields[0] === '';
 
 /** Turns csv-parse's own errors into MALFORMED_CSV with the file and line. */
 export function mapParseError(err: unknown, file: string): unknown {
@@ -65,6 +72,8 @@ export interface ReadCsvOptions {
   layout?: CsvLayout;
   /** Bytes of the file read so far, updated as chunks arrive. */
   progress?: { bytes: number };
+  /** See {@link csvParserOptions}. Blank lines before the header are skipped all the same. */
+  blankLinesAreRows?: boolean;
 }
 
 /** A pass-through that shows each chunk to `see`. */
@@ -86,7 +95,8 @@ export async function* readCsvBatches(
   options: ReadCsvOptions = {},
 ): AsyncGenerator<string[][], void> {
   const streamOptions: TransformOptions = { readableHighWaterMark: BATCH_RECORDS };
-  const parser = new Parser({ ...csvParserOptions(), ...streamOptions });
+  const parser = new Parser({ ...csvParserOptions(options.blankLinesAreRows), ...streamOptions });
+  let beforeHeader = options.blankLinesAreRows === true;
   const { layout, progress } = options;
   const stages: Transform[] = [];
   if (options.validate !== false) stages.push(createFileUtf8Validator(file, options.endings));
@@ -118,7 +128,11 @@ export async function* readCsvBatches(
     for (;;) {
       const batch: string[][] = [];
       let record: string[] | null;
-      while ((record = parser.read() as string[] | null) !== null) batch.push(record);
+      while ((record = parser.read() as string[] | null) !== null) {
+        if (beforeHeader && isEmptyRecord(record)) continue;
+        beforeHeader = false;
+        batch.push(record);
+      }
       if (batch.length > 0) {
         yield batch;
         continue;

@@ -1,8 +1,9 @@
 /**
  * Pass 1 over one CSV file: header → column names, field counts, UTF-8,
  * declared types, and per-column inference from every value. Nothing is
- * kept per row except, for a table without an `id`-style column, the values
- * of columns that may still be unique (the primary key candidates).
+ * kept per row except the values of columns that may still be unique (the
+ * primary key candidates), within a memory budget: past it, uniqueness is
+ * left for PostgreSQL to decide (see keys.ts).
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -20,9 +21,24 @@ export interface ScannedColumn {
   header: string;
   inferrer: ColumnInferrer;
   declared: ColumnType | undefined;
-  /** Line of the column's first NULL; only looked up for a named key (`id`, `<singular>_id`). */
-  firstNullLine: number | undefined;
+  /** Whether the column can be a primary key, as far as the scan could tell. */
+  uniqueness: Uniqueness;
 }
+
+/**
+ * `unique`: no NULL, no value twice. `unknown`: no NULL, and no repeat among the values
+ * tracked before the memory budget ran out. `null`/`repeated`: the first such record's
+ * line (looked up for a named key only: the one whose rejection is explained).
+ */
+export type Uniqueness =
+  | { kind: 'unique' | 'unknown' }
+  | { kind: 'null'; line: number | undefined }
+  | { kind: 'repeated'; line: number | undefined; value: string };
+
+/** Memory for the values of key candidates (bytes, roughly); past it PostgreSQL decides. */
+export const UNIQUENESS_BUDGET_BYTES = 64 * 1024 * 1024;
+/** What one tracked value costs beyond its characters (a Set entry, a string header). */
+const TRACKED_VALUE_OVERHEAD = 48;
 
 export interface ScannedTable {
   path: string;
@@ -32,13 +48,13 @@ export interface ScannedTable {
   columns: ScannedColumn[];
   rows: number;
   bytes: number;
-  /** Columns with no NULL and no repeated value (only tracked when no `id`-style column exists). */
-  uniqueColumns: string[];
   /**
    * PostgreSQL's own CSV parser reads the file exactly as csv-parse did: one
    * line-ending style, no blank lines. Then COPY can take the raw bytes.
    */
   rawCopySafe: boolean;
+  /** A one-column file: a blank line after the header is a row with an empty value. */
+  blankLinesAreRows: boolean;
 }
 
 /** A record the scan refuses: wrong field count, or a value that does not fit its declared type. */
@@ -86,15 +102,22 @@ export async function scanFile(
   options: {
     declared?: Record<string, ColumnType>;
     onProgress?: (progress: ScanProgress) => void;
+    /** Defaults to {@link UNIQUENESS_BUDGET_BYTES}. */
+    uniquenessBudgetBytes?: number;
   } = {},
 ): Promise<ScannedTable> {
   const file = basename(path);
   const table = tableNameOf(path);
   const totalBytes = (await stat(path)).size;
+  // The header first: its width decides what a blank line is (a row only in a one-column file).
+  const peek = readCsvBatches(path);
+  const peeked = await peek.next();
+  await peek.return();
+  const blankLinesAreRows = peeked.done !== true && peeked.value[0]?.length === 1;
   const endings = { crlf: 0, lf: 0, cr: 0 };
-  const layout = createCsvLayout();
+  const layout = createCsvLayout([], blankLinesAreRows);
   const progress = { bytes: 0 };
-  const batches = readCsvBatches(path, { endings, layout, progress });
+  const batches = readCsvBatches(path, { endings, layout, progress, blankLinesAreRows });
   const first = await batches.next();
   const firstRecords = first.done === true ? [] : first.value;
   const header = firstRecords[0];
@@ -124,19 +147,19 @@ export async function scanFile(
     header: header[i] ?? '',
     inferrer: createColumnInferrer(),
     declared: declared[name],
-    firstNullLine: undefined,
+    uniqueness: { kind: 'unknown' },
   }));
   const width = names.length;
   const observers = columns.map((c) => c.inferrer.observe);
   const declaredAt = columns.map((c) => c.declared);
-  const keyCandidates = namedKeyCandidates(table);
-  const keyByName = keyCandidates.some((key) => names.includes(key));
-  // Values seen per column that may still be a primary key (no NULL, no repeat so far).
-  const seen: (Set<string> | undefined)[] = names.map(() =>
-    keyByName ? undefined : new Set<string>(),
-  );
-  // Record index (header = 0) of each column's first NULL; its line is looked up when needed.
+  // Values seen per column that may still be a primary key (no NULL, no repeat so far),
+  // until `budget` runs out; then no column is tracked any more.
+  const seen: (Set<string> | undefined)[] = names.map(() => new Set<string>());
+  let budget = options.uniquenessBudgetBytes ?? UNIQUENESS_BUDGET_BYTES;
+  let tracking = true;
+  // Record index (header = 0) of each column's first NULL and first repeat.
   const firstNull: (number | undefined)[] = names.map(() => undefined);
+  const firstRepeat: ({ record: number; value: string } | undefined)[] = names.map(() => undefined);
 
   let rows = 0;
   /** Observes a batch's records; returns the first bad one (its line is found afterwards). */
@@ -157,9 +180,18 @@ export async function scanFile(
         if (type !== undefined && !fits(type, value)) return { record, field: i, value, type };
         const set = seen[i];
         if (set !== undefined) {
-          if (set.has(value)) seen[i] = undefined;
-          else set.add(value);
+          if (set.has(value)) {
+            firstRepeat[i] = { record, value };
+            seen[i] = undefined;
+          } else {
+            set.add(value);
+            budget -= value.length + TRACKED_VALUE_OVERHEAD;
+          }
         }
+      }
+      if (tracking && budget < 0) {
+        tracking = false;
+        seen.fill(undefined);
       }
       rows++;
       if (options.onProgress && rows % 20000 === 0)
@@ -175,7 +207,7 @@ export async function scanFile(
     }
   }
   if (problem !== undefined) {
-    const [line] = await locateFields(path, [problem]);
+    const [line] = await locateFields(path, [problem], blankLinesAreRows);
     if ('fields' in problem) {
       const location = { file, line };
       throw new LoadError(
@@ -195,17 +227,23 @@ export async function scanFile(
     );
   }
   options.onProgress?.({ file, rows, bytes: totalBytes, totalBytes });
-  // Only a named key's first NULL is ever reported (NULL_KEY): find the lines of those alone.
-  const nullKeys = columns.flatMap((column, field) => {
-    const record = firstNull[field];
-    return keyCandidates.includes(column.name) && record !== undefined
-      ? [{ column, record, field }]
-      : [];
+  // Why a named key is not one gets explained: find the lines of those problems alone.
+  const named = namedKeyCandidates(table);
+  const explain = columns.flatMap((column, field) => {
+    const record = firstNull[field] ?? firstRepeat[field]?.record;
+    return named.includes(column.name) && record !== undefined ? [{ record, field }] : [];
   });
-  const nullLines = await locateFields(path, nullKeys);
-  nullKeys.forEach(({ column }, k) => (column.firstNullLine = nullLines[k]));
-  const uniqueColumns = rows === 0 ? [] : names.filter((_, i) => seen[i] !== undefined);
+  const lines = await locateFields(path, explain, blankLinesAreRows);
+  columns.forEach((column, field) => {
+    const line = lines[explain.findIndex((e) => e.field === field)];
+    const repeat = firstRepeat[field];
+    if (firstNull[field] !== undefined) column.uniqueness = { kind: 'null', line };
+    else if (repeat !== undefined)
+      column.uniqueness = { kind: 'repeated', line, value: repeat.value };
+    else if (rows === 0) column.uniqueness = { kind: 'unknown' };
+    else column.uniqueness = { kind: seen[field] !== undefined ? 'unique' : 'unknown' };
+  });
   const rawCopySafe =
     endings.cr === 0 && (endings.crlf === 0 || endings.lf === 0) && layout.blankLines === 0;
-  return { path, file, table, columns, rows, bytes: totalBytes, uniqueColumns, rawCopySafe };
+  return { path, file, table, columns, rows, bytes: totalBytes, rawCopySafe, blankLinesAreRows };
 }

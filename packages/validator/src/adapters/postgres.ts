@@ -15,9 +15,11 @@ export function lsnToBigInt(text: string): bigint {
 const ident = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 /**
- * One REPEATABLE READ transaction: `pg_current_snapshot()` and `pg_current_wal_lsn()` (the
- * watermark W), then every row of `tables` as text (TimeZone UTC) and the event log.
- * Every transaction this snapshot sees committed before W.
+ * One REPEATABLE READ transaction: `pg_current_snapshot()` and `pg_current_wal_insert_lsn()`
+ * (the watermark W), then every row of `tables` as text (TimeZone UTC) and the event log.
+ * Every transaction this snapshot sees committed before W. Not `pg_current_wal_lsn()`: that is
+ * where WAL has been written to, and an asynchronous commit (`synchronous_commit=off`, as the
+ * simulator runs) is visible before its commit record is written.
  */
 export async function readSourceState(
   config: PgConfig,
@@ -30,7 +32,7 @@ export async function readSourceState(
     await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     await client.query(`SET LOCAL TimeZone = 'UTC'`);
     const head = await client.query<{ snap: string; lsn: string }>(
-      'SELECT pg_current_snapshot()::text AS snap, pg_current_wal_lsn()::text AS lsn',
+      'SELECT pg_current_snapshot()::text AS snap, pg_current_wal_insert_lsn()::text AS lsn',
     );
     const out = new Map<string, Map<string, Row>>();
     for (const table of tables) {
@@ -83,7 +85,9 @@ export async function currentWalLsn(config: PgConfig): Promise<bigint> {
   const client = new pg.Client({ ...config, application_name: 'mdp-validator' });
   await client.connect();
   try {
-    const res = await client.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn');
+    const res = await client.query<{ lsn: string }>(
+      'SELECT pg_current_wal_insert_lsn()::text AS lsn',
+    );
     return lsnToBigInt(res.rows[0]!.lsn);
   } finally {
     await client.end();

@@ -2,9 +2,9 @@
  * Completeness and equality at a watermark: the topic replayed (in stream order, only the
  * changes of transactions visible in the PostgreSQL snapshot) must equal the table's rows.
  */
-import type { Row } from '@mdp/schemas';
+import { UNAVAILABLE_VALUE, type Row } from '@mdp/schemas';
 import type { Change } from '../avro/decoder.js';
-import { canonicalRow } from './canonical.js';
+import { canonical, canonicalRow } from './canonical.js';
 import type { Violation } from './violations.js';
 
 /** A PostgreSQL snapshot (`pg_current_snapshot()`): which transaction ids it sees. */
@@ -44,6 +44,21 @@ export interface TableComparison {
   violations: Violation[];
 }
 
+const UNAVAILABLE = new Set([
+  canonical(UNAVAILABLE_VALUE),
+  canonical(Buffer.from(UNAVAILABLE_VALUE)),
+]);
+
+/** Debezium's placeholder for an unchanged TOASTed value → the value the row had. */
+function keepUnavailable(
+  row: Record<string, string | null>,
+  previous: Record<string, string | null> | undefined,
+): Record<string, string | null> {
+  for (const [name, value] of Object.entries(row))
+    if (value !== null && UNAVAILABLE.has(value)) row[name] = previous?.[name] ?? null;
+  return row;
+}
+
 /** Replays changes into key → row (canonical values), keeping only transactions visible in `snapshot`. */
 export function replay(
   changes: Iterable<{ key: string; change: Change }>,
@@ -60,7 +75,7 @@ export function replay(
     // A truncate (Debezium op 't', emitted when the connector does not skip it) empties the table.
     if (change.op === 't') rows.clear();
     else if (change.op === 'd' || change.after === null) rows.delete(key);
-    else rows.set(key, canonicalRow(change.after));
+    else rows.set(key, keepUnavailable(canonicalRow(change.after), rows.get(key)));
   }
   return { rows, afterWatermark };
 }

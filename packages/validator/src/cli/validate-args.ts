@@ -11,7 +11,8 @@ counted, not a failure); the replayed rows equal PostgreSQL at a watermark; ever
 event of sim.event_log has its change; status only forward, stock >= 0, a cancelled
 order never shipped.
 
-Watermark: one REPEATABLE READ snapshot of PostgreSQL with W = pg_current_wal_lsn();
+Watermark: one REPEATABLE READ snapshot of PostgreSQL with W = pg_current_wal_insert_lsn()
+(an asynchronous commit is visible before pg_current_wal_lsn() passes it);
 the validator waits until the connector's committed offset (Kafka Connect REST) is >= W,
 then consumes each topic to its end offset, and replays only the transactions that
 snapshot sees.

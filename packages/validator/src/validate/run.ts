@@ -3,8 +3,9 @@
  * watermark, wait until the stream has passed it, and judge.
  *
  * Watermark rule: in one REPEATABLE READ transaction the validator reads
- * pg_current_snapshot(), W = pg_current_wal_lsn() and every row. Every transaction that
- * snapshot sees committed before W. It then waits until the Debezium connector's committed
+ * pg_current_snapshot(), W = pg_current_wal_insert_lsn() and every row. Every transaction
+ * that snapshot sees committed before W (the insert position, not pg_current_wal_lsn(): an
+ * asynchronous commit is visible before its WAL is written). It then waits until the Debezium connector's committed
  * source offset (Connect REST /connectors/<name>/offsets, max of lsn/lsn_proc/lsn_commit;
  * heartbeats advance it on quiet tables) is ≥ W, takes the topics' end offsets *after* that,
  * and consumes up to them. The stream replay only applies changes whose txId the snapshot

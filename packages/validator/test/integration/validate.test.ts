@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSourceState } from '../../src/adapters/postgres.js';
+import { lsnToBigInt, readSourceState } from '../../src/adapters/postgres.js';
 import { pgConfig } from '../../src/config.js';
 import type { ValidateResult } from '../../src/validate/run.js';
 
@@ -155,6 +155,35 @@ describe('pnpm validate on the real stack', () => {
     expect(events.length).toBeGreaterThanOrEqual(1000); // seqs of 1 to 4 digits: text order differs
     const seqs = events.map((e) => e.seq);
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+  });
+
+  it('the watermark covers an asynchronous commit that is visible but not yet written to WAL', async () => {
+    const table = `vasync_${randomBytes(4).toString('hex')}`;
+    await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY)`);
+    const client = await pool.connect();
+    try {
+      await client.query('SET synchronous_commit = off');
+      // Until the WAL writer's next round (200 ms), the write position trails such a commit:
+      // repeat until one read catches it there, then read the source state at once.
+      for (let attempt = 1; ; attempt++) {
+        await client.query(`INSERT INTO ${table} VALUES ($1)`, [attempt]);
+        const after = await client.query<{ inserted: string; written: string }>(
+          'SELECT pg_current_wal_insert_lsn()::text AS inserted, pg_current_wal_lsn()::text AS written',
+        );
+        const { inserted, written } = after.rows[0]!;
+        if (lsnToBigInt(written) >= lsnToBigInt(inserted)) {
+          expect(attempt, 'no commit was ever caught before its WAL was written').toBeLessThan(50);
+          continue;
+        }
+        const state = await readSourceState(pgConfig(process.env), [table]);
+        expect(state.tables.get(table)?.size).toBe(attempt);
+        expect(state.walLsn >= lsnToBigInt(inserted), `W ${state.walLsn} < ${inserted}`).toBe(true);
+        break;
+      }
+    } finally {
+      client.release();
+      await pool.query(`DROP TABLE ${table}`);
+    }
   });
 
   it('a paused connector: the missing changes are named by key, consistent again after resume', async () => {

@@ -88,6 +88,21 @@ describe('replay and compare at a watermark', () => {
     ].map((c) => ({ key: JSON.stringify(c.key ? [String(c.key.id)] : []), change: c }));
     expect([...replay(history, parseSnapshot('50:50:')).rows.keys()]).toEqual(['["2"]']);
   });
+
+  it("Debezium's placeholder for an unchanged TOASTed value keeps the value the row had", () => {
+    const placeholder = '__debezium_unavailable_value';
+    const long = 'x'.repeat(9000);
+    const history = [
+      change(1, 'c', { id: 1n, n: 1n, note: long, raw: Buffer.from('ab') }, 10n),
+      change(1, 'u', { id: 1n, n: 2n, note: placeholder, raw: Buffer.from(placeholder) }, 11n),
+    ].map((c) => ({ key: '["1"]', change: c }));
+    expect(replay(history, undefined).rows.get('["1"]')).toEqual({
+      id: '1',
+      n: '2',
+      note: long,
+      raw: '\\x6162',
+    });
+  });
 });
 
 describe('event log', () => {
