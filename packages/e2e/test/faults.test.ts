@@ -6,13 +6,16 @@
  * (at-least-once) and printed; in silver, or as a Kafka record stored twice in
  * bronze, they are failures. One running stack for all of them.
  */
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLakeFiles } from './support/lake-files.js';
 import {
   connectorRunning,
   createPool,
   ensureLoaded,
   pnpmOk,
-  sparkJobRunning,
   startSimulator,
   validate,
   verdicts,
@@ -43,13 +46,42 @@ async function judge(label: string): Promise<number> {
   return added;
 }
 
-/** The Spark UI's port of the native stack's job (from pnpm stack status). */
-async function sparkUiPort(): Promise<number> {
+/** The native stack's Spark job (pnpm stack status): the driver's pid and its log. */
+async function sparkService(): Promise<{ pid: number; logFile: string }> {
   const services = JSON.parse(await stack('status', '--json')) as {
     name: string;
-    ports: number[];
+    pid: number;
+    logFile: string;
   }[];
-  return services.find((s) => s.name === 'spark')!.ports[0]!;
+  return services.find((s) => s.name === 'spark')!;
+}
+
+/**
+ * Waits for a micro-batch to commit to a bronze table, then SIGKILLs the driver's JVM at
+ * once: the batch's silver MERGEs and its checkpoint commit come after. Returns the batch id.
+ */
+async function killJvmAfterBronzeCommit(
+  lake: ReturnType<typeof createLakeFiles>,
+  driverPid: number,
+): Promise<number> {
+  const deadline = Date.now() + 300_000;
+  let watching: { batch: number; bronze: Map<string, number> } | undefined;
+  while (Date.now() < deadline) {
+    const batch = Math.max(-1, ...lake.plannedBatches());
+    if (batch < 0 || lake.committedBatches().includes(batch)) watching = undefined;
+    else if (watching?.batch !== batch) watching = { batch, bronze: lake.bronzeVersions() };
+    else {
+      const before = watching.bronze;
+      const now = lake.bronzeVersions();
+      if ([...now].some(([table, version]) => version > (before.get(table) ?? -1))) {
+        const jvm = execFileSync('pgrep', ['-P', String(driverPid), 'java'], { encoding: 'utf8' });
+        process.kill(Number(jvm.trim().split('\n')[0]), 'SIGKILL');
+        return batch;
+      }
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('no micro-batch committed to bronze within 300 s');
 }
 
 async function debeziumWalSenders(): Promise<number[]> {
@@ -77,14 +109,30 @@ describe('faults with the simulator at 50/s', () => {
     expect(await judge('graceful Connect restart')).toBe(0);
   });
 
-  it('kill -9 the Spark job mid-batch: it restarts on its checkpoint, bronze keeps each record once', async () => {
+  it('kill -9 the Spark JVM between a bronze commit and the checkpoint commit: the batch runs again, bronze keeps each record once', async () => {
+    let crashed: { batch: number; logFrom: number } | undefined;
+    const spark = await sparkService();
     await withSimulator(pool, async () => {
-      const port = await sparkUiPort();
-      await waitFor('a Spark job in flight', () => sparkJobRunning(port), 120_000, 100);
-      await stack('kill', 'spark');
-      await stack('start', 'spark'); // waits for its first trigger after the restart
+      const lake = createLakeFiles(dirname(dirname(spark.logFile)));
+      for (let attempt = 1; attempt <= 3 && crashed === undefined; attempt++) {
+        const { pid } = await sparkService();
+        const logFrom = statSync(spark.logFile).size;
+        const batch = await killJvmAfterBronzeCommit(lake, pid);
+        // The window held if the checkpoint had not committed the batch when the JVM died.
+        if (!lake.committedBatches().includes(batch)) crashed = { batch, logFrom };
+        await stack('start', 'spark'); // the driver ends without its JVM; the supervisor restarts it
+      }
     });
-    await judge('kill -9 Spark mid-batch');
+    expect(crashed, 'the JVM never died inside the window in 3 attempts').toBeDefined();
+    await judge('kill -9 Spark JVM between bronze and checkpoint commits');
+    // The restarted query ran the same batch id again (its bronze append then wrote nothing).
+    const log = readFileSync(spark.logFile, 'utf8').slice(crashed!.logFrom);
+    const written = log
+      .split('\n')
+      .filter((line) => line.includes('"batch written"'))
+      // the supervisor's log prefixes each of the job's JSON lines
+      .map((line) => (JSON.parse(line.slice(line.indexOf('{'))) as { batch_id: number }).batch_id);
+    expect(written).toContain(crashed!.batch);
   });
 
   it('kill -9 the simulator: the next run resumes, no event lost or doubled', async () => {
@@ -93,6 +141,19 @@ describe('faults with the simulator at 50/s', () => {
       return startSimulator('50/s');
     });
     await judge('kill -9 simulator');
+  });
+
+  // A crash, not a shutdown: PostgreSQL's WAL recovers on start; the asynchronous commits it
+  // had not yet written are lost with it, and the simulator sends them again
+  // (sim-restart.test.ts). (kill -9 of the broker is not here yet: see README, Troubleshooting,
+  // the replication slot held by an abandoned Connect task.)
+  it('kill -9 postgres: the supervisor restarts the postmaster, nothing lost or doubled in silver', async () => {
+    await withSimulator(pool, async () => {
+      expect(await stack('kill', 'postgres')).toContain('SIGKILL');
+      await stack('start', 'postgres'); // waits for the restarted server to be ready
+      await waitFor('the connector RUNNING again', connectorRunning, 300_000);
+    });
+    await judge('kill -9 postgres');
   });
 
   it.each(['kafka', 'apicurio', 'postgres'])('restart %s', async (service) => {
