@@ -13,6 +13,7 @@ from debezium import KEY_SCHEMA, TOPIC, envelope_schema, event, frame, order
 from mdp_spark.decode import decode_batch
 from mdp_spark.errors import RegistryUnavailableError, SchemaNotFoundError
 from mdp_spark.job import BatchWriter, Layout
+from mdp_spark.replay import replay_quarantine
 from mdp_spark.registry import SchemaRegistry
 
 V1, V2, KEY, MISSING = 11, 12, 10, 99
@@ -217,8 +218,6 @@ def test_an_unchanged_toasted_value_keeps_its_value_in_silver_never_the_placehol
 
 
 def test_a_key_that_cannot_be_read_is_quarantined_and_replayed_once_its_schema_is_back(spark, schema_store, tmp_path):
-    from mdp_spark.replay import replay_quarantine
-
     late_key = 77  # a key schema the registry does not have yet
     schema_store.register(V1, envelope_schema())
     registry = SchemaRegistry(schema_store.url, attempts=2)

@@ -420,6 +420,17 @@ export function createStack(options: StackOptions): Stack {
     return proc;
   };
 
+  const startService = async (name: string): Promise<void> => {
+    const spec = specs.find((candidate) => candidate.name === name);
+    const proc = await processOf(name);
+    if (!spec) return;
+    // Already on its way back (the supervisor restarts a crashed service): wait for it.
+    if (ACTIVE.includes(proc.status)) return waitReady([spec]);
+    await assertPortsFree(config.ports, [name]);
+    await prepare(spec);
+    await startOne(spec);
+  };
+
   /** Runs `script` while the Spark job, the lake's only writer, is stopped; starts it again. */
   const withSparkStopped = async (script: string): Promise<string> => {
     await processOf('spark');
@@ -438,9 +449,7 @@ export function createStack(options: StackOptions): Stack {
           'Fix the cause and run it again, or start Spark with `pnpm stack start spark`.',
       );
     }
-    const spark = specs.find((spec) => spec.name === 'spark')!;
-    await prepare(spark);
-    await startOne(spark);
+    await startService('spark');
     return result.stdout.trim();
   };
 
@@ -466,16 +475,7 @@ export function createStack(options: StackOptions): Stack {
       }
       await rm(state, { recursive: true, force: true });
     },
-    async start(name) {
-      const spec = specs.find((candidate) => candidate.name === name);
-      const proc = await processOf(name);
-      if (!spec) return;
-      // Already on its way back (the supervisor restarts a crashed service): wait for it.
-      if (ACTIVE.includes(proc.status)) return waitReady([spec]);
-      await assertPortsFree(config.ports, [name]);
-      await prepare(spec);
-      await startOne(spec);
-    },
+    start: startService,
     async stop(name) {
       await processOf(name);
       await client.stop(name);

@@ -3,7 +3,7 @@
  * declared types, and per-column inference from every value. Nothing is
  * kept per row except the values of columns that may still be unique (the
  * primary key candidates), within a memory budget: past it, uniqueness is
- * left for PostgreSQL to decide (see keys.ts).
+ * left for PostgreSQL to decide (loader.ts, addPrimaryKey).
  */
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
@@ -240,7 +240,6 @@ export async function scanFile(
     if (firstNull[field] !== undefined) column.uniqueness = { kind: 'null', line };
     else if (repeat !== undefined)
       column.uniqueness = { kind: 'repeated', line, value: repeat.value };
-    else if (rows === 0) column.uniqueness = { kind: 'unknown' };
     else column.uniqueness = { kind: seen[field] !== undefined ? 'unique' : 'unknown' };
   });
   const rawCopySafe =
