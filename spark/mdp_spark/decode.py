@@ -25,7 +25,7 @@ from pyspark.sql.types import (BinaryType, IntegerType, LongType, StringType, St
 
 from .errors import SchemaNotFoundError
 from .registry import SchemaRegistry
-from .transform import flatten, is_change_event, record_field_names, table_of_topic
+from .transform import flatten, is_change_event, record_field_names, row_fields, table_of_topic
 
 QUARANTINE_SCHEMA = StructType([
     StructField("topic", StringType()),
@@ -52,6 +52,10 @@ class TableChanges:
     table: str
     key_columns: list[str]
     changes: DataFrame
+    # The table's columns as its newest record in the batch has them (row columns, then
+    # derived ones): what silver holds after a DDL. `derived`: the derived ones' names.
+    source_columns: StructType = field(default_factory=StructType)
+    derived: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -77,9 +81,13 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
         _framed_id("value").alias("_schema_id"), _framed_id("key").alias("_key_schema_id"),
     )
     out = DecodedBatch()
-    groups = framed.groupBy("topic", "_schema_id", "_key_schema_id").count().collect()
+    groups = (framed.groupBy("topic", "_schema_id", "_key_schema_id")
+              .agg(F.count("*").alias("count"), F.max("offset").alias("newest_offset")).collect())
     per_table: dict[str, list[DataFrame]] = {}
     keys: dict[str, list[str]] = {}
+    key_offsets: dict[str, int] = {}
+    # per table: (offset, source columns, derived names) of the group holding its newest record
+    newest: dict[str, tuple[int, StructType, list[str]]] = {}
     for group in groups:
         topic, schema_id, key_schema_id, count = group["topic"], group["_schema_id"], group["_key_schema_id"], group["count"]
         out.counts[topic] = out.counts.get(topic, 0) + count
@@ -116,10 +124,10 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
                 f"schema id {schema_id} is not a Debezium change event (no op/source/before/after)")))
             continue
         table = table_of_topic(topic)
-        # A TRUNCATE has no Kafka key: the table's key columns come from its keyed records
-        keys.setdefault(table, [])
-        if key_schema_id is not None and not keys[table]:
-            keys[table] = key_columns
+        # A TRUNCATE has no Kafka key: the table's key columns come from its newest keyed records
+        # (a key column renamed at the source renames the key)
+        if key_schema_id is not None and group["newest_offset"] > key_offsets.get(table, -1):
+            keys[table], key_offsets[table] = key_columns, group["newest_offset"]
         try:
             decoded = rows.withColumn(
                 "env", from_avro(F.expr("substring(value, 6)"), schema_json, {"mode": "PERMISSIVE"}))
@@ -139,9 +147,16 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
         out.quarantine.append(_quarantine(bad, "UNDECODABLE", F.lit(
             f"Avro payload does not decode with its writer schema id {schema_id}")))
         per_table.setdefault(table, []).append(changes)
+        if table not in newest or group["newest_offset"] > newest[table][0]:
+            row_names = {name for name, _ in row_fields(schema_json)}
+            source = StructType([f for f in changes.schema.fields if not f.name.startswith("_")])
+            newest[table] = (group["newest_offset"], source,
+                             [f.name for f in source.fields if f.name not in row_names])
     for table, frames in per_table.items():
         merged = frames[0]
         for frame in frames[1:]:
             merged = merged.unionByName(frame, allowMissingColumns=True)
-        out.tables[table] = TableChanges(table=table, key_columns=keys.get(table, []), changes=merged)
+        _, source, derived = newest[table]
+        out.tables[table] = TableChanges(table=table, key_columns=keys.get(table, []), changes=merged,
+                                         source_columns=source, derived=derived)
     return out

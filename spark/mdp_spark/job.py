@@ -6,7 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 import time
 from dataclasses import dataclass
 
-from pyspark.sql import DataFrame, SparkSession
+from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
 from pyspark.sql.streaming import StreamingQuery
 
@@ -99,14 +99,36 @@ class BatchWriter:
             "seconds": round(time.monotonic() - started, 3)})
         return errors
 
+    def _sequence_snapshot_rows(self, changes: DataFrame, bronze: str, first_offset: int) -> DataFrame:
+        """Gives each row of an incremental snapshot (Debezium sends them without an LSN) the LSN of
+        the newest change before it in its topic, from the batch or else from bronze.
+
+        Debezium emits a snapshot row after every change streamed before its window closed, and
+        drops it when its key changed inside the window: the row is the key's state at that point
+        of the topic (one partition per topic: infra/connect/mdp-postgres.json). With that LSN the silver guards and
+        delta:check's bronze replay order it among the changes without knowing about snapshots.
+        """
+        before = None
+        if self._tables.schema(bronze) is not None:
+            before = (self._spark.read.format("delta").load(bronze)
+                      .where(F.col("_kafka_offset") < F.lit(first_offset)).agg(F.max("_lsn")).first()[0])
+        earlier = (Window.partitionBy("_kafka_topic", "_kafka_partition").orderBy("_kafka_offset")
+                   .rowsBetween(Window.unboundedPreceding, Window.currentRow))
+        in_batch = F.max("_lsn").over(earlier)
+        return changes.withColumn("_lsn", F.when(
+            (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull(),
+            F.coalesce(in_batch, F.lit(before).cast("long"))).otherwise(F.col("_lsn")))
+
     def _write_table(self, table: str, item, app_id: str, batch_id: int) -> None:
         changes = item.changes.persist()
+        bronze = self._layout.bronze(table)
         try:
-            bounds = changes.agg(
-                F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
-                F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated"),
-                has_unavailable(changes).alias("unavailable")).first()
-            bronze = self._layout.bronze(table)
+            bounds = _bounds(changes)
+            if bounds["unsequenced"]:
+                sequenced = self._sequence_snapshot_rows(changes, bronze, bounds["first_offset"]).persist()
+                changes.unpersist()
+                changes = sequenced
+                bounds = _bounds(changes)
             high_water = self._high_water.get(table)
             append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
             silver = self._layout.silver(table)
@@ -124,7 +146,9 @@ class BatchWriter:
                     deletes = known.where(F.col("_change_type") == "delete").select(*item.key_columns, "_lsn")
                     truncated = (known.where(F.col("_change_type") == "truncate")
                                  .agg(F.max("_lsn")).first()[0])
-                merge_silver(self._tables, changes, item.key_columns, silver, deletes, bounds["unavailable"])
+                rows = self._tables.follow_source(silver, changes, item.source_columns, item.key_columns)
+                merge_silver(self._tables, rows, item.key_columns, silver, deletes, bounds["unavailable"])
+                self._tables.declare_derived(silver, item.derived)
             elif truncated is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
                 self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
                                   extra={"table": table})
@@ -134,6 +158,18 @@ class BatchWriter:
                 self._high_water[table] = max(bounds["newest"], high_water or bounds["newest"])
         finally:
             changes.unpersist()
+
+
+def _bounds(changes: DataFrame):
+    """One aggregate over a table's changes: LSN range, newest TRUNCATE, placeholders, snapshot
+    rows without an LSN, first Kafka offset."""
+    snapshot_without_lsn = (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull()
+    return changes.agg(
+        F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
+        F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated"),
+        has_unavailable(changes).alias("unavailable"),
+        F.coalesce(F.max(snapshot_without_lsn), F.lit(False)).alias("unsequenced"),
+        F.min("_kafka_offset").alias("first_offset")).first()
 
 
 def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, brokers: str,

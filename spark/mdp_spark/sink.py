@@ -11,20 +11,30 @@ on the LSN, so an old or replayed event never overwrites a newer row; a delete
 removes the row, and an old insert or update replayed after a delete does not
 bring the row back (bronze, written first, holds the delete and its LSN).
 
+Silver's columns follow the source's newest schema: a column dropped or renamed
+in PostgreSQL leaves silver, a retyped one takes its new type (the table is
+rewritten once), and the incremental snapshot postgres-init's DDL trigger asks
+for fills every row with the new shape. Derived columns are named in the table
+property `mdp.derivedColumns` (a JSON array), so readers can tell them apart.
+Bronze, a change log, keeps every column it ever had.
+
 An unchanged TOASTed value of a table whose replica identity is not FULL comes
 as Debezium's placeholder (UNAVAILABLE_VALUE): bronze keeps the event as sent,
 silver keeps the value the row had (from an earlier change of the batch, else
 from silver itself), never the placeholder.
 """
 
+import json
 import logging
 
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import BinaryType, StringType, StructType
+from pyspark.sql.types import (BinaryType, ByteType, DataType, DecimalType, DoubleType, FloatType, IntegerType,
+                               LongType, ShortType, StringType, StructType)
 
 TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
+DERIVED_PROPERTY = "mdp.derivedColumns"
 # Debezium's unavailable.value.placeholder (pinned in infra/connect/mdp-postgres.json).
 UNAVAILABLE_VALUE = "__debezium_unavailable_value"
 
@@ -47,6 +57,7 @@ class DeltaTables:
         self._spark = spark
         self._log = log or logging.getLogger("mdp_spark.sink")
         self._schemas: dict[str, StructType | None] = {}
+        self._derived: dict[str, str | None] = {}
 
     @property
     def spark(self) -> SparkSession:
@@ -76,21 +87,93 @@ class DeltaTables:
             self._log.info("table schema evolved", extra={"path": path, "added": [f.name for f in added]})
         return self._align(path, df)
 
-    def _align(self, path: str, df: DataFrame) -> DataFrame:
-        """Casts columns whose type changed at the source to the table's type.
+    def follow_source(self, path: str, df: DataFrame, source: StructType, key_columns: list[str]) -> DataFrame:
+        """`df` (change rows) reduced to the `_` columns and `source`'s, in `source`'s types (NULL where
+        an older row's value does not fit: the snapshot sends it again); the table at `path` loses the
+        columns `source` no longer has and takes its new types. A key column it lacks (the key renamed
+        at the source) empties it: no row could be matched again, and the snapshot sends them all."""
+        types = {f.name: f.dataType for f in source.fields}
+        rows = df.select(*[c for c in df.columns if c.startswith("_")],
+                         *[df[_quote(f.name)].try_cast(f.dataType).alias(f.name) for f in source.fields])
+        schema = self.schema(path)
+        if schema is None:
+            return rows
+        current = [f for f in schema.fields if not f.name.startswith("_")]
+        gone = [f.name for f in current if f.name not in types]
+        retyped = [f.name for f in current if f.name in types and f.dataType != types[f.name]]
+        rekeyed = any(k not in schema.fieldNames() for k in key_columns)
+        if gone or retyped or rekeyed:
+            self._rewrite(path, {c: types[c] for c in retyped}, gone, empty=rekeyed)
+            self._log.warning("columns dropped or retyped at the source: table rewritten, the source's "
+                              "incremental snapshot refills the rows",
+                              extra={"path": path, "dropped": gone, "retyped": retyped, "emptied": rekeyed})
+        return rows
 
-        The registry refuses an incompatible change (BACKWARD); a change it was
-        told to accept (the documented recovery) must not stop the job: the table
-        keeps its schema and values are cast (one that cannot be cast fails the
-        batch loudly, ANSI mode).
+    def declare_derived(self, path: str, derived: list[str]) -> None:
+        """Names the table's derived columns in its DERIVED_PROPERTY (set when it changes)."""
+        if self.schema(path) is None:
+            return
+        if path not in self._derived:
+            self._derived[path] = DeltaTable.forPath(self._spark, path).detail().first()["properties"].get(DERIVED_PROPERTY)
+        wanted = json.dumps(sorted(derived))
+        if self._derived[path] != wanted:
+            self._spark.sql(f"ALTER TABLE delta.{_quote(path)} SET TBLPROPERTIES ('{DERIVED_PROPERTY}' = '{wanted}')")
+            self._derived[path] = wanted
+
+    def _rewrite(self, path: str, retype: dict[str, DataType], drop: list[str] = (), empty: bool = False) -> None:
+        """Rewrites the table at `path` without the columns `drop` and with `retype`'s new types (NULL
+        where a value does not fit), without its rows if `empty`. An append-only table (bronze) is
+        opened for that one commit."""
+        table = self._spark.read.format("delta").load(path)
+        if empty:
+            table = table.where(F.lit(False))
+        table = table.select(*[(table[_quote(c)].try_cast(retype[c]) if c in retype else table[_quote(c)]).alias(c)
+                               for c in table.columns if c not in drop])
+        sql_path = f"delta.{_quote(path)}"
+        append_only = DeltaTable.forPath(self._spark, path).detail().first()["properties"].get("delta.appendOnly") == "true"
+        if append_only:
+            self._spark.sql(f"ALTER TABLE {sql_path} SET TBLPROPERTIES ('delta.appendOnly' = 'false')")
+        table.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(path)
+        if append_only:
+            self._spark.sql(f"ALTER TABLE {sql_path} SET TBLPROPERTIES ('delta.appendOnly' = 'true')")
+        self._schemas[path] = table.schema
+
+    def _align(self, path: str, df: DataFrame) -> DataFrame:
+        """Follows a column type that changed at the source.
+
+        A widening the registry accepts under BACKWARD (int → bigint, float →
+        double, a larger decimal) rewrites the table with the wider type: every
+        value fits, and readers without Delta's type-widening feature (Python
+        deltalake) can still read it. Any other change (one the registry was
+        told to accept, the documented recovery) keeps the table's type and casts
+        the values; one that does not fit fails the batch loudly (ANSI mode).
         """
         types = {f.name: f.dataType for f in self._schemas[path].fields}
-        changed = [f.name for f in df.schema.fields if f.name in types and f.dataType != types[f.name]]
-        if not changed:
+        changed = [f for f in df.schema.fields if f.name in types and f.dataType != types[f.name]]
+        widened = {f.name: f.dataType for f in changed if _widens(types[f.name], f.dataType)}
+        if widened:
+            self._rewrite(path, widened)
+            types.update(widened)
+            self._log.warning("column types widened at the source: table rewritten with them", extra={
+                "path": path, "columns": {c: t.simpleString() for c, t in widened.items()}})
+        cast = [f.name for f in changed if f.name not in widened]
+        if not cast:
             return df
         self._log.warning("column types changed at the source: cast to the table's types",
-                          extra={"path": path, "columns": {c: types[c].simpleString() for c in changed}})
-        return df.select(*[df[c].cast(types[c]).alias(c) if c in changed else df[c] for c in df.columns])
+                          extra={"path": path, "columns": {c: types[c].simpleString() for c in cast}})
+        return df.select(*[df[c].cast(types[c]).alias(c) if c in cast else df[c] for c in df.columns])
+
+
+def _widens(old: DataType, new: DataType) -> bool:
+    """Whether Delta's type widening turns a column of `old` into `new` (no value changes)."""
+    integral = [ByteType(), ShortType(), IntegerType(), LongType()]
+    if old in integral and new in integral:
+        return integral.index(new) > integral.index(old)
+    if isinstance(old, FloatType) and isinstance(new, DoubleType):
+        return True
+    if isinstance(old, DecimalType) and isinstance(new, DecimalType):
+        return new.scale >= old.scale and new.precision - new.scale >= old.precision - old.scale
+    return False
 
 
 def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int,
@@ -168,7 +251,9 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
     latest = tables.ensure(path, latest.drop("_kafka_offset"), {})
     columns = latest.columns
     on = " AND ".join(f"t.{_quote(k)} = s.{_quote(k)}" for k in key_columns)
-    newer = "(t._lsn IS NULL OR s._lsn > t._lsn)"
+    # A snapshot row carries the LSN of the change before it in its topic (job.py): it is at
+    # least as new as a change at that LSN, so equality applies it too.
+    newer = "(t._lsn IS NULL OR s._lsn > t._lsn OR (s._change_type = 'snapshot' AND s._lsn = t._lsn))"
     updates: dict[str, str | F.Column] = {_quote(c): f"s.{_quote(c)}" for c in columns}
     inserts = dict(updates)
     if unavailable:

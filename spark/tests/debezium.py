@@ -10,7 +10,7 @@ import fastavro
 TOPIC = "mdp.public.orders"
 
 
-def _row_schema(extra_columns: bool) -> dict:
+def _row_schema(extra_columns: bool, altered: bool = False, key_renamed: bool = False) -> dict:
     fields = [
         {"name": "id", "type": "int"},
         {"name": "customer_id", "type": "int"},
@@ -27,12 +27,18 @@ def _row_schema(extra_columns: bool) -> dict:
     ]
     if extra_columns:
         fields.append({"name": "note", "type": ["null", "string"], "default": None})
+    if altered:  # DROP COLUMN status, RENAME customer_id TO client_id, quantity int -> bigint
+        fields = [f for f in fields if f["name"] != "status"]
+        fields[1] = {"name": "client_id", "type": "int"}
+        fields[2] = {"name": "quantity", "type": "long"}
+    if key_renamed:  # RENAME COLUMN id TO order_no (the primary key)
+        fields[0] = {"name": "order_no", "type": "int"}
     return {"type": "record", "name": "Value", "namespace": "mdp.public.orders", "fields": fields,
             "connect.name": "mdp.public.orders.Value"}
 
 
-def envelope_schema(extra_columns: bool = False) -> dict:
-    row = _row_schema(extra_columns)
+def envelope_schema(extra_columns: bool = False, altered: bool = False, key_renamed: bool = False) -> dict:
+    row = _row_schema(extra_columns, altered, key_renamed)
     source = {"type": "record", "name": "Source", "namespace": "io.debezium.connector.postgresql", "fields": [
         {"name": "version", "type": "string"},
         {"name": "connector", "type": "string"},
@@ -57,6 +63,8 @@ def envelope_schema(extra_columns: bool = False) -> dict:
 
 KEY_SCHEMA = {"type": "record", "name": "Key", "namespace": "mdp.public.orders",
               "fields": [{"name": "id", "type": "int"}]}
+RENAMED_KEY_SCHEMA = {"type": "record", "name": "Key", "namespace": "mdp.public.orders",
+                      "fields": [{"name": "order_no", "type": "int"}]}
 
 
 def frame(schema_id: int, schema: dict, record: dict) -> bytes:
@@ -75,7 +83,15 @@ def order(order_id: int, *, status: str = "placed", quantity: int = 3, unit_pric
     return row
 
 
-def event(op: str, lsn: int, *, before: dict | None = None, after: dict | None = None, tx_id: int = 900) -> dict:
+def altered_order(order_id: int, *, quantity: int = 3) -> dict:
+    """A row of `orders` after the DDL of `envelope_schema(altered=True)`."""
+    row = order(order_id, quantity=quantity)
+    del row["status"]
+    row["client_id"] = row.pop("customer_id")
+    return row
+
+
+def event(op: str, lsn: int | None, *, before: dict | None = None, after: dict | None = None, tx_id: int | None = 900) -> dict:
     commit = datetime(2026, 11, 24, 14, 26, 7, 654321, tzinfo=timezone.utc)
     ts_us = int(commit.timestamp()) * 1_000_000 + commit.microsecond
     return {"before": before, "after": after, "op": op, "ts_ms": ts_us // 1000, "source": {

@@ -1,5 +1,6 @@
 """Decoding, flattening, bronze/silver/quarantine writes, on a local SparkSession and local Delta."""
 
+import json
 import logging
 import struct
 from datetime import date, datetime, timezone
@@ -9,14 +10,14 @@ import pytest
 from deltalake import DeltaTable as PyDeltaTable
 from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType
 
-from debezium import KEY_SCHEMA, TOPIC, envelope_schema, event, frame, order
+from debezium import KEY_SCHEMA, RENAMED_KEY_SCHEMA, TOPIC, altered_order, envelope_schema, event, frame, order
 from mdp_spark.decode import decode_batch
 from mdp_spark.errors import RegistryUnavailableError, SchemaNotFoundError
 from mdp_spark.job import BatchWriter, Layout
 from mdp_spark.replay import replay_quarantine
 from mdp_spark.registry import SchemaRegistry
 
-V1, V2, KEY, MISSING = 11, 12, 10, 99
+V1, V2, V3, V4, KEY, KEY2, MISSING = 11, 12, 13, 14, 10, 15, 99
 RAW_SCHEMA = StructType([
     StructField("topic", StringType()), StructField("partition", IntegerType()),
     StructField("offset", LongType()), StructField("timestamp", TimestampType()),
@@ -29,6 +30,9 @@ KAFKA_TS = datetime(2026, 11, 24, 14, 26, 8, tzinfo=timezone.utc)
 def registry(schema_store):
     schema_store.register(V1, envelope_schema())
     schema_store.register(V2, envelope_schema(extra_columns=True))
+    schema_store.register(V3, envelope_schema(altered=True))
+    schema_store.register(V4, envelope_schema(key_renamed=True))
+    schema_store.register(KEY2, RENAMED_KEY_SCHEMA)
     schema_store.register(KEY, KEY_SCHEMA)
     return SchemaRegistry(schema_store.url, attempts=2)
 
@@ -49,6 +53,10 @@ def v1(ev: dict) -> bytes:
 
 def v2(ev: dict) -> bytes:
     return frame(V2, envelope_schema(extra_columns=True), ev)
+
+
+def v3(ev: dict) -> bytes:
+    return frame(V3, envelope_schema(altered=True), ev)
 
 
 def silver_rows(spark, layout, table="orders"):
@@ -129,6 +137,64 @@ def test_silver_keeps_the_newest_lsn_applies_deletes_and_ignores_replays(spark, 
     assert table.metadata().configuration.get("delta.enableDeletionVectors") == "false"
     read = {r["id"]: r for r in table.to_pyarrow_table().to_pylist()}
     assert read[3]["unit_price"] == Decimal("0.10") and read[1]["note"] == "late"
+
+
+def test_silver_follows_a_ddl_and_the_incremental_snapshot_rows_take_the_lsn_before_them(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-ddl")
+    writer(raw(spark, [(1, v1(event("c", 100, after=order(1)))), (2, v1(event("c", 110, after=order(2))))]), 0)
+    derived = ["amount", "previous_status", "time_in_previous_status_s"]
+    assert json.loads(PyDeltaTable(layout.silver("orders")).metadata().configuration["mdp.derivedColumns"]) == derived
+
+    # status dropped, customer_id renamed, quantity int -> bigint; Debezium's incremental snapshot
+    # re-sends every row without an LSN: row 1 in this batch alone (its LSN comes from bronze),
+    # row 2 after a change in the same batch.
+    wide = 2**40
+    after_ddl = [
+        (1, v3(event("r", None, after=altered_order(1), tx_id=None))),
+        (2, v3(event("u", 120, before=altered_order(2), after=altered_order(2, quantity=wide)))),
+        (2, v3(event("r", None, after=altered_order(2, quantity=wide), tx_id=None))),
+    ]
+    writer(raw(spark, after_ddl, start=10), 1)
+    silver = spark.read.format("delta").load(layout.silver("orders"))
+    source = [c for c in silver.columns if not c.startswith("_")]
+    assert sorted(source) == sorted(["id", "client_id", "quantity", "unit_price", "ship_date", "placed_at",
+                                     "updated_at", "big", "amount"])
+    assert silver.schema["quantity"].dataType == LongType()
+    rows = silver_rows(spark, layout)
+    assert (rows[1]["client_id"], rows[1]["_change_type"], rows[1]["_lsn"]) == (7, "snapshot", 110)
+    assert (rows[2]["quantity"], rows[2]["_change_type"], rows[2]["_lsn"]) == (wide, "snapshot", 120)
+    assert rows[2]["amount"] == Decimal("12.34") * wide
+    assert json.loads(PyDeltaTable(layout.silver("orders")).metadata().configuration["mdp.derivedColumns"]) == ["amount"]
+
+    # Bronze, a change log, keeps the old columns, widens quantity, and stays readable without Spark.
+    bronze = PyDeltaTable(layout.bronze("orders"))
+    events = sorted(bronze.to_pyarrow_table().to_pylist(), key=lambda r: r["_kafka_offset"])
+    assert [(e["_change_type"], e["_lsn"]) for e in events] == [
+        ("insert", 100), ("insert", 110), ("snapshot", 110), ("update", 120), ("snapshot", 120)]
+    assert events[0]["status"] == "placed" and events[3]["quantity"] == wide and events[2]["status"] is None
+
+    # A newer change wins over the snapshot; the snapshot row re-delivered later does not undo it.
+    writer(raw(spark, [(1, v3(event("u", 130, before=altered_order(1), after=altered_order(1, quantity=5))))],
+               start=20), 2)
+    writer(raw(spark, after_ddl[:1], start=10), 3)
+    assert silver_rows(spark, layout)[1]["quantity"] == 5
+
+
+def test_a_renamed_primary_key_empties_silver_for_the_snapshot_to_refill(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-rekey")
+    writer(raw(spark, [(1, v1(event("c", 100, after=order(1)))), (2, v1(event("c", 110, after=order(2))))]), 0)
+    resent = []
+    for n in (1, 2):
+        row = order(n)
+        row["order_no"] = row.pop("id")
+        value = frame(V4, envelope_schema(key_renamed=True), event("r", None, after=row, tx_id=None))
+        resent.append((TOPIC, 0, 10 + n, KAFKA_TS, frame(KEY2, RENAMED_KEY_SCHEMA, {"order_no": n}), value))
+    writer(spark.createDataFrame(resent, RAW_SCHEMA), 1)
+    silver = spark.read.format("delta").load(layout.silver("orders"))
+    assert "id" not in silver.columns
+    assert sorted((r["order_no"], r["_lsn"]) for r in silver.collect()) == [(1, 110), (2, 110)]
 
 
 def test_a_truncate_empties_silver_and_what_came_before_it_never_returns(spark, registry, tmp_path):

@@ -13,9 +13,11 @@ export const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL
 
 Registers the Debezium PostgreSQL connector, idempotently:
   1. waits for PostgreSQL and, as a superuser, creates or updates the heartbeat
-     table cdc.heartbeat (debezium may update it), the publication (FOR TABLES IN
-     SCHEMA public + the heartbeat table) and REPLICA IDENTITY FULL on every
-     public table, now and (event trigger) for tables created later;
+     table cdc.heartbeat (debezium may update it), Debezium's signal table
+     cdc.signal, the publication (FOR TABLES IN SCHEMA public + those two),
+     REPLICA IDENTITY FULL on every public table, now and (event trigger) for
+     tables created later, and an event trigger that has Debezium re-read a
+     table (incremental snapshot) after an ALTER TABLE changed its columns;
   2. sets the schema registry's global compatibility to BACKWARD (Confluent's
      default): an incompatible schema change is refused, the connector stops;
   3. waits for Kafka Connect, checks the Debezium and Apicurio plugins are there;

@@ -32,7 +32,7 @@ const CONNECTOR_CLASS = 'io.debezium.connector.postgresql.PostgresConnector';
 
 /**
  * Registers the Debezium connector, idempotently:
- * 1. waits for PostgreSQL, applies the admin SQL (heartbeat, publication, replica identity);
+ * 1. waits for PostgreSQL, applies the admin SQL (heartbeat, signal table, publication, replica identity, DDL trigger);
  * 2. sets the registry's global compatibility to BACKWARD;
  * 3. waits for Connect and checks the connector and converter plugins are there;
  * 4. `PUT /connectors/<name>/config` when the stored config differs;

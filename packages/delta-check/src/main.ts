@@ -23,8 +23,6 @@ Options:
   --prefix PATH         lake folder the tables live in (default: silver → silver/<table>)
   --bronze              also replay bronze/<table>_changes (newest LSN per key, deletes
                         applied) and compare it too; counts events stored twice
-  --strict-columns      lake columns PostgreSQL lacks are differences too (default: ignored,
-                        e.g. Spark's _lsn, _change_type and derived columns)
   --max-differences N   differences listed per table (default: 10)
   --json FILE           also write the full report as JSON (- for stdout)
   --log-level LEVEL     progress on stderr: info (default), debug, warn, silent
@@ -48,7 +46,6 @@ interface Options {
   schema: string;
   prefix: string;
   bronze: boolean;
-  strictColumns: boolean;
   maxDifferences: number;
   json?: string;
   logLevel: string;
@@ -142,7 +139,6 @@ async function check(
         table,
         lakePath,
         maxDifferences: options.maxDifferences,
-        strictColumns: options.strictColumns,
         bronze,
       });
       logger.info(
@@ -189,7 +185,6 @@ function parseOptions(argv: string[]): Options | 'help' {
       schema: { type: 'string', default: 'public' },
       prefix: { type: 'string', default: 'silver' },
       bronze: { type: 'boolean', default: false },
-      'strict-columns': { type: 'boolean', default: false },
       'max-differences': { type: 'string', default: '10' },
       json: { type: 'string' },
       'log-level': { type: 'string', default: 'info' },
@@ -218,7 +213,6 @@ function parseOptions(argv: string[]): Options | 'help' {
     schema: values.schema,
     prefix: values.prefix.replace(/\/+$/, ''),
     bronze: values.bronze,
-    strictColumns: values['strict-columns'],
     maxDifferences,
     json: values.json,
     logLevel: values['log-level'],

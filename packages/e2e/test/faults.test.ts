@@ -135,6 +135,36 @@ describe('faults with the simulator at 50/s', () => {
     expect(written).toContain(crashed!.batch);
   });
 
+  it('MinIO stopped while a micro-batch writes and started 15 s later: the job recovers, nothing lost or doubled', async () => {
+    const lake = createLakeFiles(dirname(dirname((await sparkService()).logFile)));
+    const writing = () => {
+      const batch = Math.max(-1, ...lake.plannedBatches());
+      return batch >= 0 && !lake.committedBatches().includes(batch);
+    };
+    await withSimulator(pool, async () => {
+      await waitFor('a micro-batch writing', writing, 300_000, 20);
+      await stack('stop', 'minio');
+      await new Promise((r) => setTimeout(r, 15_000));
+      await stack('start', 'minio');
+      await stack('start', 'spark'); // waits while the supervisor restarts a job that gave up
+    });
+    await judge('MinIO stopped mid-batch');
+  });
+
+  it('kill -9 of Kafka Connect and of the Spark JVM at once: both come back, nothing lost or doubled', async () => {
+    await withSimulator(pool, async () => {
+      const { pid } = await sparkService();
+      const jvm = execFileSync('pgrep', ['-P', String(pid), 'java'], { encoding: 'utf8' });
+      await Promise.all([
+        stack('kill', 'connect'),
+        Promise.resolve().then(() => process.kill(Number(jvm.trim().split('\n')[0]), 'SIGKILL')),
+      ]);
+      await Promise.all([stack('start', 'connect'), stack('start', 'spark')]);
+      await pnpmOk(['connect:register']);
+    });
+    await judge('kill -9 Connect and the Spark JVM at once');
+  });
+
   it('kill -9 the simulator: the next run resumes, no event lost or doubled', async () => {
     await withSimulator(pool, async (sim) => {
       await sim.kill();

@@ -47,7 +47,13 @@ export interface TableReport {
   comparedColumns: string[];
   /** PostgreSQL columns the lake table does not have (every row then differs). */
   columnsMissingInLake: string[];
-  /** Lake columns PostgreSQL does not have (Spark metadata, derived columns): ignored unless strict. */
+  /**
+   * Lake columns PostgreSQL does not have that come from the source: a column dropped or
+   * renamed there and still in silver. A difference (bronze, a change log, keeps them).
+   */
+  staleColumns: string[];
+  /** Lake columns PostgreSQL does not have that are not compared: the pipeline's `_` columns,
+   * derived columns (named in the table property {@link DERIVED_PROPERTY}), a bronze's old columns. */
   columnsOnlyInLake: string[];
   firstDifferences: RowDifference[];
   /** With --bronze: the change table replayed (newest LSN per key, deletes applied). */
@@ -80,8 +86,6 @@ export interface CompareOptions {
   table: string;
   lakePath: string;
   maxDifferences: number;
-  /** Count lake-only columns as a difference. */
-  strictColumns: boolean;
   /** The lake table is a bronze change table: replay it before comparing. */
   bronze?: boolean;
 }
@@ -120,9 +124,11 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     );
   }
   const pgNames = new Set(described.columns.map((c) => c.name.toLowerCase()));
-  const columnsOnlyInLake = snapshot.schema
-    .map((f) => f.name)
-    .filter((n) => !pgNames.has(n.toLowerCase()));
+  const lakeOnly = snapshot.schema.map((f) => f.name).filter((n) => !pgNames.has(n.toLowerCase()));
+  const derived = derivedColumns(snapshot.metadata.configuration, lakePath);
+  const isStale = (n: string) => !options.bronze && !n.startsWith('_') && !derived.has(n);
+  const staleColumns = lakeOnly.filter(isStale);
+  const columnsOnlyInLake = lakeOnly.filter((n) => !isStale(n));
 
   log.info(
     { table, lakePath, version: snapshot.version, files: snapshot.files.length },
@@ -265,8 +271,7 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     }
   }
 
-  const schemaEqual =
-    columnsMissingInLake.length === 0 && (!options.strictColumns || columnsOnlyInLake.length === 0);
+  const schemaEqual = columnsMissingInLake.length === 0 && staleColumns.length === 0;
   return {
     table,
     lakePath,
@@ -287,11 +292,31 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     primaryKey: described.primaryKey,
     comparedColumns: compared.map((c) => c.name),
     columnsMissingInLake,
+    staleColumns,
     columnsOnlyInLake,
     firstDifferences: differences,
     bronze,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** The Spark job's table property naming a silver table's derived columns (a JSON array). */
+export const DERIVED_PROPERTY = 'mdp.derivedColumns';
+
+function derivedColumns(configuration: Record<string, string>, lakePath: string): Set<string> {
+  const declared = configuration[DERIVED_PROPERTY];
+  if (declared === undefined) return new Set();
+  try {
+    const names: unknown = JSON.parse(declared);
+    if (Array.isArray(names) && names.every((n) => typeof n === 'string')) return new Set(names);
+  } catch {
+    // reported below
+  }
+  throw new DeltaCheckError(
+    'DELTA_LOG_CORRUPT',
+    `${lakePath}: table property ${DERIVED_PROPERTY} is ${JSON.stringify(declared)}, not a JSON array of column names`,
+    { context: { lakePath } },
+  );
 }
 
 function scalar(value: DeltaValue | undefined): string {

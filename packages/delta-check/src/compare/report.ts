@@ -41,6 +41,10 @@ export function formatReport(report: CheckReport): string {
       lines.push(`✘ ${t.table} vs ${where}: ${parts.join(', ')}`);
       if (t.columnsMissingInLake.length > 0)
         lines.push(`    columns missing in lake: ${t.columnsMissingInLake.join(', ')}`);
+      if (t.staleColumns.length > 0)
+        lines.push(
+          `    columns PostgreSQL no longer has (dropped or renamed there): ${t.staleColumns.join(', ')}`,
+        );
       for (const d of t.firstDifferences) lines.push(`    ${formatDifference(d)}`);
       const shown = t.firstDifferences.length;
       const total = t.missing + t.extra + t.different + t.duplicateKeys;
@@ -52,7 +56,7 @@ export function formatReport(report: CheckReport): string {
       );
     }
     if (t.columnsOnlyInLake.length > 0)
-      lines.push(`    not compared (lake only): ${t.columnsOnlyInLake.join(', ')}`);
+      lines.push(`    not compared: ${t.columnsOnlyInLake.join(', ')}`);
   }
   for (const e of report.errors)
     lines.push(`✘ ${e.table} (${e.lakePath}): [${e.code}] ${e.message}`);

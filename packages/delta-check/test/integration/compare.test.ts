@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLocalStore } from '../../src/adapters/local-store.js';
 import { createPgSource } from '../../src/adapters/postgres.js';
 import { compareTable } from '../../src/compare/compare-table.js';
+import { formatReport, type CheckReport } from '../../src/compare/report.js';
 import { createDeltaReader } from '../../src/delta/table-reader.js';
 import { EXIT, main } from '../../src/main.js';
 import { ensurePyDelta, FIXTURES } from '../pydelta.js';
@@ -104,7 +105,6 @@ async function compareLocal() {
       table,
       lakePath: `silver/${table}`,
       maxDifferences: 10,
-      strictColumns: false,
     });
   } finally {
     await source.close();
@@ -123,6 +123,31 @@ describe('comparison with PostgreSQL (lake in a local directory)', () => {
       different: 0,
     });
     expect(report.columnsOnlyInLake).toEqual(['_lsn', '_change_type', 'amount']);
+    expect(report.staleColumns).toEqual([]);
+  });
+
+  it('counts a column renamed (or dropped) in PostgreSQL but still in the lake as a difference', async () => {
+    await client.query(`ALTER TABLE ${schema}.${table} RENAME COLUMN note TO remark`);
+    try {
+      const report = await compareLocal();
+      expect(report).toMatchObject({
+        equal: false,
+        staleColumns: ['note'],
+        columnsMissingInLake: ['remark'],
+      });
+      const checked: CheckReport = {
+        equal: false,
+        checkedAt: '',
+        location: 'lake',
+        tables: [report],
+        errors: [],
+      };
+      expect(formatReport(checked)).toContain(
+        'columns PostgreSQL no longer has (dropped or renamed there): note',
+      );
+    } finally {
+      await client.query(`ALTER TABLE ${schema}.${table} RENAME COLUMN remark TO note`);
+    }
   });
 
   it('names the key and columns of a changed row, and missing / extra rows', async () => {
@@ -172,7 +197,6 @@ describe('comparison with PostgreSQL (lake in a local directory)', () => {
         table: 'nokey',
         lakePath: 'silver/nokey',
         maxDifferences: 10,
-        strictColumns: false,
       }),
     ).rejects.toMatchObject({ code: 'PG_NO_PRIMARY_KEY' });
     await source.close();

@@ -144,6 +144,8 @@ export interface DeltaTableReport {
   equal: boolean;
   lakeRows: number;
   duplicateKeys: number;
+  comparedColumns: string[];
+  staleColumns: string[];
   bronze?: { events: number; duplicateRecords: number; duplicateChanges: number };
 }
 

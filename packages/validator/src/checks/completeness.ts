@@ -80,6 +80,10 @@ export function replay(
   return { rows, afterWatermark };
 }
 
+function shown(row: Record<string, string | null>, column: string): string {
+  return column in row ? String(row[column]) : '(no such column)';
+}
+
 export function compareTable(
   table: string,
   source: ReadonlyMap<string, Row>,
@@ -100,14 +104,19 @@ export function compareTable(
       });
       continue;
     }
-    const diffs = Object.keys(want).filter((c) => want[c] !== got[c]);
+    // Every column of either side: one PostgreSQL no longer has (dropped or renamed) but the
+    // replayed row still carries means the stream never re-sent that row in its new shape.
+    const columns = new Set([...Object.keys(want), ...Object.keys(got)]);
+    const diffs = [...columns].filter((c) => want[c] !== got[c]);
     if (diffs.length) {
       violations.push({
         check: 'completeness',
         kind: 'mismatched',
         table,
         key,
-        detail: diffs.map((c) => `${c}: postgres=${want[c]} stream=${got[c]}`).join(', '),
+        detail: diffs
+          .map((c) => `${c}: postgres=${shown(want, c)} stream=${shown(got, c)}`)
+          .join(', '),
       });
     }
   }
