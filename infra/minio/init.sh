@@ -14,14 +14,23 @@ if [ "$bucket" != lakehouse ]; then
   exit 1
 fi
 
-"$mc" --quiet alias set mdp "${S3_ENDPOINT:?}" "${MINIO_ROOT_USER:?}" "${MINIO_ROOT_PASSWORD:?}" >/dev/null
+for key in "${MINIO_ROOT_USER:?}" "${S3_ACCESS_KEY:?}" "${S3_READER_ACCESS_KEY:?}"; do
+  if [[ $key == -* ]]; then
+    echo "minio-init: access key '$key' starts with '-', which mc reads as a flag: choose another" >&2
+    exit 1
+  fi
+done
+
+# Keys and secrets go to mc on standard input, not as arguments: a secret may
+# start with '-' (mc has no `--`), and arguments are visible in `ps`.
+printf '%s\n%s\n' "$MINIO_ROOT_USER" "${MINIO_ROOT_PASSWORD:?}" | "$mc" --quiet alias set mdp "${S3_ENDPOINT:?}" >/dev/null
 "$mc" --quiet mb --ignore-existing "mdp/$bucket"
 "$mc" --quiet admin policy create mdp lakehouse-readwrite "$here/lakehouse-readwrite.json" >/dev/null
 "$mc" --quiet admin policy create mdp lakehouse-readonly "$here/lakehouse-readonly.json" >/dev/null
 
 # add_user <key> <secret> <policy>: (re)sets the secret, attaches the policy once.
 add_user() {
-  "$mc" --quiet admin user add mdp "$1" "$2" >/dev/null
+  printf '%s\n%s\n' "$1" "$2" | "$mc" --quiet admin user add mdp >/dev/null
   if ! "$mc" --quiet admin user info mdp "$1" --json | grep -q "\"$3\""; then
     "$mc" --quiet admin policy attach mdp "$3" --user "$1" >/dev/null
   fi

@@ -10,7 +10,8 @@
 set -euo pipefail
 mc=${MC:-mc}
 bucket=${S3_BUCKET:?}
-"$mc" --quiet alias set mdp-lake "${S3_ENDPOINT:?}" "${S3_ACCESS_KEY:?}" "${S3_SECRET_KEY:?}" >/dev/null
+# Credentials on standard input: a secret may start with '-' (see init.sh).
+printf '%s\n%s\n' "${S3_ACCESS_KEY:?}" "${S3_SECRET_KEY:?}" | "$mc" --quiet alias set mdp-lake "${S3_ENDPOINT:?}" >/dev/null
 for prefix in bronze silver quarantine _checkpoints; do
   "$mc" --quiet rm --recursive --force "mdp-lake/$bucket/$prefix/" >/dev/null
 done

@@ -59,6 +59,16 @@ class TableChanges:
 
 
 @dataclass
+class _DecodedGroup:
+    """The records of one topic with one value and key schema, decoded."""
+    newest_offset: int
+    changes: DataFrame
+    key_columns: list[str] | None  # None: no Kafka key (a TRUNCATE)
+    source: StructType  # the row and derived columns, as this schema has them
+    derived: list[str]
+
+
+@dataclass
 class DecodedBatch:
     tables: dict[str, TableChanges] = field(default_factory=dict)
     quarantine: list[DataFrame] = field(default_factory=list)
@@ -83,11 +93,7 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
     out = DecodedBatch()
     groups = (framed.groupBy("topic", "_schema_id", "_key_schema_id")
               .agg(F.count("*").alias("count"), F.max("offset").alias("newest_offset")).collect())
-    per_table: dict[str, list[DataFrame]] = {}
-    keys: dict[str, list[str]] = {}
-    key_offsets: dict[str, int] = {}
-    # per table: (offset, source columns, derived names) of the group holding its newest record
-    newest: dict[str, tuple[int, StructType, list[str]]] = {}
+    per_table: dict[str, list[_DecodedGroup]] = {}
     for group in groups:
         topic, schema_id, key_schema_id, count = group["topic"], group["_schema_id"], group["_key_schema_id"], group["count"]
         out.counts[topic] = out.counts.get(topic, 0) + count
@@ -104,6 +110,7 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
                 rows.where(F.col("key").isNotNull()), "KEY_NOT_FRAMED",
                 F.lit("key is not Confluent-framed Avro (no magic byte 0 + 4-byte schema id)")))
             rows = rows.where(F.col("key").isNull())
+            key_columns = None
         else:
             rows = rows.where(F.col("_key_schema_id") == key_schema_id)
             try:
@@ -123,11 +130,6 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
             out.quarantine.append(_quarantine(rows, "NOT_A_CHANGE_EVENT", F.lit(
                 f"schema id {schema_id} is not a Debezium change event (no op/source/before/after)")))
             continue
-        table = table_of_topic(topic)
-        # A TRUNCATE has no Kafka key: the table's key columns come from its newest keyed records
-        # (a key column renamed at the source renames the key)
-        if key_schema_id is not None and group["newest_offset"] > key_offsets.get(table, -1):
-            keys[table], key_offsets[table] = key_columns, group["newest_offset"]
         try:
             decoded = rows.withColumn(
                 "env", from_avro(F.expr("substring(value, 6)"), schema_json, {"mode": "PERMISSIVE"}))
@@ -146,17 +148,20 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
             continue
         out.quarantine.append(_quarantine(bad, "UNDECODABLE", F.lit(
             f"Avro payload does not decode with its writer schema id {schema_id}")))
-        per_table.setdefault(table, []).append(changes)
-        if table not in newest or group["newest_offset"] > newest[table][0]:
-            row_names = {name for name, _ in row_fields(schema_json)}
-            source = StructType([f for f in changes.schema.fields if not f.name.startswith("_")])
-            newest[table] = (group["newest_offset"], source,
-                             [f.name for f in source.fields if f.name not in row_names])
-    for table, frames in per_table.items():
-        merged = frames[0]
-        for frame in frames[1:]:
-            merged = merged.unionByName(frame, allowMissingColumns=True)
-        _, source, derived = newest[table]
-        out.tables[table] = TableChanges(table=table, key_columns=keys.get(table, []), changes=merged,
-                                         source_columns=source, derived=derived)
+        row_names = {name for name, _ in row_fields(schema_json)}
+        source = StructType([f for f in changes.schema.fields if not f.name.startswith("_")])
+        per_table.setdefault(table_of_topic(topic), []).append(_DecodedGroup(
+            group["newest_offset"], changes, key_columns, source,
+            [f.name for f in source.fields if f.name not in row_names]))
+    for table, decoded_groups in per_table.items():
+        merged = decoded_groups[0].changes
+        for decoded_group in decoded_groups[1:]:
+            merged = merged.unionByName(decoded_group.changes, allowMissingColumns=True)
+        newest = max(decoded_groups, key=lambda g: g.newest_offset)
+        # A TRUNCATE has no Kafka key: the key columns come from the newest keyed group
+        # (a key column renamed at the source renames the key)
+        keyed = [g for g in decoded_groups if g.key_columns is not None]
+        key_columns = max(keyed, key=lambda g: g.newest_offset).key_columns if keyed else []
+        out.tables[table] = TableChanges(table=table, key_columns=key_columns, changes=merged,
+                                         source_columns=newest.source, derived=newest.derived)
     return out

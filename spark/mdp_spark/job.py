@@ -105,8 +105,9 @@ class BatchWriter:
 
         Debezium emits a snapshot row after every change streamed before its window closed, and
         drops it when its key changed inside the window: the row is the key's state at that point
-        of the topic (one partition per topic: infra/connect/mdp-postgres.json). With that LSN the silver guards and
-        delta:check's bronze replay order it among the changes without knowing about snapshots.
+        of the topic (one partition per topic: infra/connect/mdp-postgres.json). With that LSN the
+        silver guards and delta:check's bronze replay order it among the changes without knowing
+        about snapshots.
         """
         before = None
         if self._tables.schema(bronze) is not None:

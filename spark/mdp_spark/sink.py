@@ -57,7 +57,7 @@ class DeltaTables:
         self._spark = spark
         self._log = log or logging.getLogger("mdp_spark.sink")
         self._schemas: dict[str, StructType | None] = {}
-        self._derived: dict[str, str | None] = {}
+        self._properties: dict[str, dict[str, str]] = {}
 
     @property
     def spark(self) -> SparkSession:
@@ -69,6 +69,12 @@ class DeltaTables:
             self._schemas[path] = DeltaTable.forPath(self._spark, path).toDF().schema if exists else None
         return self._schemas[path]
 
+    def properties(self, path: str) -> dict[str, str]:
+        """The table properties of the existing table at `path`."""
+        if path not in self._properties:
+            self._properties[path] = dict(DeltaTable.forPath(self._spark, path).detail().first()["properties"])
+        return self._properties[path]
+
     def ensure(self, path: str, df: DataFrame, properties: dict[str, str]) -> DataFrame:
         """Creates the table for `df`, or adds `df`'s new columns to it; returns `df` in the table's types."""
         schema = self.schema(path)
@@ -78,6 +84,7 @@ class DeltaTables:
                 builder = builder.property(key, value)
             builder.execute()
             self._schemas[path] = df.schema
+            self._properties[path] = {**TABLE_PROPERTIES, **properties}
             return df
         added = [f for f in df.schema.fields if f.name not in schema.fieldNames()]
         if added:  # a nullable column added in PostgreSQL
@@ -113,12 +120,10 @@ class DeltaTables:
         """Names the table's derived columns in its DERIVED_PROPERTY (set when it changes)."""
         if self.schema(path) is None:
             return
-        if path not in self._derived:
-            self._derived[path] = DeltaTable.forPath(self._spark, path).detail().first()["properties"].get(DERIVED_PROPERTY)
         wanted = json.dumps(sorted(derived))
-        if self._derived[path] != wanted:
+        if self.properties(path).get(DERIVED_PROPERTY) != wanted:
             self._spark.sql(f"ALTER TABLE delta.{_quote(path)} SET TBLPROPERTIES ('{DERIVED_PROPERTY}' = '{wanted}')")
-            self._derived[path] = wanted
+            self.properties(path)[DERIVED_PROPERTY] = wanted
 
     def _rewrite(self, path: str, retype: dict[str, DataType], drop: list[str] = (), empty: bool = False) -> None:
         """Rewrites the table at `path` without the columns `drop` and with `retype`'s new types (NULL
@@ -130,7 +135,7 @@ class DeltaTables:
         table = table.select(*[(table[_quote(c)].try_cast(retype[c]) if c in retype else table[_quote(c)]).alias(c)
                                for c in table.columns if c not in drop])
         sql_path = f"delta.{_quote(path)}"
-        append_only = DeltaTable.forPath(self._spark, path).detail().first()["properties"].get("delta.appendOnly") == "true"
+        append_only = self.properties(path).get("delta.appendOnly") == "true"
         if append_only:
             self._spark.sql(f"ALTER TABLE {sql_path} SET TBLPROPERTIES ('delta.appendOnly' = 'false')")
         table.write.format("delta").mode("overwrite").option("overwriteSchema", "true").save(path)

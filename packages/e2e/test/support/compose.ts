@@ -39,8 +39,10 @@ export function composeSettings(offset: number): Record<string, string> {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
     if (match) settings[match[1]!] = match[2]!;
   }
+  // Every fresh secret starts with '-', as a generated one may: a part that passes
+  // secrets as command arguments would read it as a flag (mc did).
   for (const [name, value] of Object.entries(settings))
-    if (value.startsWith('change-me')) settings[name] = randomBytes(18).toString('base64url');
+    if (value.startsWith('change-me')) settings[name] = `-${randomBytes(18).toString('base64url')}`;
   const port = Object.fromEntries(
     Object.entries(PORTS).map(([name, base]) => [name, base + offset]),
   ) as Record<keyof typeof PORTS, number>;
