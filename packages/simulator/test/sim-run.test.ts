@@ -1,4 +1,9 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateDataset } from '../src/generate/generate.js';
+import { createLoader, listCsvFiles } from '../src/load/loader.js';
 import { createGenerator, type GeneratedEvent } from '../src/sim/generator.js';
 import { createSimStore, type SimStoreOptions } from '../src/sim/pg-store.js';
 import { canonical, runSimulation, type SimulationOptions } from '../src/sim/simulator.js';
@@ -112,6 +117,30 @@ describe('simulation on PostgreSQL', () => {
     const summary = await simulate(broken, { events: 10, reset: true, seed: 5 });
     expect(summary).toMatchObject({ resumedAfter: 0, lastSeq: 10, seed: 5 });
     expect(await expectConsistent(broken.admin, broken.schema, broken.simSchema)).toBe(10);
+  });
+
+  it('starts a new simulation by itself after sim:load --replace of the tables', async () => {
+    const reloaded = await fresh();
+    await simulate(reloaded, { events: 20, seed: 3 });
+    const dir = await mkdtemp(join(tmpdir(), 'mdp-sim-reload-'));
+    try {
+      await generateDataset({ out: dir, seed: 9, scale: 1 });
+      await createLoader({ client: reloaded.admin }).load({
+        files: await listCsvFiles(dir),
+        schema: reloaded.schema,
+        replace: true,
+      });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+    const summary = await simulate(reloaded, { events: 10 });
+    expect(summary).toMatchObject({ resumedAfter: 0, lastSeq: 10 });
+    expect(await expectConsistent(reloaded.admin, reloaded.schema, reloaded.simSchema)).toBe(10);
+    // and resumes that one on the next run
+    expect(await simulate(reloaded, { events: 5 })).toMatchObject({
+      resumedAfter: 10,
+      lastSeq: 15,
+    });
   });
 
   it('refuses a second simulator on the same event log', async () => {

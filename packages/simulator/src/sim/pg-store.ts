@@ -76,8 +76,15 @@ export interface SimStore {
   syncPoint(): Promise<void>;
   /** Drops the sim schema (event log and snapshot): the next setup starts over. */
   reset(): Promise<void>;
-  /** Idempotent set-up; the first one snapshots the business tables. Returns the log's seed. */
-  setup(seed: number | undefined, defaultSeed: number): Promise<{ seed: number; created: boolean }>;
+  /**
+   * Idempotent set-up; the first one snapshots the business tables. Tables replaced
+   * since the snapshot (new OIDs: sim:load --replace) drop the log and snapshot and
+   * start a new simulation; `replaced` names them. Returns the log's seed.
+   */
+  setup(
+    seed: number | undefined,
+    defaultSeed: number,
+  ): Promise<{ seed: number; created: boolean; replaced: string[] }>;
   loadSnapshot(): Promise<Snapshot>;
   readTables(): Promise<Snapshot>;
   readLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
@@ -134,6 +141,14 @@ export function createSimStore(options: SimStoreOptions): SimStore {
   const lockTimeout = options.lockTimeoutMs ?? 15_000;
   const sim = ident(simSchema);
   const table = (name: string) => `${ident(schema)}.${ident(name)}`;
+  /** Each business table's OID (null when it does not exist). */
+  const tableOids = async (client: pg.ClientBase): Promise<Record<string, number | null>> => {
+    const { rows } = await client.query<{ name: string; oid: number | null }>(
+      'SELECT name, to_regclass(qualified)::oid::int8 AS oid FROM unnest($1::text[], $2::text[]) AS t(name, qualified)',
+      [Object.keys(TABLES), Object.keys(TABLES).map(table)],
+    );
+    return Object.fromEntries(rows.map((row) => [row.name, row.oid]));
+  };
   const lockArgs = (purpose: string) =>
     `hashtext('mdp-sim:${purpose}'), hashtext(${pg.escapeLiteral(simSchema)})`;
 
@@ -345,17 +360,28 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       await client.query('BEGIN');
       try {
         await client.query(setupSql(schema, simSchema));
-        const meta = await client.query<{ seed: number }>(`SELECT seed FROM ${sim}.meta`);
-        const existing = meta.rows[0]?.seed;
-        if (existing !== undefined) {
+        const oids = await tableOids(client);
+        const meta = await client.query<{
+          seed: number;
+          table_oids: Record<string, number> | null;
+        }>(`SELECT seed, table_oids FROM ${sim}.meta`);
+        const existing = meta.rows[0];
+        // A log from before table_oids was kept has none: nothing to compare.
+        const replaced = Object.keys(oids).filter(
+          (name) => existing?.table_oids && existing.table_oids[name] !== oids[name],
+        );
+        if (replaced.length > 0) {
+          await client.query(`DROP SCHEMA ${sim} CASCADE`);
+          await client.query(setupSql(schema, simSchema));
+        } else if (existing !== undefined) {
           await client.query('COMMIT');
-          if (seed !== undefined && seed !== existing)
+          if (seed !== undefined && seed !== existing.seed)
             throw new SimError(
               'SIM_SEED_MISMATCH',
-              `the event log in schema "${simSchema}" was made with seed ${existing}, not ${seed}; ` +
+              `the event log in schema "${simSchema}" was made with seed ${existing.seed}, not ${seed}; ` +
                 `omit --seed to resume it, or pass --reset to start a new simulation from the current tables`,
             );
-          return { seed: existing, created: false };
+          return { seed: existing.seed, created: false, replaced };
         }
         for (const [name, columns] of Object.entries(TABLES)) {
           try {
@@ -367,12 +393,12 @@ export function createSimStore(options: SimStoreOptions): SimStore {
           }
         }
         const chosen = seed ?? defaultSeed;
-        await client.query(`INSERT INTO ${sim}.meta (seed, source_schema) VALUES ($1, $2)`, [
-          chosen,
-          schema,
-        ]);
+        await client.query(
+          `INSERT INTO ${sim}.meta (seed, source_schema, table_oids) VALUES ($1, $2, $3)`,
+          [chosen, schema, JSON.stringify(oids)],
+        );
         await client.query('COMMIT');
-        return { seed: chosen, created: true };
+        return { seed: chosen, created: true, replaced };
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
         throw err;

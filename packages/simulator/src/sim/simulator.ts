@@ -111,7 +111,12 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
       await store.reset();
       log.info({ simSchema: store.simSchema }, 'event log and snapshot dropped (--reset)');
     }
-    const { seed, created } = await store.setup(options.seed, DEFAULT_SEED);
+    const { seed, created, replaced } = await store.setup(options.seed, DEFAULT_SEED);
+    if (replaced.length > 0)
+      log.info(
+        { replaced, simSchema: store.simSchema },
+        `${replaced.join(', ')} replaced since the simulation began (sim:load --replace): event log and snapshot dropped, a new simulation starts from the tables as they are`,
+      );
     const snapshot = await store.loadSnapshot();
     const generator = createGenerator({ seed, snapshot });
     const { lastLogged, gaps } = await replay(store, generator, now);
@@ -173,7 +178,7 @@ async function checkCounts(store: SimStore, generator: Generator): Promise<void>
       throw new SimError(
         'SIM_STATE_MISMATCH',
         `${store.schema}.${name} has ${actual[name]} rows, but snapshot + event log give ${expected[name]}: ` +
-          `the tables changed outside the simulator (reloaded?). Pass --reset to start a new simulation from them`,
+          `rows changed outside the simulator. Pass --reset to start a new simulation from them`,
       );
 }
 

@@ -39,6 +39,9 @@ export function setupSql(schema: string, simSchema: string): string {
       source_schema text NOT NULL,
       created_at timestamptz NOT NULL DEFAULT now()
     );
+    -- the business tables' OIDs when the snapshot was taken: a reload (sim:load
+    -- --replace) creates new tables, and the next run starts a new simulation
+    ALTER TABLE ${sim}.meta ADD COLUMN IF NOT EXISTS table_oids jsonb;
     CREATE TABLE IF NOT EXISTS ${sim}.event_log (
       seq bigint PRIMARY KEY CHECK (seq > 0),
       type text NOT NULL,
