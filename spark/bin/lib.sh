@@ -15,7 +15,7 @@ while IFS='=' read -r key value; do
   export "$key=$value"
 done <"$versions_file"
 
-for key in PYSPARK_VERSION DELTA_SPARK_VERSION SPARK_SCALA_VERSION HADOOP_AWS_VERSION DELTALAKE_PY_VERSION; do
+for key in PYSPARK_VERSION DELTA_SPARK_VERSION SPARK_SCALA_VERSION HADOOP_AWS_VERSION DELTALAKE_PY_VERSION PYARROW_VERSION; do
   if [ -z "${!key:-}" ]; then
     echo "spark: $key is not set in $versions_file" >&2
     exit 1
@@ -28,7 +28,7 @@ spark_key() {
   cat "$@" | sha256sum | cut -c1-12
 }
 mdp_spark_cache=${MDP_CACHE:-$HOME/.cache/mdp}/spark
-MDP_SPARK_VENV="$mdp_spark_cache/venv-$PYSPARK_VERSION-delta-$DELTA_SPARK_VERSION-$(env | grep -E '^(PYSPARK|DELTA|DELTALAKE)_' | sort | spark_key "$spark_dir/requirements.txt" -)"
+MDP_SPARK_VENV="$mdp_spark_cache/venv-$PYSPARK_VERSION-delta-$DELTA_SPARK_VERSION-$(env | grep -E '^(PYSPARK|DELTA|DELTALAKE|PYARROW)_' | sort | spark_key "$spark_dir/requirements.txt" -)"
 MDP_SPARK_JARS_DIR="$mdp_spark_cache/jars-$PYSPARK_VERSION-delta-$DELTA_SPARK_VERSION-$(env | grep -E '^(PYSPARK|DELTA|SPARK_SCALA|HADOOP_AWS)_' | sort | spark_key "$spark_dir/jars/pom.xml" -)"
 export MDP_SPARK_VENV MDP_SPARK_JARS_DIR
 

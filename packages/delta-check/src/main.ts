@@ -24,7 +24,8 @@ Options:
   --bronze              also replay bronze/<table>_changes (newest LSN per key, deletes
                         applied) and compare it too; counts events stored twice
   --max-differences N   differences listed per table (default: 10)
-  --json FILE           also write the full report as JSON (- for stdout)
+  --json FILE           also write the full report as JSON; - puts it on stdout
+                        alone (the human report then goes to stderr)
   --log-level LEVEL     progress on stderr: info (default), debug, warn, silent
   -h, --help            this help
 
@@ -74,21 +75,19 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     store = createS3Store(config.s3);
     pg = createPgSource(config.pg, logger.child({ component: 'postgres' }));
     const report = await check(options, store, pg, logger);
-    io.stdout(formatReport(report));
-    if (options.json === '-') io.stdout(toJson(report));
-    else if (options.json) await writeFile(options.json, toJson(report));
+    (options.json === '-' ? io.stderr : io.stdout)(formatReport(report));
+    await writeJson(options.json, report, io);
     if (report.errors.length > 0) return EXIT.cannotCheck;
     return report.equal ? EXIT.equal : EXIT.different;
   } catch (err) {
     if (!isDeltaCheckError(err)) logger.error({ err }, 'delta-check failed');
     const code = isDeltaCheckError(err) ? err.code : 'INTERNAL';
     io.stderr(`delta-check: [${code}] ${(err as Error).message}`);
-    if (options.json && options.json !== '-') {
-      await writeFile(
-        options.json,
-        toJson({ equal: false, error: { code, message: (err as Error).message } }),
-      ).catch(() => undefined);
-    }
+    await writeJson(
+      options.json,
+      { equal: false, error: { code, message: (err as Error).message } },
+      io,
+    ).catch(() => undefined);
     return EXIT.cannotCheck;
   } finally {
     store?.close();
@@ -221,4 +220,10 @@ function parseOptions(argv: string[]): Options | 'help' {
 
 function toJson(value: unknown): string {
   return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
+}
+
+/** `--json`: the report to a file, or alone on stdout for `-`. */
+async function writeJson(target: string | undefined, value: unknown, io: MainIo): Promise<void> {
+  if (target === '-') io.stdout(toJson(value));
+  else if (target) await writeFile(target, toJson(value));
 }

@@ -178,7 +178,8 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       consuming.stop();
     }
   } catch (err) {
-    if (err instanceof UsageError || (err instanceof ValidatorError && !err.retriable)) fail(err);
+    // Exit 1 means a check failed: an error before any verdict is usage (2) or could not check (4).
+    if (err instanceof UsageError) fail(err);
     process.stderr.write(
       `error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${err instanceof Error ? err.message : String(err)}\n`,
     );

@@ -240,6 +240,28 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
     });
   });
 
+  it('with --json - prints the report alone on stdout, as JSON, and the human report on stderr', async () => {
+    const res = await run([
+      '--schema',
+      schema,
+      '--prefix',
+      prefix,
+      '--tables',
+      table,
+      '--json',
+      '-',
+    ]);
+    expect(res.code).toBe(EXIT.equal);
+    expect(JSON.parse(res.out)).toMatchObject({
+      equal: true,
+      tables: [{ table, postgresRows: 3 }],
+    });
+    expect(res.err).toContain(table);
+    const failed = await run(['--json', '-'], { PGHOST: '' });
+    expect(failed.code).toBe(EXIT.cannotCheck);
+    expect(JSON.parse(failed.out)).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
+  });
+
   it('exits 1 and names the key of a changed row and of a missing row', async () => {
     await client.query(`UPDATE ${schema}.${table} SET note = 'changed' WHERE id = 2`);
     await client.query(`INSERT INTO ${schema}.${table} (id, status) VALUES (5, 'placed')`);

@@ -224,6 +224,17 @@ describe('pnpm validate on the real stack', () => {
     expect(reordering?.at).toBe(`${topic}/0@${records.length}`);
   });
 
+  it('a missing setting exits 4 (could not check) naming it, not 1 (a check failed)', () => {
+    const run = spawnSync('pnpm', ['--silent', '--workspace-root', 'validate'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, KAFKA_BROKERS: '' },
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(4);
+    expect(run.stderr).toContain('KAFKA_BROKERS is not set');
+  });
+
   it('garbage bytes in a topic are a poison record, reported with their offset, not a crash', async () => {
     const table = await capturedTable('vpoison', 2);
     const topic = `mdp.public.${table}`;
