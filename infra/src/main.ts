@@ -20,7 +20,9 @@ Commands:
   up [service…]        start the stack (or only these services and their dependencies);
                        installs what is missing into $MDP_CACHE; a no-op when already up
   down                 stop every service
-  status               each service: status, readiness, pid, memory, ports, log file
+  status               each service: status, readiness, pid, memory, ports, log file; a
+                       service that kept crashing (10 restarts within 10 minutes) is
+                       stopped by the watchdog service and shown Failed, with why
   env                  print the clients' settings as export lines: eval "$(pnpm -s stack:env)"
   logs <service> [-f]  the service's log (-n N last lines, -f to follow)
   reset                stop the stack and delete its state directory (data, logs)
@@ -239,6 +241,13 @@ function formatStatus(rows: readonly ServiceStatus[]): string {
     ]),
   ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
+  const failed = rows.flatMap((row) =>
+    row.failure
+      ? [
+          `\n${row.name} ${row.failure}: see ${row.logFile}; once fixed, pnpm stack start ${row.name}`,
+        ]
+      : [],
+  );
   return `${table
     .map((row) =>
       row
@@ -246,5 +255,5 @@ function formatStatus(rows: readonly ServiceStatus[]): string {
         .join('  ')
         .trimEnd(),
     )
-    .join('\n')}\n`;
+    .join('\n')}\n${failed.join('\n')}${failed.length ? '\n' : ''}`;
 }

@@ -15,6 +15,15 @@ export interface ProcessState {
   readonly is_running: boolean;
 }
 
+/** process-compose states of a process that is up or coming up. */
+export const ACTIVE_STATES: readonly string[] = [
+  'Running',
+  'Launching',
+  'Launched',
+  'Restarting',
+  'Pending',
+];
+
 export interface ProcessComposeClient {
   /** false when nothing listens on the socket. */
   isAlive(): Promise<boolean>;

@@ -4,7 +4,11 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import { createProcessComposeClient, type ProcessState } from '../adapters/process-compose.js';
+import {
+  ACTIVE_STATES,
+  createProcessComposeClient,
+  type ProcessState,
+} from '../adapters/process-compose.js';
 import { run } from '../adapters/exec.js';
 import { exists } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
@@ -29,6 +33,7 @@ import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
+import { readFailures } from '../watchdog/watchdog.js';
 
 export interface ServiceStatus {
   readonly name: string;
@@ -39,6 +44,8 @@ export interface ServiceStatus {
   readonly rssBytes: number;
   readonly ports: readonly number[];
   readonly logFile: string;
+  /** Why the watchdog stopped it (status `Failed`): it kept crashing. */
+  readonly failure?: string;
 }
 
 export interface UpResult {
@@ -89,8 +96,6 @@ export interface StackOptions {
 }
 
 const MARKER = '.mdp-state';
-/** process-compose states of a process that is up or coming up. */
-const ACTIVE = ['Running', 'Launching', 'Launched', 'Restarting', 'Pending'];
 const POLL_MS = 250;
 
 export function createStack(options: StackOptions): Stack {
@@ -266,7 +271,10 @@ export function createStack(options: StackOptions): Stack {
   const startOne = async (spec: ServiceSpec): Promise<void> => {
     await client.start(spec.name);
     const deadline = Date.now() + (spec.oneShot ? 0 : 30_000);
-    while (Date.now() < deadline && !ACTIVE.includes((await byName()).get(spec.name)?.status ?? ''))
+    while (
+      Date.now() < deadline &&
+      !ACTIVE_STATES.includes((await byName()).get(spec.name)?.status ?? '')
+    )
       await delay(POLL_MS);
     await waitReady([spec]);
   };
@@ -346,7 +354,7 @@ export function createStack(options: StackOptions): Stack {
       const missing = targets.filter((spec) => !isReady(spec, procs.get(spec.name)));
       if (missing.length === 0) return { alreadyUp: true, started: [] };
       const toStart = missing.filter(
-        (spec) => !ACTIVE.includes(procs.get(spec.name)?.status ?? ''),
+        (spec) => !ACTIVE_STATES.includes(procs.get(spec.name)?.status ?? ''),
       );
       await assertPortsFree(
         config.ports,
@@ -397,11 +405,16 @@ export function createStack(options: StackOptions): Stack {
   const status = async (): Promise<ServiceStatus[]> => {
     if (!(await isRunning())) throw new NotRunningError(state);
     const procs = await byName();
+    const failures = await readFailures(state);
     return specs.map((spec) => {
       const proc = procs.get(spec.name);
+      const failure = ACTIVE_STATES.includes(proc?.status ?? '')
+        ? undefined
+        : failures[spec.name]?.reason;
       return {
         name: spec.name,
-        status: proc?.status ?? 'Unknown',
+        status: failure ? 'Failed' : (proc?.status ?? 'Unknown'),
+        ...(failure && { failure }),
         ready: isReady(spec, proc),
         health: proc?.is_ready ?? '-',
         pid: proc?.pid ?? 0,
@@ -425,7 +438,7 @@ export function createStack(options: StackOptions): Stack {
     const proc = await processOf(name);
     if (!spec) return;
     // Already on its way back (the supervisor restarts a crashed service): wait for it.
-    if (ACTIVE.includes(proc.status)) return waitReady([spec]);
+    if (ACTIVE_STATES.includes(proc.status)) return waitReady([spec]);
     await assertPortsFree(config.ports, [name]);
     await prepare(spec);
     await startOne(spec);

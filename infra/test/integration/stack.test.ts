@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ServiceStatus } from '../../src/index.js';
+import { RESTART_LIMIT } from '../../src/watchdog/watchdog.js';
 import { infraDir, STACK_COMMAND, stackCli } from '../cli.js';
 
 /** The stack the globalSetup started (MDP_STATE / MDP_PORT_OFFSET of this run). */
@@ -105,5 +106,60 @@ describe('a port held by another program', () => {
     expect(stackCli(['status'], { MDP_STATE: state, MDP_PORT_OFFSET: String(offset) }).code).toBe(
       3,
     );
+  });
+});
+
+describe('a service that keeps crashing', () => {
+  // A stack of its own (MinIO and the watchdog): the shared one keeps its MinIO.
+  const env = {
+    MDP_STATE: mkdtempSync(join(tmpdir(), 'mdp-crash-loop-')),
+    MDP_PORT_OFFSET: String(31000 + Math.floor(Math.random() * 1000)),
+  };
+  const minio = (): ServiceStatus => {
+    const result = stackCli(['status', '--json'], env);
+    expect(result.code, result.stderr).toBe(0);
+    return (JSON.parse(result.stdout) as ServiceStatus[]).find((row) => row.name === 'minio')!;
+  };
+  /** Polls until `done` holds for MinIO's status row (a deadline only against hanging). */
+  const waitFor = async (what: string, done: (row: ServiceStatus) => boolean) => {
+    const deadline = Date.now() + 120_000;
+    for (let row = minio(); ; row = minio()) {
+      if (done(row)) return row;
+      if (Date.now() > deadline) throw new Error(`minio never ${what}: ${JSON.stringify(row)}`);
+      await new Promise((resolveWait) => setTimeout(resolveWait, 200));
+    }
+  };
+
+  afterAll(() => {
+    stackCli(['down'], env);
+    rmSync(env.MDP_STATE, { recursive: true, force: true });
+  });
+
+  it(`is stopped by the watchdog after ${RESTART_LIMIT} restarts within 10 minutes, shown Failed with why and its log, and watched afresh once started by hand`, async () => {
+    const up = stackCli(['up', 'minio', 'watchdog'], env);
+    expect(up.code, up.stderr).toBe(0);
+    let row = minio();
+    for (let kills = 0; kills < RESTART_LIMIT; kills++) {
+      const pid = row.pid;
+      process.kill(pid, 'SIGKILL');
+      row = await waitFor(
+        'came back or failed',
+        (next) => next.status === 'Failed' || (next.status === 'Running' && next.pid !== pid),
+      );
+    }
+    row = await waitFor('was stopped', (next) => next.status === 'Failed');
+    expect(row.failure).toContain(`restarted ${RESTART_LIMIT} times within 10 minutes`);
+    const human = stackCli(['status'], env).stdout;
+    expect(human).toContain(`minio ${row.failure}: see ${row.logFile}`);
+    expect(human).toContain('pnpm stack start minio');
+
+    const started = stackCli(['start', 'minio'], env);
+    expect(started.code, started.stderr).toBe(0);
+    row = await waitFor('ran again', (next) => next.status === 'Running' && next.ready);
+    // Watched afresh: the next crash is restarted, not held against it.
+    process.kill(row.pid, 'SIGKILL');
+    const pid = row.pid;
+    row = await waitFor('came back', (next) => next.status === 'Running' && next.pid !== pid);
+    expect(row.failure).toBeUndefined();
   });
 });
