@@ -221,42 +221,26 @@ describe('pnpm delta:check against MinIO and PostgreSQL', () => {
     writeLake(`s3://${env.S3_BUCKET}/${prefix}/${table}`);
   });
 
-  it('exits 0 when the lake equals PostgreSQL', async () => {
+  it('exits 0 when the lake equals PostgreSQL; the JSON report to a file, or alone on stdout with --json -', async () => {
+    const args = (json: string) => [
+      '--schema',
+      schema,
+      '--prefix',
+      prefix,
+      '--tables',
+      table,
+      '--json',
+      json,
+    ];
+    const expected = { equal: true, tables: [{ table, postgresRows: 3 }] };
     const file = jsonFile();
-    const res = await run([
-      '--schema',
-      schema,
-      '--prefix',
-      prefix,
-      '--tables',
-      table,
-      '--json',
-      file,
-    ]);
+    const res = await run(args(file));
     expect(res.code).toBe(EXIT.equal);
-    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
-      equal: true,
-      tables: [{ table, postgresRows: 3 }],
-    });
-  });
-
-  it('with --json - prints the report alone on stdout, as JSON, and the human report on stderr', async () => {
-    const res = await run([
-      '--schema',
-      schema,
-      '--prefix',
-      prefix,
-      '--tables',
-      table,
-      '--json',
-      '-',
-    ]);
-    expect(res.code).toBe(EXIT.equal);
-    expect(JSON.parse(res.out)).toMatchObject({
-      equal: true,
-      tables: [{ table, postgresRows: 3 }],
-    });
-    expect(res.err).toContain(table);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject(expected);
+    const piped = await run(args('-'));
+    expect(piped.code).toBe(EXIT.equal);
+    expect(JSON.parse(piped.out)).toMatchObject(expected);
+    expect(piped.err).toContain(table); // the human report
     const failed = await run(['--json', '-'], { PGHOST: '' });
     expect(failed.code).toBe(EXIT.cannotCheck);
     expect(JSON.parse(failed.out)).toMatchObject({ error: { code: 'CONFIG_INVALID' } });
