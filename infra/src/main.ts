@@ -241,13 +241,14 @@ function formatStatus(rows: readonly ServiceStatus[]): string {
     ]),
   ];
   const widths = table[0]!.map((_, col) => Math.max(...table.map((row) => row[col]!.length)));
-  const failed = rows.flatMap((row) =>
-    row.failure
+  const failed = rows.flatMap((row) => {
+    if (!row.failure) return [];
+    return row.status === 'Failed'
       ? [
           `\n${row.name} ${row.failure}: see ${row.logFile}; once fixed, pnpm stack start ${row.name}`,
         ]
-      : [],
-  );
+      : [`\n${row.failure} (log: ${row.logFile})`];
+  });
   return `${table
     .map((row) =>
       row

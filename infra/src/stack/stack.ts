@@ -33,7 +33,7 @@ import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
-import { readFailures } from '../watchdog/watchdog.js';
+import { readWatchdogReport } from '../watchdog/watchdog.js';
 
 export interface ServiceStatus {
   readonly name: string;
@@ -44,7 +44,7 @@ export interface ServiceStatus {
   readonly rssBytes: number;
   readonly ports: readonly number[];
   readonly logFile: string;
-  /** Why the watchdog stopped it (status `Failed`): it kept crashing. */
+  /** What the watchdog found: why it stopped the service (status `Failed`), or the connector's failure (connect). */
   readonly failure?: string;
 }
 
@@ -405,15 +405,16 @@ export function createStack(options: StackOptions): Stack {
   const status = async (): Promise<ServiceStatus[]> => {
     if (!(await isRunning())) throw new NotRunningError(state);
     const procs = await byName();
-    const failures = await readFailures(state);
+    const report = await readWatchdogReport(state);
     return specs.map((spec) => {
       const proc = procs.get(spec.name);
-      const failure = ACTIVE_STATES.includes(proc?.status ?? '')
+      const stopped = ACTIVE_STATES.includes(proc?.status ?? '')
         ? undefined
-        : failures[spec.name]?.reason;
+        : report.services[spec.name]?.reason;
+      const failure = stopped ?? (spec.name === 'connect' ? report.connector?.reason : undefined);
       return {
         name: spec.name,
-        status: failure ? 'Failed' : (proc?.status ?? 'Unknown'),
+        status: stopped ? 'Failed' : (proc?.status ?? 'Unknown'),
         ...(failure && { failure }),
         ready: isReady(spec, proc),
         health: proc?.is_ready ?? '-',

@@ -4,14 +4,21 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createProcessComposeClient } from '../adapters/process-compose.js';
+import { createConnectClient } from '../connect/connect-client.js';
 import { readServices } from '../stack/services.js';
+import { CONNECTOR_RESTARTS, createConnectorHealth } from './connector-health.js';
 import { RESTART_LIMIT, RESTART_WINDOW_MS, readyFile, watchServices } from './watchdog.js';
+
+/** The connector connect:register registers (infra/connect/mdp-postgres.json). */
+const CONNECTOR = 'mdp-postgres';
 
 const USAGE = `Usage: watchdog (started by the native stack, not by hand)
 
 Watches the stack's services through process-compose (MDP_STATE/process-compose.sock):
-a service restarted ${RESTART_LIMIT} times within ${RESTART_WINDOW_MS / 60_000} minutes is stopped and recorded
-in MDP_STATE/watchdog/failed.json; pnpm stack:status shows it failed, with its log.`;
+a service restarted ${RESTART_LIMIT} times within ${RESTART_WINDOW_MS / 60_000} minutes is stopped. The connector ${CONNECTOR}'s
+FAILED task is restarted through KAFKA_CONNECT_URL (up to ${CONNECTOR_RESTARTS} times, waiting longer each
+time; never when the schema registry refused a schema). What needs a person is written to
+MDP_STATE/watchdog/report.json; pnpm stack:status shows it.`;
 
 export async function main(argv: readonly string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
@@ -36,9 +43,13 @@ export async function main(argv: readonly string[]): Promise<number> {
   await rm(readyFile(state), { force: true });
   const composeFile = fileURLToPath(new URL('../../process-compose.yaml', import.meta.url));
   log.info({ limit: RESTART_LIMIT, windowMs: RESTART_WINDOW_MS }, 'watching the services');
+  const connectUrl = process.env['KAFKA_CONNECT_URL'];
   await watchServices({
     client: createProcessComposeClient(join(state, 'process-compose.sock')),
     services: readServices(composeFile),
+    connector: connectUrl
+      ? createConnectorHealth(createConnectClient(connectUrl, 10_000), CONNECTOR, log)
+      : undefined,
     state,
     log,
     signal: controller.signal,

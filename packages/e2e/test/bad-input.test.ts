@@ -7,7 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createPool, deltaCheckUntilEqual, pnpm, pnpmOk, waitFor } from './support/platform.js';
+import {
+  connectorTask,
+  createPool,
+  deltaCheckUntilEqual,
+  pnpm,
+  pnpmOk,
+  waitFor,
+  type TaskStatus,
+} from './support/platform.js';
 
 const pool = createPool();
 const kafka = new Kafka({
@@ -16,8 +24,13 @@ const kafka = new Kafka({
   logLevel: logLevel.NOTHING,
 });
 const registry = process.env['SCHEMA_REGISTRY_URL']!;
-const connect = process.env['KAFKA_CONNECT_URL']!;
 afterAll(() => pool.end());
+
+/** A row of `pnpm stack status --json`. */
+interface StatusRow {
+  name: string;
+  failure?: string;
+}
 
 const tableName = (prefix: string) => `${prefix}_${randomBytes(3).toString('hex')}`;
 const topicOf = (table: string) => `mdp.public.${table}`;
@@ -35,15 +48,6 @@ async function topicExists(topic: string): Promise<boolean> {
 async function subjectVersions(subject: string): Promise<number[]> {
   const res = await fetch(`${registry}/subjects/${subject}/versions`);
   return res.ok ? ((await res.json()) as number[]) : [];
-}
-
-interface TaskStatus {
-  state: string;
-  trace?: string;
-}
-async function connectorTask(): Promise<TaskStatus | undefined> {
-  const res = await fetch(`${connect}/connectors/mdp-postgres/status`);
-  return ((await res.json()) as { tasks: TaskStatus[] }).tasks[0];
 }
 
 /** The lake summary read by Python deltalake (spark/bin/check-tables.sh). */
@@ -120,6 +124,15 @@ describe('bad input end to end', () => {
       return task?.state === 'FAILED';
     });
     expect(task?.trace).toMatch(/compatib/i);
+    // The watchdog leaves it FAILED (a restart cannot help) and stack:status says why.
+    const connectFailure = async () =>
+      (JSON.parse(await pnpmOk(['stack', 'status', '--json'])) as StatusRow[]).find(
+        (row) => row.name === 'connect',
+      )?.failure;
+    await waitFor('stack:status naming the refused schema', async () =>
+      /schema registry refused/.test((await connectFailure()) ?? ''),
+    );
+    expect((await connectorTask())?.state).toBe('FAILED');
     const stalled = await pnpmOk([
       'consume',
       '--topic',
@@ -138,6 +151,7 @@ describe('bad input end to end', () => {
     });
     expect(res.ok).toBe(true);
     await pnpmOk(['connect:register']); // restarts the failed task, waits for RUNNING
+    await waitFor('stack:status clear again', async () => (await connectFailure()) === undefined);
     const resumed = await pnpmOk([
       'consume',
       '--topic',

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeFiles } from './support/lake-files.js';
 import {
   connectorRunning,
+  connectorTask,
   createPool,
   ensureLoaded,
   pnpmOk,
@@ -82,6 +83,24 @@ async function killJvmAfterBronzeCommit(
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('no micro-batch committed to bronze within 300 s');
+}
+
+/** SQL as PostgreSQL's superuser, over the native stack's unix socket (local trust; as user postgres when root). */
+function asSuperuser(state: string, sql: string): void {
+  const psql = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', `${state}/postgres/run`];
+  const args = [
+    ...psql,
+    '-p',
+    process.env['PGPORT']!,
+    '-U',
+    'postgres',
+    '-d',
+    process.env['PGDATABASE']!,
+    '-c',
+    sql,
+  ];
+  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...args]);
+  else execFileSync(args[0]!, args.slice(1));
 }
 
 async function debeziumWalSenders(): Promise<number[]> {
@@ -184,6 +203,40 @@ describe('faults with the simulator at 50/s', () => {
       await waitFor('the connector RUNNING again', connectorRunning, 300_000);
     });
     await judge('kill -9 postgres');
+  });
+
+  // Connect gives source producers no delivery timeout: without Kafka the worker stops the
+  // task, and starts it again once Kafka is back (seen: never FAILED).
+  it("Kafka down for 150 s, longer than a producer's default delivery timeout: the task comes back by itself, nothing lost", async () => {
+    await withSimulator(pool, async () => {
+      await stack('stop', 'kafka');
+      await new Promise((resolveWait) => setTimeout(resolveWait, 150_000));
+      await stack('start', 'kafka');
+      await waitFor('the connector RUNNING again', connectorRunning, 300_000);
+    });
+    await judge('Kafka down 150 s');
+  });
+
+  it("the connector task FAILED (Debezium's login refused for 20 s): the watchdog restarts it without a person, nothing lost", async () => {
+    const state = dirname(dirname((await sparkService()).logFile));
+    await withSimulator(pool, async () => {
+      asSuperuser(state, 'ALTER ROLE debezium NOLOGIN');
+      try {
+        asSuperuser(
+          state,
+          "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'debezium'",
+        );
+        await waitFor(
+          'the connector task FAILED',
+          async () => (await connectorTask())?.state === 'FAILED',
+        );
+        await new Promise((resolveWait) => setTimeout(resolveWait, 20_000));
+      } finally {
+        asSuperuser(state, 'ALTER ROLE debezium LOGIN');
+      }
+      await waitFor('the watchdog restarted the task', connectorRunning, 300_000);
+    });
+    await judge('connector task FAILED, restarted by the watchdog');
   });
 
   it.each(['kafka', 'apicurio', 'postgres'])('restart %s', async (service) => {

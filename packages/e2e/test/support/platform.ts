@@ -278,7 +278,18 @@ export async function sparkJobRunning(uiPort: number): Promise<boolean> {
 
 interface ConnectorStatus {
   connector: { state: string };
-  tasks: { state: string }[];
+  tasks: TaskStatus[];
+}
+
+export interface TaskStatus {
+  state: string;
+  trace?: string;
+}
+
+/** The Debezium connector's task as Connect's REST API reports it (KAFKA_CONNECT_URL). */
+export async function connectorTask(): Promise<TaskStatus | undefined> {
+  const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`);
+  return ((await res.json()) as ConnectorStatus).tasks[0];
 }
 
 /** Whether the Debezium connector and all its tasks are RUNNING (Connect's REST API, KAFKA_CONNECT_URL). */
