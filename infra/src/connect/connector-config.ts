@@ -1,8 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConnectorConfigError } from './errors.js';
 
 export type ConnectorConfig = Readonly<Record<string, string>>;
+
+/** The platform's connector: connect:register's default file, the one the watchdog looks after. */
+export const DEFAULT_CONNECTOR_FILE = fileURLToPath(
+  new URL('../../connect/mdp-postgres.json', import.meta.url),
+);
+
+/** A connector's name: its file name without `.json`. */
+export const connectorName = (file: string): string => basename(file).replace(/\.json$/, '');
 
 /** Values filled in at registration: `{{name}}` in the file. `${env:NAME}` is left to Connect. */
 export interface RegistrationValues {
@@ -40,7 +49,7 @@ export function loadConnectorFile(file: string, values: RegistrationValues): Con
     }
     config[key] = fill(file, key, value, values);
   }
-  return { name: basename(file).replace(/\.json$/, ''), config: Object.freeze(config) };
+  return { name: connectorName(file), config: Object.freeze(config) };
 }
 
 function fill(file: string, key: string, value: string, values: RegistrationValues): string {

@@ -8,6 +8,7 @@ import { PORTS } from '../config.js';
 import { ConfigError, StackError, UsageError } from '../errors.js';
 import { readEnvFile } from '../versions.js';
 import { registerConnector } from './register.js';
+import { DEFAULT_CONNECTOR_FILE } from './connector-config.js';
 
 export const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL] [--timeout S]
 
@@ -122,7 +123,7 @@ async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
 
   const started = Date.now();
   const result = await registerConnector({
-    file: resolve(values.file ?? join(repoRoot, 'infra', 'connect', 'mdp-postgres.json')),
+    file: resolve(values.file ?? DEFAULT_CONNECTOR_FILE),
     connectUrl,
     schemaRegistryUrl,
     superuser,

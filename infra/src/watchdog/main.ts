@@ -5,12 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { createProcessComposeClient } from '../adapters/process-compose.js';
 import { createConnectClient } from '../connect/connect-client.js';
+import { DEFAULT_CONNECTOR_FILE, connectorName } from '../connect/connector-config.js';
 import { readServices } from '../stack/services.js';
 import { CONNECTOR_RESTARTS, createConnectorHealth } from './connector-health.js';
 import { RESTART_LIMIT, RESTART_WINDOW_MS, readyFile, watchServices } from './watchdog.js';
 
-/** The connector connect:register registers (infra/connect/mdp-postgres.json). */
-const CONNECTOR = 'mdp-postgres';
+const CONNECTOR = connectorName(DEFAULT_CONNECTOR_FILE);
 
 const USAGE = `Usage: watchdog (started by the native stack, not by hand)
 
