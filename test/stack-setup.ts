@@ -7,6 +7,7 @@
  * package's tests can be run on their own too.
  */
 import { execFileSync } from 'node:child_process';
+import { parseStackEnv } from '../packages/schemas/src/config.js';
 
 const REQUIRED = ['PGHOST', 'KAFKA_BROKERS', 'SCHEMA_REGISTRY_URL', 'S3_ENDPOINT'];
 
@@ -18,14 +19,5 @@ export default function setup(): void {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
   run(['stack:up']);
-  for (const line of run(['stack:env']).split('\n')) {
-    const match = /^export ([A-Z0-9_]+)=(.*)$/.exec(line.trim());
-    if (match) process.env[match[1]!] = unquote(match[2]!);
-  }
-}
-
-function unquote(value: string): string {
-  return value.startsWith("'") && value.endsWith("'")
-    ? value.slice(1, -1).replaceAll(`'\\''`, "'")
-    : value;
+  Object.assign(process.env, parseStackEnv(run(['stack:env'])));
 }

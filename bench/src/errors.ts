@@ -2,21 +2,9 @@
  * The error family of @mdp/bench: a stable `code`, a `retriable` flag and the
  * native `cause`. A failed part is reported in its row with its code and message.
  */
-export class BenchError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
+import { PlatformError } from '@mdp/schemas';
 
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; retriable?: boolean } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
-}
+export class BenchError extends PlatformError {}
 
 /** A bad flag or value on the command line (exit 2). */
 export class UsageError extends BenchError {

@@ -15,21 +15,6 @@ function unreadable(what: string, expected: string, text: string): BenchError {
 
 const num = (s: string) => Number(s.replaceAll(',', ''));
 
-/** `export NAME=value` lines of `pnpm stack:env` (values single-quoted when needed). */
-export function parseExports(text: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const line of text.split('\n')) {
-    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
-    if (!m) continue;
-    const raw = m[2]!;
-    env[m[1]!] =
-      raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2
-        ? raw.slice(1, -1).replaceAll(`'\\''`, "'")
-        : raw;
-  }
-  return env;
-}
-
 export interface LoadFigures {
   readonly orderRows: number;
   readonly psql: { seconds: number; rowsPerSec: number };

@@ -3,21 +3,9 @@
  * (tests assert on it), whether retrying can help, and the native `cause`.
  * Messages say what failed, where, and what to do next.
  */
-export class StackError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
+import { PlatformError } from '@mdp/schemas';
 
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; retriable?: boolean } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
-}
+export class StackError extends PlatformError {}
 
 /** A bad command line: exit 2, the message says what is allowed. */
 export class UsageError extends StackError {

@@ -3,6 +3,8 @@
  * (tests and scripts match on it), whether retrying could help, and its cause.
  * Messages say what failed, where, and what to do next.
  */
+import { PlatformError, type PlatformErrorOptions } from '@mdp/schemas';
+
 export type DeltaCheckErrorCode =
   | 'CONFIG_INVALID'
   | 'USAGE'
@@ -25,23 +27,16 @@ export type DeltaCheckErrorCode =
   | 'PG_NO_PRIMARY_KEY'
   | 'BRONZE_COLUMNS_MISSING';
 
-export interface DeltaCheckErrorOptions {
-  retriable?: boolean;
-  cause?: unknown;
+export interface DeltaCheckErrorOptions extends PlatformErrorOptions {
   /** Where it happened: table, object key, file… */
   context?: Record<string, unknown>;
 }
 
-export class DeltaCheckError extends Error {
-  readonly code: DeltaCheckErrorCode;
-  readonly retriable: boolean;
+export class DeltaCheckError extends PlatformError<DeltaCheckErrorCode> {
   readonly context: Record<string, unknown>;
 
   constructor(code: DeltaCheckErrorCode, message: string, options: DeltaCheckErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
+    super(code, message, options);
     this.context = options.context ?? {};
   }
 }

@@ -5,6 +5,7 @@
  * uncaptured tables change.
  */
 import { randomBytes } from 'node:crypto';
+import { topicFor } from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -33,7 +34,6 @@ interface StatusRow {
 }
 
 const tableName = (prefix: string) => `${prefix}_${randomBytes(3).toString('hex')}`;
-const topicOf = (table: string) => `mdp.public.${table}`;
 
 async function topicExists(topic: string): Promise<boolean> {
   const admin = kafka.admin();
@@ -64,12 +64,12 @@ describe('bad input end to end', () => {
     const table = tableName('e2e_garbage');
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, v text NOT NULL)`);
     await pool.query(`INSERT INTO ${table} VALUES (1, 'before the garbage')`);
-    await waitFor(`topic ${topicOf(table)}`, () => topicExists(topicOf(table)), 120_000);
+    await waitFor(`topic ${topicFor(table)}`, () => topicExists(topicFor(table)), 120_000);
 
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
     const sent = await producer.send({
-      topic: topicOf(table),
+      topic: topicFor(table),
       messages: [
         { key: 'not avro', value: Buffer.from('{"json": "is not Avro"}') },
         { key: null, value: Buffer.from([0, 0, 0, 0x7f, 0xff, 1, 2, 3]) }, // framed, unknown schema id
@@ -81,7 +81,7 @@ describe('bad input end to end', () => {
     await deltaCheckUntilEqual([table]); // rows before and after the garbage both reached silver
     const first = Number(sent[0]!.baseOffset);
     const quarantined = (await lakeSummary([table])).quarantine.filter(
-      (q) => q.topic === topicOf(table),
+      (q) => q.topic === topicFor(table),
     );
     expect(quarantined.map((q) => q.offset).sort()).toEqual([first, first + 1]);
     expect(new Set(quarantined.map((q) => q.error_code))).toEqual(
@@ -101,7 +101,7 @@ describe('bad input end to end', () => {
 
     // delta:check compares every PostgreSQL column: equal means silver has the new one, filled
     await deltaCheckUntilEqual([table]);
-    expect((await subjectVersions(`${topicOf(table)}-value`)).length).toBe(2);
+    expect((await subjectVersions(`${topicFor(table)}-value`)).length).toBe(2);
   });
 
   it('an incompatible schema change is refused by the registry: the connector stops loudly, skips nothing, and recovers as documented', async () => {
@@ -109,7 +109,7 @@ describe('bad input end to end', () => {
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, amount text NOT NULL)`);
     await pool.query(`INSERT INTO ${table} VALUES (1, '10')`);
     await waitFor('the first schema version', async () => {
-      return (await subjectVersions(`${topicOf(table)}-value`)).length === 1;
+      return (await subjectVersions(`${topicFor(table)}-value`)).length === 1;
     });
 
     // text → integer: a reader of the new schema cannot read the old records. One transaction:
@@ -136,7 +136,7 @@ describe('bad input end to end', () => {
     const stalled = await pnpmOk([
       'consume',
       '--topic',
-      topicOf(table),
+      topicFor(table),
       '--from-beginning',
       '--timeout',
       '10',
@@ -144,7 +144,7 @@ describe('bad input end to end', () => {
     expect(stalled.trim().split('\n')).toHaveLength(1); // the insert after the change is not skipped: it waits
 
     // README, "Troubleshooting": accept the change for this subject, restart the failed task
-    const res = await fetch(`${registry}/config/${topicOf(table)}-value`, {
+    const res = await fetch(`${registry}/config/${topicFor(table)}-value`, {
       method: 'PUT',
       headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
       body: JSON.stringify({ compatibility: 'NONE' }),
@@ -155,7 +155,7 @@ describe('bad input end to end', () => {
     const resumed = await pnpmOk([
       'consume',
       '--topic',
-      topicOf(table),
+      topicFor(table),
       '--from-beginning',
       '--max',
       '2',

@@ -11,3 +11,22 @@ export const ENV = {
 } as const;
 
 export type EnvName = (typeof ENV)[keyof typeof ENV][number];
+
+/**
+ * The `export NAME=value` lines `pnpm stack:env` prints (a value single-quoted
+ * when the shell needs it, a quote inside written `'\''`) → name → value.
+ * Other lines are ignored.
+ */
+export function parseStackEnv(text: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const m = /^export ([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line.trim());
+    if (!m) continue;
+    const raw = m[2]!;
+    env[m[1]!] =
+      raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2
+        ? raw.slice(1, -1).replaceAll(`'\\''`, "'")
+        : raw;
+  }
+  return env;
+}

@@ -36,4 +36,5 @@ export {
   type ChangeRecord,
   type Row,
 } from './cdc.js';
-export { ENV, type EnvName } from './config.js';
+export { ENV, parseStackEnv, type EnvName } from './config.js';
+export { PlatformError, type PlatformErrorOptions } from './errors.js';

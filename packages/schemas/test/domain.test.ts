@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ORDER_STATUSES, canTransition, tableOfTopic, topicFor } from '../src/index.js';
+import {
+  ORDER_STATUSES,
+  canTransition,
+  parseStackEnv,
+  tableOfTopic,
+  topicFor,
+} from '../src/index.js';
 
 describe('order status transitions', () => {
   it('only move forward', () => {
@@ -24,5 +30,14 @@ describe('topic names', () => {
       table: 'orders',
     });
     expect(tableOfTopic('__consumer_offsets')).toBeUndefined();
+  });
+});
+
+describe('pnpm stack:env output', () => {
+  it('reads export lines, quoted or not, and ignores the rest', () => {
+    expect(parseStackEnv("export PGHOST=127.0.0.1\nexport PGPASSWORD='it'\\''s'\nnoise")).toEqual({
+      PGHOST: '127.0.0.1',
+      PGPASSWORD: "it's",
+    });
   });
 });

@@ -9,6 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { ENV, parseStackEnv } from '@mdp/schemas';
 import { createSimStore, type SimStore } from '../src/sim/pg-store.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -27,10 +28,8 @@ function ensurePostgres(): void {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
   run(['stack:up', 'postgres']);
-  for (const line of run(['stack:env']).split('\n')) {
-    const m = /^export (PG[A-Z]+)=(.*)$/.exec(line.trim());
-    if (m) process.env[m[1]!] = m[2]!.replace(/^'(.*)'$/, '$1');
-  }
+  const env = parseStackEnv(run(['stack:env']));
+  for (const name of ENV.postgres) if (env[name] !== undefined) process.env[name] = env[name];
 }
 
 const stats = (xs: number[]) => {

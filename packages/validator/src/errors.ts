@@ -1,19 +1,7 @@
 /** The validator's error family: every error has a stable `code`, `retriable` and the native `cause`. */
-export class ValidatorError extends Error {
-  readonly code: string;
-  readonly retriable: boolean;
+import { PlatformError } from '@mdp/schemas';
 
-  constructor(
-    code: string,
-    message: string,
-    options: { cause?: unknown; retriable?: boolean } = {},
-  ) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = new.target.name;
-    this.code = code;
-    this.retriable = options.retriable ?? false;
-  }
-}
+export class ValidatorError extends PlatformError {}
 
 /** Bad command-line usage (exit 2). */
 export class UsageError extends ValidatorError {
