@@ -12,9 +12,12 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import DeltaTables, append_idempotent, has_unavailable, merge_silver, truncate_silver
+from .sink import Compaction, DeltaTables, append_idempotent, has_unavailable, merge_silver, clear_silver_before
+from .transform import completes_snapshot
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
+# writes of a table between two compactions of it (sink.Compaction)
+DEFAULT_COMPACT_EVERY = 50
 
 
 @dataclass(frozen=True)
@@ -42,13 +45,15 @@ class BatchWriter:
     """The foreachBatch function. `app_id` names the idempotent writes (the query's id)."""
 
     def __init__(self, spark: SparkSession, registry: SchemaRegistry, layout: Layout,
-                 logger: logging.Logger | None = None, app_id: str | None = None):
+                 logger: logging.Logger | None = None, app_id: str | None = None,
+                 compact_every: int = DEFAULT_COMPACT_EVERY):
         self._spark = spark
         self._registry = registry
         self._layout = layout
         self._log = logger or logging.getLogger("mdp_spark.job")
         self._app_id = app_id
         self._tables = DeltaTables(spark, self._log)
+        self._compaction = Compaction(spark, compact_every, self._log)
         # per table: the newest LSN this job has written (None: none yet, since its start)
         self._high_water: dict[str, int | None] = {}
         self._app_id_ready = threading.Event()
@@ -86,6 +91,7 @@ class BatchWriter:
             if bad and quarantine:
                 append_idempotent(self._tables, errors.withColumn("batch_id", F.lit(version)),
                                   self._layout.quarantine, app_id, version)
+                self._compaction.wrote(self._layout.quarantine)
                 self._log.error("records quarantined: replay them once the cause is fixed (pnpm stack lake-replay)",
                                 extra={"batch_id": version, "records": bad, "path": self._layout.quarantine})
         # One thread per table: each table's writes are a chain of small Spark jobs
@@ -132,42 +138,51 @@ class BatchWriter:
                 bounds = _bounds(changes)
             high_water = self._high_water.get(table)
             append_idempotent(self._tables, changes, bronze, app_id, batch_id, {"delta.appendOnly": "true"})
+            self._compaction.wrote(bronze)
             silver = self._layout.silver(table)
-            truncated = bounds["truncated"]
+            cleared = bounds["cleared"]
             if item.key_columns:
                 deletes = None
                 # A change at or below the newest LSN this job already wrote is a re-delivery
                 # (Kafka at-least-once, or the batch replayed after a restart: unknown until
-                # the first batch): a delete or a TRUNCATE bronze holds may outrank it. Only
-                # those from the batch's oldest LSN on can, and the bound lets Delta skip
-                # older files. Batches of new changes only skip the read.
+                # the first batch): a delete, a TRUNCATE or a completed snapshot bronze holds
+                # may outrank it. Only those from the batch's oldest LSN on can, and the bound
+                # lets Delta skip older files. Batches of new changes only skip the read.
                 if high_water is None or (bounds["oldest"] is not None and bounds["oldest"] <= high_water):
                     known = (self._spark.read.format("delta").load(bronze)
                              .where(F.col("_lsn") >= F.lit(bounds["oldest"])))
                     deletes = known.where(F.col("_change_type") == "delete").select(*item.key_columns, "_lsn")
-                    truncated = (known.where(F.col("_change_type") == "truncate")
-                                 .agg(F.max("_lsn")).first()[0])
+                    cleared = known.where(_clears()).agg(F.max("_lsn")).first()[0]
                 rows = self._tables.follow_source(silver, changes, item.source_columns, item.key_columns)
                 merge_silver(self._tables, rows, item.key_columns, silver, deletes, bounds["unavailable"])
                 self._tables.declare_derived(silver, item.derived)
-            elif truncated is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
+            elif cleared is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
                 self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
                                   extra={"table": table})
-            if truncated is not None:
-                truncate_silver(self._tables, silver, truncated)
+            if cleared is not None:
+                clear_silver_before(self._tables, silver, cleared)
+            if self._tables.schema(silver) is not None:
+                self._compaction.wrote(silver)
             if bounds["newest"] is not None:
                 self._high_water[table] = max(bounds["newest"], high_water or bounds["newest"])
         finally:
             changes.unpersist()
 
 
+def _clears():
+    """A change before which (by LSN) every row of its table is gone: a TRUNCATE, or the end of a
+    blocking snapshot (the one Debezium takes again after its slot was lost), whose rows are then
+    all in the table with its LSN: a row the source deleted while no slot recorded it goes."""
+    return (F.col("_change_type") == "truncate") | completes_snapshot()
+
+
 def _bounds(changes: DataFrame):
-    """One aggregate over a table's changes: LSN range, newest TRUNCATE, placeholders, snapshot
-    rows without an LSN, first Kafka offset."""
+    """One aggregate over a table's changes: LSN range, newest change that clears the table (_clears),
+    placeholders, snapshot rows without an LSN, first Kafka offset."""
     snapshot_without_lsn = (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull()
     return changes.agg(
         F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
-        F.max(F.when(F.col("_change_type") == "truncate", F.col("_lsn"))).alias("truncated"),
+        F.max(F.when(_clears(), F.col("_lsn"))).alias("cleared"),
         has_unavailable(changes).alias("unavailable"),
         F.coalesce(F.max(snapshot_without_lsn), F.lit(False)).alias("unsequenced"),
         F.min("_kafka_offset").alias("first_offset")).first()

@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 
-from .job import DEFAULT_TOPIC_PATTERN, BatchWriter, Layout, start_query
+from .job import DEFAULT_COMPACT_EVERY, DEFAULT_TOPIC_PATTERN, BatchWriter, Layout, start_query
 from .log import create_root_logger
 from .preflight import startup
 from .registry import SchemaRegistry
@@ -30,6 +30,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--topic-pattern", default=DEFAULT_TOPIC_PATTERN, help="Kafka topics to read (regex, default %(default)s)")
     parser.add_argument("--trigger-seconds", type=float, default=2.0, help="micro-batch interval, at least 2 (default %(default)s)")
     parser.add_argument("--max-offsets-per-trigger", type=int, default=50_000, help="records per micro-batch at most (default %(default)s)")
+    parser.add_argument("--compact-every", type=int, default=DEFAULT_COMPACT_EVERY,
+                        help="compact a table's small files after every N writes to it (default %(default)s)")
     parser.add_argument("--ready-file", help="written (JSON: query id, Spark UI URL) once the query has completed its "
                                              "first trigger against Kafka; removed at start and at exit")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -38,6 +40,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--trigger-seconds must be at least 2 (a MERGE micro-batch takes 1–2 s on 2 cores)")
     if args.max_offsets_per_trigger < 1:
         parser.error("--max-offsets-per-trigger must be positive")
+    if args.compact_every < 1:
+        parser.error("--compact-every must be positive")
     return args
 
 
@@ -78,7 +82,7 @@ def main(argv: list[str]) -> int:
     stopping = threading.Event()
     try:
         registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
-        writer = BatchWriter(spark, registry, layout, log.getChild("job"))
+        writer = BatchWriter(spark, registry, layout, log.getChild("job"), compact_every=args.compact_every)
         query = start_query(spark, writer, layout, config.kafka_brokers, args.topic_pattern,
                             args.trigger_seconds, args.max_offsets_per_trigger)
         log.info("query started", extra={"query_id": str(query.id), "checkpoint": layout.checkpoint})

@@ -36,6 +36,10 @@ def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, 
         "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
         "spark.databricks.delta.snapshotPartitions": "2",
         "spark.databricks.delta.properties.defaults.enableDeletionVectors": "false",
+        # The job's compaction (sink.Compaction) leaves files of 16 MB and more alone: each is
+        # rewritten until it reaches that size, never after (Delta's default, 1 GB, would rewrite
+        # a growing table again and again).
+        "spark.databricks.delta.optimize.minFileSize": str(16 * 1024 * 1024),
         "spark.ui.showConsoleProgress": "false",
     }
     if ui_port is None:

@@ -181,6 +181,33 @@ def _widens(old: DataType, new: DataType) -> bool:
     return False
 
 
+class Compaction:
+    """Rewrites a table's small files into larger ones after every `every` writes the job made to
+    it since it started. Each micro-batch adds files to every table it writes; without this a
+    reader opens ever more of them. Files at or above `spark.databricks.delta.optimize.minFileSize`
+    (session.py) are never rewritten again, so a compaction costs at most that much per table. The
+    files it replaces stay in storage, unread, until a VACUUM."""
+
+    def __init__(self, spark: SparkSession, every: int, log: logging.Logger | None = None):
+        if every < 1:
+            raise ValueError("compaction needs every >= 1")
+        self._spark = spark
+        self._every = every
+        self._log = log or logging.getLogger("mdp_spark.sink")
+        self._writes: dict[str, int] = {}
+
+    def wrote(self, path: str) -> None:
+        """One more write to the table at `path`; compacts it on the `every`-th."""
+        writes = self._writes.get(path, 0) + 1
+        self._writes[path] = writes % self._every
+        if writes < self._every:
+            return
+        metrics = DeltaTable.forPath(self._spark, path).optimize().executeCompaction().first()["metrics"]
+        if metrics["numFilesRemoved"]:
+            self._log.info("table compacted", extra={
+                "path": path, "files_removed": metrics["numFilesRemoved"], "files_added": metrics["numFilesAdded"]})
+
+
 def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int,
                       properties: dict[str, str] | None = None) -> None:
     """Append `df` once per (app_id, version): a second call with the same pair writes nothing."""
@@ -247,7 +274,8 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
     rows = changes.where(F.col("_change_type").isin("insert", "update", "delete", "snapshot"))
     if unavailable:
         rows = _fill_unavailable(rows, key_columns)
-    latest = newest_per_key(rows, key_columns).drop("_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id")
+    latest = newest_per_key(rows, key_columns).drop(
+        "_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id", "_snapshot")
     if deletes is not None:
         dead = deletes.groupBy(*key_columns).agg(F.max("_lsn").alias("_deleted_lsn"))
         latest = (latest.join(dead, key_columns, "left")
@@ -275,7 +303,8 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
         .execute())
 
 
-def truncate_silver(tables: DeltaTables, path: str, truncated_at: int) -> None:
-    """A TRUNCATE at LSN `truncated_at`: every row of the table at `path` written before it goes."""
+def clear_silver_before(tables: DeltaTables, path: str, cleared_at: int) -> None:
+    """A TRUNCATE, or a completed snapshot, at LSN `cleared_at`: every row of the table at `path`
+    written before it goes."""
     if tables.schema(path) is not None:
-        DeltaTable.forPath(tables.spark, path).delete(F.col("_lsn") < F.lit(truncated_at))
+        DeltaTable.forPath(tables.spark, path).delete(F.col("_lsn") < F.lit(cleared_at))

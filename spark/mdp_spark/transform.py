@@ -17,7 +17,15 @@ from pyspark.sql.types import DecimalType, StringType
 CHANGE_TYPES = {"c": "insert", "u": "update", "d": "delete", "r": "snapshot", "t": "truncate", "m": "message"}
 
 KAFKA_COLUMNS = ["_kafka_topic", "_kafka_partition", "_kafka_offset", "_kafka_timestamp", "_schema_id"]
-CHANGE_COLUMNS = ["_change_type", "_lsn", "_tx_id", "_commit_ts"]
+CHANGE_COLUMNS = ["_change_type", "_lsn", "_tx_id", "_commit_ts", "_snapshot"]
+# Debezium's source.snapshot on the last row a blocking (initial or re-) snapshot sends of a table
+SNAPSHOT_ENDS = ("last", "last_in_data_collection")
+
+
+def completes_snapshot() -> Column:
+    """The last row of a table's blocking snapshot: every row the table had is sent at its LSN by
+    then, so a row older than that LSN that the snapshot did not send is gone at the source."""
+    return (F.col("_change_type") == "snapshot") & F.col("_snapshot").isin(*SNAPSHOT_ENDS)
 
 
 def table_of_topic(topic: str) -> str:
@@ -160,6 +168,9 @@ def flatten(decoded: DataFrame, envelope_schema_json: str, envelope_column: str 
         "_lsn": env["source"]["lsn"].cast("long") if "lsn" in source_fields else F.lit(None).cast("long"),
         "_tx_id": env["source"]["txId"].cast("long") if "txId" in source_fields else F.lit(None).cast("long"),
         "_commit_ts": commit_ts,
+        # where a snapshot row sits in its snapshot (Debezium's marker); NULL for a streamed change
+        "_snapshot": (F.when(env["op"] == F.lit("r"), env["source"]["snapshot"]) if "snapshot" in source_fields
+                      else F.lit(None).cast("string")),
     }
     derived = _derived(columns, before)
     return decoded.select(

@@ -51,6 +51,8 @@ def envelope_schema(extra_columns: bool = False, altered: bool = False, key_rena
         {"name": "table", "type": "string"},
         {"name": "txId", "type": ["null", "long"], "default": None},
         {"name": "lsn", "type": ["null", "long"], "default": None},
+        {"name": "snapshot", "type": [{"type": "string", "connect.name": "io.debezium.data.Enum"}, "null"],
+         "default": "false"},
     ]}
     return {"type": "record", "name": "Envelope", "namespace": "mdp.public.orders", "fields": [
         {"name": "before", "type": ["null", row], "default": None},
@@ -91,10 +93,15 @@ def altered_order(order_id: int, *, quantity: int = 3) -> dict:
     return row
 
 
-def event(op: str, lsn: int | None, *, before: dict | None = None, after: dict | None = None, tx_id: int | None = 900) -> dict:
+def event(op: str, lsn: int | None, *, before: dict | None = None, after: dict | None = None, tx_id: int | None = 900,
+          snapshot: str | None = None) -> dict:
+    """`snapshot`: Debezium's source.snapshot; by default "false" for a streamed change, and for a
+    snapshot row "incremental" without an LSN, else "true" (inside a blocking snapshot)."""
+    if snapshot is None:
+        snapshot = "false" if op != "r" else ("incremental" if lsn is None else "true")
     commit = datetime(2026, 11, 24, 14, 26, 7, 654321, tzinfo=timezone.utc)
     ts_us = int(commit.timestamp()) * 1_000_000 + commit.microsecond
     return {"before": before, "after": after, "op": op, "ts_ms": ts_us // 1000, "source": {
         "version": "3.7.0.Final", "connector": "postgresql", "name": "mdp", "ts_ms": ts_us // 1000,
         "db": "mdp", "ts_us": ts_us, "ts_ns": ts_us * 1000, "schema": "public", "table": "orders",
-        "txId": tx_id, "lsn": lsn}}
+        "txId": tx_id, "lsn": lsn, "snapshot": snapshot}}

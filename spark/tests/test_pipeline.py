@@ -217,6 +217,47 @@ def test_a_truncate_empties_silver_and_what_came_before_it_never_returns(spark, 
         "insert", "insert", "truncate", "insert", "truncate", "insert", "insert"]
 
 
+def test_a_snapshot_taken_again_removes_the_rows_deleted_while_no_slot_recorded_them(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-resnapshot")
+    streamed = [(n, v1(event("c", 100 + n, after=order(n)))) for n in (1, 2, 3)]
+    writer(raw(spark, streamed), 0)
+    # The slot was lost: row 2 deleted, row 3 updated, row 4 inserted unseen. Debezium snapshots the
+    # table again at LSN 500, across two batches: nothing goes before its last row.
+    writer(raw(spark, [(1, v1(event("r", 500, after=order(1), snapshot="first"))),
+                       (3, v1(event("r", 500, after=order(3, status="paid"))))], start=10), 1)
+    assert sorted(silver_rows(spark, layout)) == [1, 2, 3]
+    writer(raw(spark, [(4, v1(event("r", 500, after=order(4), snapshot="last_in_data_collection"))),
+                       (1, v1(event("u", 510, before=order(1), after=order(1, status="shipped"))))], start=20), 2)
+    rows = silver_rows(spark, layout)
+    assert {n: (r["status"], r["_lsn"]) for n, r in rows.items()} == {
+        1: ("shipped", 510), 3: ("paid", 500), 4: ("placed", 500)}
+    # row 2's insert re-delivered: it does not come back
+    writer(raw(spark, streamed[1:2], start=30), 3)
+    assert sorted(silver_rows(spark, layout)) == [1, 3, 4]
+    bronze = spark.read.format("delta").load(layout.bronze("orders"))
+    assert [r["_snapshot"] for r in bronze.orderBy("_kafka_offset").collect()] == [
+        None, None, None, "first", "true", "last_in_data_collection", None, None]
+    assert "_snapshot" not in spark.read.format("delta").load(layout.silver("orders")).columns
+
+
+def test_every_nth_write_of_a_table_compacts_its_small_files(spark, registry, tmp_path):
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-compact", compact_every=3)
+    for batch in range(3):
+        ids = (2 * batch + 1, 2 * batch + 2)
+        writer(raw(spark, [(n, v1(event("c", 100 + n, after=order(n)))) for n in ids], start=10 * batch), batch)
+        if batch == 1:
+            assert len(PyDeltaTable(layout.bronze("orders")).file_uris()) >= 2
+    for path in (layout.bronze("orders"), layout.silver("orders")):
+        table = PyDeltaTable(path)
+        assert len(table.file_uris()) == 1, path
+        assert table.history(1)[0]["operation"] == "OPTIMIZE"
+    bronze = PyDeltaTable(layout.bronze("orders")).to_pyarrow_table().to_pylist()
+    assert sorted(r["id"] for r in bronze) == [1, 2, 3, 4, 5, 6]
+    assert sorted(silver_rows(spark, layout)) == [1, 2, 3, 4, 5, 6]
+
+
 def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):
     layout = Layout(str(tmp_path))
     writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q2")

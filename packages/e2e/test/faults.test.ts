@@ -12,11 +12,13 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeFiles } from './support/lake-files.js';
 import {
+  asSuperuser,
   connectorRunning,
   connectorTask,
   createPool,
   ensureLoaded,
   pnpmOk,
+  stackState,
   startSimulator,
   validate,
   verdicts,
@@ -83,24 +85,6 @@ async function killJvmAfterBronzeCommit(
     await new Promise((r) => setTimeout(r, 20));
   }
   throw new Error('no micro-batch committed to bronze within 300 s');
-}
-
-/** SQL as PostgreSQL's superuser, over the native stack's unix socket (local trust; as user postgres when root). */
-function asSuperuser(state: string, sql: string): void {
-  const psql = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', `${state}/postgres/run`];
-  const args = [
-    ...psql,
-    '-p',
-    process.env['PGPORT']!,
-    '-U',
-    'postgres',
-    '-d',
-    process.env['PGDATABASE']!,
-    '-c',
-    sql,
-  ];
-  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...args]);
-  else execFileSync(args[0]!, args.slice(1));
 }
 
 async function debeziumWalSenders(): Promise<number[]> {
@@ -218,7 +202,7 @@ describe('faults with the simulator at 50/s', () => {
   });
 
   it("the connector task FAILED (Debezium's login refused for 20 s): the watchdog restarts it without a person, nothing lost", async () => {
-    const state = dirname(dirname((await sparkService()).logFile));
+    const state = await stackState();
     await withSimulator(pool, async () => {
       asSuperuser(state, 'ALTER ROLE debezium NOLOGIN');
       try {

@@ -8,14 +8,20 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
+import { DEFAULT_TOPIC_PREFIX, tableOfTopic, topicFor } from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  asSuperuser,
   BUSINESS_TABLES,
+  connectorRunning,
   createPool,
   deltaCheckUntilEqual,
   ensureLoaded,
   pnpmOk,
+  stackState,
   validate,
+  verdicts,
+  waitFor,
 } from './support/platform.js';
 
 const pool = createPool();
@@ -32,7 +38,9 @@ async function cdcTopicRetention(): Promise<Map<string, string | undefined>> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const topics = (await admin.listTopics()).filter((t) => /^mdp\.[^.]+\.[^.]+$/.test(t));
+    const topics = (await admin.listTopics()).filter(
+      (t) => tableOfTopic(t)?.prefix === DEFAULT_TOPIC_PREFIX,
+    );
     const { resources } = await admin.describeConfigs({
       includeSynonyms: false,
       resources: topics.map((name) => ({
@@ -63,7 +71,7 @@ describe('changes beyond insert, update and delete', () => {
     const stream = await pnpmOk([
       'consume',
       '--topic',
-      `mdp.public.${table}`,
+      topicFor(table),
       '--from-beginning',
       '--max',
       '211',
@@ -105,7 +113,7 @@ describe('changes beyond insert, update and delete', () => {
     const stream = await pnpmOk([
       'consume',
       '--topic',
-      `mdp.public.${toasted}`,
+      topicFor(toasted),
       '--from-beginning',
       '--max',
       '10',
@@ -179,6 +187,33 @@ describe('changes beyond insert, update and delete', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  it('the replication slot lost while Connect was stopped: Debezium snapshots again, and the rows deleted meanwhile leave the replay and the lake', async () => {
+    await ensureLoaded(pool);
+    const table = `e2e_slot_${randomBytes(3).toString('hex')}`;
+    madeTables.push(table);
+    await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, qty integer NOT NULL)`);
+    await pool.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(1, 50) g`);
+    await deltaCheckUntilEqual([table]);
+
+    await pnpmOk(['stack', 'stop', 'connect']);
+    const slotActive = async () =>
+      (
+        await pool.query<{ active: boolean }>(
+          `SELECT active FROM pg_replication_slots WHERE slot_name = 'mdp_debezium'`,
+        )
+      ).rows[0]?.active;
+    await waitFor('the slot released by the stopped worker', async () => !(await slotActive()));
+    asSuperuser(await stackState(), `SELECT pg_drop_replication_slot('mdp_debezium')`);
+    // No slot records these: Debezium's offset points into WAL no slot keeps.
+    await pool.query(`DELETE FROM ${table} WHERE id <= 10`);
+    await pool.query(`UPDATE ${table} SET qty = -qty WHERE id BETWEEN 11 AND 20`);
+    await pool.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(51, 60) g`);
+    await pnpmOk(['stack', 'start', 'connect']);
+    await waitFor('the connector RUNNING with a new slot', connectorRunning, 300_000);
+
+    await verdicts('replication slot lost', [...BUSINESS_TABLES, table]);
   });
 
   it('the CDC topics keep every record: the lake deleted and rebuilt from them equals PostgreSQL; the quarantine replays', async () => {

@@ -77,6 +77,10 @@ export const BRONZE_COLUMNS = [
   '_kafka_partition',
   '_kafka_offset',
 ] as const;
+/** Debezium's snapshot marker in bronze (absent from lakes written before it was kept). */
+const SNAPSHOT_COLUMN = '_snapshot';
+/** The marker of a table's last row in a blocking snapshot. */
+const SNAPSHOT_ENDS = new Set(['last', 'last_in_data_collection']);
 
 export interface CompareOptions {
   pg: PgSource;
@@ -161,11 +165,14 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
     >();
     const records = new Set<string>();
     const changes = new Set<string>();
-    // The newest TRUNCATE: every change before it (by LSN, whatever order the files are read in) is gone.
-    let truncatedAt = -1n;
+    // The newest TRUNCATE or completed blocking snapshot (the one Debezium takes again after its
+    // slot was lost sends every row the table has): every change before it (by LSN, whatever order
+    // the files are read in) is gone, but for the snapshot's own rows.
+    let clearedAt = -1n;
+    const marked = snapshot.schema.some((f) => f.name === SNAPSHOT_COLUMN);
     bronze = { events: 0, duplicateRecords: 0, duplicateChanges: 0 };
     for await (const batch of reader.rows(snapshot, {
-      columns: [...lakeNames, ...BRONZE_COLUMNS],
+      columns: [...lakeNames, ...BRONZE_COLUMNS, ...(marked ? [SNAPSHOT_COLUMN] : [])],
     })) {
       for (const row of batch) {
         bronze.events++;
@@ -179,10 +186,10 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
         if (changes.has(change)) bronze.duplicateChanges++;
         changes.add(change);
         const lsn = BigInt(row._lsn === null ? -1 : (row._lsn as bigint | number));
-        if (type === 'truncate') {
-          if (lsn > truncatedAt) truncatedAt = lsn;
-          continue;
-        }
+        const completesSnapshot =
+          type === 'snapshot' && marked && SNAPSHOT_ENDS.has(scalar(row[SNAPSHOT_COLUMN]));
+        if ((type === 'truncate' || completesSnapshot) && lsn > clearedAt) clearedAt = lsn;
+        if (type === 'truncate') continue;
         const offset = BigInt(row._kafka_offset as bigint | number);
         let real = realValues.get(key);
         markers.forEach((marker, i) => {
@@ -201,7 +208,7 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
       }
     }
     for (const [key, event] of events) {
-      if (event.deleted || event.lsn < truncatedAt) continue;
+      if (event.deleted || event.lsn < clearedAt) continue;
       // An unchanged TOASTed value: the value the row had (silver holds the same).
       event.values.forEach((value, i) => {
         if (value !== null && markers[i]?.has(value))

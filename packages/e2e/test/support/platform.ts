@@ -4,15 +4,16 @@
  * exported (test/stack-setup.ts). The suite reaches the services only through
  * those, so it runs the same against any stack that exports them.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BUSINESS_TABLES } from '@mdp/schemas';
 import pg from 'pg';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-export const BUSINESS_TABLES = ['customers', 'products', 'orders'] as const;
+export { BUSINESS_TABLES };
 const workDir = mkdtempSync(join(tmpdir(), 'mdp-e2e-'));
 
 export interface CliResult {
@@ -305,4 +306,31 @@ export async function connectorRunning(): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** The native stack's state directory, where the Spark job's log is `<state>/spark/<file>` (pnpm stack status). */
+export async function stackState(): Promise<string> {
+  const services = JSON.parse(await pnpmOk(['stack', 'status', '--json'])) as {
+    name: string;
+    logFile: string;
+  }[];
+  return dirname(dirname(services.find((s) => s.name === 'spark')!.logFile));
+}
+
+/** SQL as PostgreSQL's superuser, over the native stack's unix socket (local trust; as user postgres when root). */
+export function asSuperuser(state: string, sql: string): void {
+  const psql = ['psql', '-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', `${state}/postgres/run`];
+  const args = [
+    ...psql,
+    '-p',
+    process.env['PGPORT']!,
+    '-U',
+    'postgres',
+    '-d',
+    process.env['PGDATABASE']!,
+    '-c',
+    sql,
+  ];
+  if (process.getuid?.() === 0) execFileSync('runuser', ['-u', 'postgres', '--', ...args]);
+  else execFileSync(args[0]!, args.slice(1));
 }

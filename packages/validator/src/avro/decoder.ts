@@ -43,6 +43,8 @@ export interface Change {
   commitTime: string | null;
   /** Order within the transaction (Debezium's `source.sequence` last LSN), when present. */
   sequence?: string | null;
+  /** source.snapshot: 'false' for a streamed change; 'incremental', or where the row sits in a blocking snapshot ('first', 'true', 'last', …). */
+  snapshot?: string | null;
 }
 
 export type Decoded =
@@ -173,6 +175,7 @@ export function createDecoder(registry: SchemaSource): Decoder {
         txId: (source.txId as bigint | null | undefined) ?? null,
         commitTime: tsMs === undefined ? null : new Date(Number(tsMs)).toISOString(),
         sequence: (source.sequence as string | null | undefined) ?? null,
+        snapshot: (source.snapshot as string | null | undefined) ?? null,
       },
     };
   }

@@ -59,22 +59,47 @@ function keepUnavailable(
   return row;
 }
 
-/** Replays changes into key → row (canonical values), keeping only transactions visible in `snapshot`. */
+/** A row of a blocking snapshot (the initial one, or the one Debezium takes again after its slot was lost). */
+function inBlockingSnapshot(change: Change): boolean {
+  return change.op === 'r' && !['false', 'incremental', null, undefined].includes(change.snapshot);
+}
+
+/**
+ * Whether a change is part of PostgreSQL's state at the watermark (`snapshot`, taken at WAL
+ * position `watermarkLsn`). A blocking snapshot's row belongs to Debezium's read-only snapshot
+ * transaction, which may still be open at the watermark: its values are the table's as of the
+ * snapshot's LSN, so it counts when that LSN is at or below the watermark's.
+ */
+function atWatermark(change: Change, snapshot: TxSnapshot, watermarkLsn: bigint | undefined) {
+  if (inBlockingSnapshot(change) && change.lsn !== null && watermarkLsn !== undefined)
+    return change.lsn <= watermarkLsn;
+  return visibleIn(snapshot, change.txId);
+}
+
+/** Replays changes into key → row (canonical values), keeping only those in the state at the watermark. */
 export function replay(
   changes: Iterable<{ key: string; change: Change }>,
   snapshot: TxSnapshot | undefined,
+  watermarkLsn?: bigint,
 ) {
   const rows = new Map<string, Record<string, string | null>>();
   let afterWatermark = 0;
+  // The LSN of the blocking snapshot being replayed: its rows are the whole table at that LSN.
+  let snapshotLsn: bigint | null | undefined;
   for (const { key, change } of changes) {
     if (change.op === 'tombstone') continue;
-    if (snapshot && !visibleIn(snapshot, change.txId)) {
+    if (snapshot && !atWatermark(change, snapshot, watermarkLsn)) {
       afterWatermark += 1;
       continue;
     }
-    // A truncate (Debezium op 't', emitted when the connector does not skip it) empties the table.
-    if (change.op === 't') rows.clear();
-    else if (change.op === 'd' || change.after === null) rows.delete(key);
+    // A truncate (Debezium op 't', emitted when the connector does not skip it) empties the
+    // table; so does the start of a blocking snapshot, which sends every row again (a row deleted
+    // while the slot was lost is not among them).
+    const snapshotStarts = inBlockingSnapshot(change) && change.lsn !== snapshotLsn;
+    if (snapshotStarts) snapshotLsn = change.lsn;
+    if (change.op === 't' || snapshotStarts) rows.clear();
+    if (change.op === 't') continue;
+    if (change.op === 'd' || change.after === null) rows.delete(key);
     else rows.set(key, keepUnavailable(canonicalRow(change.after), rows.get(key)));
   }
   return { rows, afterWatermark };

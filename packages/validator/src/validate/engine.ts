@@ -152,6 +152,7 @@ export function createEngine() {
       const { rows: replayed, afterWatermark } = replay(
         history.filter((h) => tableOf(h.change.topic) === table),
         source.snapshot,
+        source.walLsn,
       );
       const {
         violations: found,

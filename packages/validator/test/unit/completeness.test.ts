@@ -89,6 +89,50 @@ describe('replay and compare at a watermark', () => {
     expect([...replay(history, parseSnapshot('50:50:')).rows.keys()]).toEqual(['["2"]']);
   });
 
+  it('a blocking snapshot taken again replaces the table: rows deleted while the slot was lost go', () => {
+    const snapshotRow = (id: number, lsn: bigint, snapshot: string) => ({
+      ...change(id, 'r', { id: BigInt(id) }, 90n, lsn),
+      snapshot,
+    });
+    const history = [
+      snapshotRow(1, 5n, 'first'),
+      snapshotRow(2, 5n, 'last'),
+      change(3, 'c', { id: 3n }, 10n),
+      // the slot was lost: 2 was deleted unseen; Debezium snapshots again at LSN 20
+      snapshotRow(1, 20n, 'first'),
+      snapshotRow(3, 20n, 'true'),
+      snapshotRow(4, 20n, 'last'),
+      // an incremental snapshot (after a DDL) re-reads rows without replacing the table
+      { ...change(1, 'r', { id: 1n }, 91n, 25n), snapshot: 'incremental' },
+      change(5, 'c', { id: 5n }, 30n),
+    ].map((c) => ({ key: JSON.stringify([String(c.key!.id)]), change: c }));
+    expect([...replay(history, parseSnapshot('95:95:')).rows.keys()].sort()).toEqual([
+      '["1"]',
+      '["3"]',
+      '["4"]',
+      '["5"]',
+    ]);
+  });
+
+  it("a blocking snapshot whose transaction is still open at the watermark counts up to the watermark's LSN", () => {
+    const snapshotRow = (id: number, lsn: bigint) => ({
+      ...change(id, 'r', { id: BigInt(id) }, 60n, lsn),
+      snapshot: 'true',
+    });
+    // The watermark's PostgreSQL snapshot sees Debezium's snapshot transaction (xid 60) in progress.
+    const watermark = parseSnapshot('60:70:60');
+    const history = [
+      change(1, 'c', { id: 1n }, 10n),
+      change(2, 'c', { id: 2n }, 11n),
+      snapshotRow(2, 20n), // taken again after the slot was lost: 1 was deleted meanwhile
+    ].map((c) => ({ key: JSON.stringify([String(c.key!.id)]), change: c }));
+    expect([...replay(history, watermark, 30n).rows.keys()]).toEqual(['["2"]']);
+    // a snapshot begun after the watermark is not in its state
+    const later = replay(history, watermark, 15n);
+    expect([...later.rows.keys()]).toEqual(['["1"]', '["2"]']);
+    expect(later.afterWatermark).toBe(1);
+  });
+
   it("Debezium's placeholder for an unchanged TOASTed value keeps the value the row had", () => {
     const placeholder = '__debezium_unavailable_value';
     const long = 'x'.repeat(9000);
