@@ -12,13 +12,14 @@ version; "new" holds the _commit_ts (epoch ms) of every (id, _lsn) not seen in a
 earlier version. Runs until killed.
 """
 import json
-import os
 import sys
 import time
 
 import pyarrow as pa
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
+
+from lake_reader import storage_options
 
 UNIT_PER_MS = {"s": 0.001, "ms": 1, "us": 1000, "ns": 1_000_000}
 
@@ -38,13 +39,7 @@ def rows(table):
 
 def main():
     uri, interval = sys.argv[1], float(sys.argv[2])
-    options = {
-        "AWS_ENDPOINT_URL": os.environ["S3_ENDPOINT"],
-        "AWS_REGION": "us-east-1",
-        "AWS_ALLOW_HTTP": "true",
-        "AWS_ACCESS_KEY_ID": os.environ["S3_READER_ACCESS_KEY"],
-        "AWS_SECRET_ACCESS_KEY": os.environ["S3_READER_SECRET_KEY"],
-    }
+    options = storage_options()
     table = None
     while table is None:
         try:

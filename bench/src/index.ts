@@ -2,7 +2,6 @@ export { PARTS, USAGE, parseBenchArgs, type BenchArgs, type Part } from './args.
 export { BenchError, CommandError, MeasureError, UsageError } from './errors.js';
 export {
   createReadyLineReader,
-  parseExports,
   parseLoadOutput,
   parseSimRunSummary,
   parseSimSpeedOutput,
@@ -20,3 +19,4 @@ export {
   type Report,
 } from './table.js';
 export { main } from './main.js';
+export { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './soak/args.js';

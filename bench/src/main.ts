@@ -7,12 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
-import { runScript, stopAll } from './adapters/commands.js';
+import { parseStackEnv } from '@mdp/schemas';
+import { runScript } from './adapters/commands.js';
 import { parseBenchArgs, USAGE, type Part } from './args.js';
+import { startCli } from './cli.js';
 import { BenchError, UsageError } from './errors.js';
-import { parseExports } from './parse.js';
 import { cdcLagPart } from './parts/cdc-lag.js';
 import { childOptions, type Context, type PartRunner } from './parts/context.js';
 import { freshnessPart } from './parts/freshness.js';
@@ -51,17 +50,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 0;
   }
-  const log: Logger = pino(
-    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
-    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
-  );
-  const onSignal = () => {
-    log.warn('interrupted: stopping the commands the bench started');
-    stopAll();
-    process.exit(130);
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const { log, end } = startCli('bench');
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const date = new Date().toISOString();
@@ -74,7 +63,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     log.info('bench: pnpm stack:up (a no-op when the stack is up)');
     await runScript(['stack:up'], childOptions(base, 'stack:up', 1_200_000));
-    const stackEnv = parseExports(
+    const stackEnv = parseStackEnv(
       await runScript(['stack:env'], childOptions(base, 'stack:env', 120_000)),
     );
     ctx = { ...base, env: { ...process.env, ...stackEnv } };
@@ -120,7 +109,6 @@ export async function main(argv: readonly string[]): Promise<number> {
     await writeFile(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
     log.info({ file: args.jsonFile }, 'bench: JSON written');
   }
-  process.off('SIGINT', onSignal);
-  process.off('SIGTERM', onSignal);
+  end();
   return parts.every((p) => p.ok) ? 0 : 1;
 }

@@ -4,8 +4,8 @@ import {
   judgeStep,
   markdownTable,
   parseBenchArgs,
-  parseExports,
   parseLoadOutput,
+  parseSoakArgs,
   parseSimSpeedOutput,
   parseValidateOutput,
   PARTS,
@@ -79,6 +79,31 @@ describe('args', () => {
     expect(codeOf(() => parseBenchArgs(['--only', ',']))).toBe('BENCH_USAGE');
     expect(codeOf(() => parseBenchArgs(['--json', '']))).toBe('BENCH_USAGE');
     expect(codeOf(() => parseBenchArgs(['load']))).toBe('BENCH_USAGE');
+  });
+});
+
+describe('soak flags', () => {
+  it('defaults to an hour at 200/s with a fault every 5 minutes', () => {
+    expect(parseSoakArgs([])).toEqual({ minutes: 60, rate: 200, faultEveryMinutes: 5 });
+    expect(parseSoakArgs(['--', '--minutes', '10', '--fault-every', '2', '--json', 'x'])).toEqual({
+      minutes: 10,
+      rate: 200,
+      faultEveryMinutes: 2,
+      json: 'x',
+    });
+    expect(parseSoakArgs(['-h'])).toBe('help');
+  });
+  it('refuses an unknown flag, listing the allowed ones, and a rate that is not positive', () => {
+    let message = '';
+    try {
+      parseSoakArgs(['--hours', '1']);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toContain('--minutes');
+    expect(message).toContain('--fault-every');
+    expect(codeOf(() => parseSoakArgs(['--rate', '0']))).toBe('BENCH_USAGE');
+    expect(codeOf(() => parseSoakArgs(['--minutes', 'soon']))).toBe('BENCH_USAGE');
   });
 });
 
@@ -160,12 +185,6 @@ describe('reading the CLIs’ output', () => {
       ),
     ).toEqual({ records: 20000, plainPerSec: 20000, checkedPerSec: 5000, ratio: 0.25 });
     expect(codeOf(() => parseValidateOutput('plain kafkajs'))).toBe('BENCH_UNREADABLE');
-  });
-  it('reads stack:env export lines, quoted or not', () => {
-    expect(parseExports("export PGHOST=127.0.0.1\nexport PGPASSWORD='it'\\''s'\nnoise")).toEqual({
-      PGHOST: '127.0.0.1',
-      PGPASSWORD: "it's",
-    });
   });
   it("reads stack:up's ready lines", () => {
     const read = createReadyLineReader();

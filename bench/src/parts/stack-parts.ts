@@ -3,7 +3,7 @@ import { runProgram, runScript, startScript, failure } from '../adapters/command
 import { BenchError } from '../errors.js';
 import { createReadyLineReader, processTreeRssKb } from '../parse.js';
 import { fmt, type Figure } from '../table.js';
-import { childOptions, type PartRunner } from './context.js';
+import { childOptions, type Context, type PartRunner } from './context.js';
 
 interface ServiceRow {
   readonly name: string;
@@ -12,12 +12,22 @@ interface ServiceRow {
   readonly rssBytes: number;
 }
 
+export interface ServiceMemory {
+  readonly service: string;
+  readonly pid: number;
+  /** RSS of the pid and its descendants. */
+  readonly treeRssBytes: number;
+  /** RSS of the pid alone (stack status). */
+  readonly pidRssBytes: number;
+  readonly pids: readonly number[];
+}
+
 /**
  * RSS of each running service: `pnpm stack status --json` names its pid (for
  * spark the Python driver, whose JVM is a child; for wrappers their program), and
  * the process tree under it is summed from `ps`.
  */
-export const memoryPart: PartRunner = async (ctx) => {
+export async function serviceMemory(ctx: Context): Promise<ServiceMemory[]> {
   const text = await runScript(
     ['stack', 'status', '--json'],
     childOptions(ctx, 'stack status', 120_000),
@@ -35,23 +45,30 @@ export const memoryPart: PartRunner = async (ctx) => {
     ['-e', '-o', 'pid=,ppid=,rss='],
     childOptions(ctx, 'ps', 30_000),
   );
-  const figures: Figure[] = [];
-  let total = 0;
-  for (const row of rows) {
-    if (row.status !== 'Running' || row.pid <= 0) continue;
-    const tree = processTreeRssKb(ps, row.pid);
-    total += tree.rssKb * 1024;
-    figures.push({
-      name: `memory: ${row.name}`,
-      value: fmt.mb(tree.rssKb * 1024),
-      note: `RSS of pid ${row.pid} and its ${tree.pids.length - 1} descendant(s); the pid alone ${fmt.mb(row.rssBytes)} (stack status)`,
-      data: {
+  return rows
+    .filter((row) => row.status === 'Running' && row.pid > 0)
+    .map((row) => {
+      const tree = processTreeRssKb(ps, row.pid);
+      return {
         service: row.name,
         pid: row.pid,
         treeRssBytes: tree.rssKb * 1024,
         pidRssBytes: row.rssBytes,
         pids: tree.pids,
-      },
+      };
+    });
+}
+
+export const memoryPart: PartRunner = async (ctx) => {
+  const figures: Figure[] = [];
+  let total = 0;
+  for (const row of await serviceMemory(ctx)) {
+    total += row.treeRssBytes;
+    figures.push({
+      name: `memory: ${row.service}`,
+      value: fmt.mb(row.treeRssBytes),
+      note: `RSS of pid ${row.pid} and its ${row.pids.length - 1} descendant(s); the pid alone ${fmt.mb(row.pidRssBytes)} (stack status)`,
+      data: { ...row },
     });
   }
   figures.push({
