@@ -81,7 +81,7 @@ describe('the running native stack', () => {
 
 describe('a port held by another program', () => {
   const state = mkdtempSync(join(tmpdir(), 'mdp-port-test-'));
-  const offset = 30000 + Math.floor(Math.random() * 1000);
+  const offset = 8500 + Math.floor(Math.random() * 5000); // below the ephemeral ports, see below
   let blocker: Server | undefined;
 
   afterAll(() => {
@@ -110,10 +110,13 @@ describe('a port held by another program', () => {
 });
 
 describe('a service that keeps crashing', () => {
-  // A stack of its own (MinIO and the watchdog): the shared one keeps its MinIO.
+  // A stack of its own (MinIO and the watchdog): the shared one keeps its MinIO. Its ports
+  // stay below the kernel's ephemeral range (32768 and up), where any client's outgoing
+  // connection may hold one (CI: "port 50472 … already taken"), and clear of the ports of
+  // the test stack (+1000) and of a dev stack (+3000).
   const env = {
     MDP_STATE: mkdtempSync(join(tmpdir(), 'mdp-crash-loop-')),
-    MDP_PORT_OFFSET: String(31000 + Math.floor(Math.random() * 1000)),
+    MDP_PORT_OFFSET: String(8500 + Math.floor(Math.random() * 5000)),
   };
   const minio = (): ServiceStatus => {
     const result = stackCli(['status', '--json'], env);
