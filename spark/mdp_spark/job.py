@@ -12,7 +12,7 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import Compaction, DeltaTables, append_idempotent, has_unavailable, merge_silver, clear_silver_before
+from .sink import DEFAULT_RETAIN_HOURS, Compaction, DeltaTables, append_idempotent, has_unavailable, merge_silver, clear_silver_before
 from .transform import completes_snapshot
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
@@ -46,14 +46,14 @@ class BatchWriter:
 
     def __init__(self, spark: SparkSession, registry: SchemaRegistry, layout: Layout,
                  logger: logging.Logger | None = None, app_id: str | None = None,
-                 compact_every: int = DEFAULT_COMPACT_EVERY):
+                 compact_every: int = DEFAULT_COMPACT_EVERY, retain_hours: float = DEFAULT_RETAIN_HOURS):
         self._spark = spark
         self._registry = registry
         self._layout = layout
         self._log = logger or logging.getLogger("mdp_spark.job")
         self._app_id = app_id
         self._tables = DeltaTables(spark, self._log)
-        self._compaction = Compaction(spark, compact_every, self._log)
+        self._compaction = Compaction(spark, compact_every, self._log, retain_hours)
         # per table: the newest LSN this job has written (None: none yet, since its start)
         self._high_water: dict[str, int | None] = {}
         self._app_id_ready = threading.Event()

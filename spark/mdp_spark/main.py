@@ -18,6 +18,7 @@ from .log import create_root_logger
 from .preflight import startup
 from .registry import SchemaRegistry
 from .session import create_session
+from .sink import DEFAULT_RETAIN_HOURS
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -32,6 +33,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--max-offsets-per-trigger", type=int, default=50_000, help="records per micro-batch at most (default %(default)s)")
     parser.add_argument("--compact-every", type=int, default=DEFAULT_COMPACT_EVERY,
                         help="compact a table's small files after every N writes to it (default %(default)s)")
+    parser.add_argument("--retain-hours", type=float, default=DEFAULT_RETAIN_HOURS,
+                        help="after each compaction, delete the files the table's versions of the last N hours "
+                             "do not read (VACUUM; default %(default)s, Delta's 7 days)")
     parser.add_argument("--ready-file", help="written (JSON: query id, Spark UI URL) once the query has completed its "
                                              "first trigger against Kafka; removed at start and at exit")
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
@@ -42,6 +46,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--max-offsets-per-trigger must be positive")
     if args.compact_every < 1:
         parser.error("--compact-every must be positive")
+    if args.retain_hours < 0:
+        parser.error("--retain-hours must be 0 or more")
     return args
 
 
@@ -82,7 +88,8 @@ def main(argv: list[str]) -> int:
     stopping = threading.Event()
     try:
         registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
-        writer = BatchWriter(spark, registry, layout, log.getChild("job"), compact_every=args.compact_every)
+        writer = BatchWriter(spark, registry, layout, log.getChild("job"), compact_every=args.compact_every,
+                             retain_hours=args.retain_hours)
         query = start_query(spark, writer, layout, config.kafka_brokers, args.topic_pattern,
                             args.trigger_seconds, args.max_offsets_per_trigger)
         log.info("query started", extra={"query_id": str(query.id), "checkpoint": layout.checkpoint})

@@ -37,6 +37,8 @@ TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
 DERIVED_PROPERTY = "mdp.derivedColumns"
 # Debezium's unavailable.value.placeholder (pinned in infra/connect/mdp-postgres.json).
 UNAVAILABLE_VALUE = "__debezium_unavailable_value"
+# how long a file no longer read by a table's newest version is kept (Delta's default: 7 days)
+DEFAULT_RETAIN_HOURS = 168
 
 
 def _quote(name: str) -> str:
@@ -183,29 +185,42 @@ def _widens(old: DataType, new: DataType) -> bool:
 
 class Compaction:
     """Rewrites a table's small files into larger ones after every `every` writes the job made to
-    it since it started. Each micro-batch adds files to every table it writes; without this a
-    reader opens ever more of them. Files at or above `spark.databricks.delta.optimize.minFileSize`
-    (session.py) are never rewritten again, so a compaction costs at most that much per table. The
-    files it replaces stay in storage, unread, until a VACUUM."""
+    it since it started, then vacuums it. Each micro-batch adds files to every table it writes;
+    without this a reader opens ever more of them. Files at or above
+    `spark.databricks.delta.optimize.minFileSize` (session.py) are never rewritten again, so a
+    compaction costs at most that much per table. The files a compaction or a MERGE replaced stay
+    in storage for `retain_hours` (time travel reads them), then the VACUUM after a later
+    compaction deletes them."""
 
-    def __init__(self, spark: SparkSession, every: int, log: logging.Logger | None = None):
+    def __init__(self, spark: SparkSession, every: int, log: logging.Logger | None = None,
+                 retain_hours: float = DEFAULT_RETAIN_HOURS):
         if every < 1:
             raise ValueError("compaction needs every >= 1")
+        if retain_hours < 0:
+            raise ValueError("retain_hours must be >= 0")
         self._spark = spark
         self._every = every
+        self._retain_hours = retain_hours
         self._log = log or logging.getLogger("mdp_spark.sink")
         self._writes: dict[str, int] = {}
+        if retain_hours < DEFAULT_RETAIN_HOURS:
+            # Delta refuses a retention under its 7 days unless told: a reader of an older
+            # version, or a second writer, could lose files. This job is each table's only
+            # writer, and the shorter retention is asked for by flag.
+            spark.conf.set("spark.databricks.delta.retentionDurationCheck.enabled", "false")
 
     def wrote(self, path: str) -> None:
-        """One more write to the table at `path`; compacts it on the `every`-th."""
+        """One more write to the table at `path`; compacts and vacuums it on the `every`-th."""
         writes = self._writes.get(path, 0) + 1
         self._writes[path] = writes % self._every
         if writes < self._every:
             return
-        metrics = DeltaTable.forPath(self._spark, path).optimize().executeCompaction().first()["metrics"]
+        table = DeltaTable.forPath(self._spark, path)
+        metrics = table.optimize().executeCompaction().first()["metrics"]
         if metrics["numFilesRemoved"]:
             self._log.info("table compacted", extra={
                 "path": path, "files_removed": metrics["numFilesRemoved"], "files_added": metrics["numFilesAdded"]})
+        table.vacuum(self._retain_hours)
 
 
 def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int,

@@ -5,6 +5,7 @@ import logging
 import struct
 from datetime import date, datetime, timezone
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from deltalake import DeltaTable as PyDeltaTable
@@ -241,18 +242,25 @@ def test_a_snapshot_taken_again_removes_the_rows_deleted_while_no_slot_recorded_
     assert "_snapshot" not in spark.read.format("delta").load(layout.silver("orders")).columns
 
 
-def test_every_nth_write_of_a_table_compacts_its_small_files(spark, registry, tmp_path):
+def stored_data_files(path: str) -> int:
+    return sum(1 for f in Path(path).rglob("*.parquet") if "_delta_log" not in f.parts)
+
+
+def test_every_nth_write_of_a_table_compacts_its_small_files_and_vacuums_the_replaced_ones(spark, registry, tmp_path):
     layout = Layout(str(tmp_path))
-    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-compact", compact_every=3)
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-compact", compact_every=3,
+                         retain_hours=0)
     for batch in range(3):
         ids = (2 * batch + 1, 2 * batch + 2)
         writer(raw(spark, [(n, v1(event("c", 100 + n, after=order(n)))) for n in ids], start=10 * batch), batch)
         if batch == 1:
             assert len(PyDeltaTable(layout.bronze("orders")).file_uris()) >= 2
+            assert stored_data_files(layout.bronze("orders")) >= 2
     for path in (layout.bronze("orders"), layout.silver("orders")):
         table = PyDeltaTable(path)
         assert len(table.file_uris()) == 1, path
-        assert table.history(1)[0]["operation"] == "OPTIMIZE"
+        assert stored_data_files(path) == 1, path  # the files the compaction replaced are deleted
+        assert "OPTIMIZE" in [h["operation"] for h in table.history(3)]
     bronze = PyDeltaTable(layout.bronze("orders")).to_pyarrow_table().to_pylist()
     assert sorted(r["id"] for r in bronze) == [1, 2, 3, 4, 5, 6]
     assert sorted(silver_rows(spark, layout)) == [1, 2, 3, 4, 5, 6]
