@@ -3,7 +3,7 @@
  * and what the parts ask PostgreSQL about it.
  */
 import pg from 'pg';
-import { topicFor } from '@mdp/schemas';
+import { readPostgresEnv, topicFor } from '@mdp/schemas';
 import { runScript, startScript, failure } from '../adapters/commands.js';
 import { CommandError } from '../errors.js';
 import { parseSimRunSummary } from '../parse.js';
@@ -21,15 +21,8 @@ const ORDER_EVENT_TYPES = [
 ];
 
 function client(ctx: Context): pg.Client {
-  const env = ctx.env;
-  return new pg.Client({
-    host: env.PGHOST,
-    port: Number(env.PGPORT),
-    database: env.PGDATABASE,
-    user: env.PGUSER,
-    password: env.PGPASSWORD,
-    application_name: 'mdp-bench',
-  });
+  // The bench's context holds stack:env's output: every name is set.
+  return new pg.Client({ ...readPostgresEnv(ctx.env).settings, application_name: 'mdp-bench' });
 }
 
 async function query<T extends pg.QueryResultRow>(

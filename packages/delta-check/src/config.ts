@@ -1,4 +1,4 @@
-import { ENV } from '@mdp/schemas';
+import { ENV, readPostgresEnv } from '@mdp/schemas';
 import type { PgOptions } from './adapters/postgres.js';
 import type { S3StoreOptions } from './adapters/s3-store.js';
 import { DeltaCheckError } from './errors.js';
@@ -10,12 +10,12 @@ export interface Config {
 
 /** The settings delta-check reads (DESIGN.md "Contracts"), all checked at once. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const names = [...ENV.postgres, ...ENV.s3];
-  const missing = names.filter((n) => !env[n]);
-  const problems = missing.map((n) => `${n} is not set`);
-  const port = Number(env.PGPORT);
-  if (env.PGPORT && !(Number.isInteger(port) && port > 0 && port < 65536))
-    problems.push(`PGPORT="${env.PGPORT}" is not a port`);
+  const pg = readPostgresEnv(env);
+  const missing = [...ENV.postgres, ...ENV.s3].filter((n) => n !== 'PGPASSWORD' && !env[n]);
+  const problems = [
+    ...pg.problems,
+    ...missing.filter((n) => n.startsWith('S3_')).map((n) => `${n} is not set`),
+  ];
   if (env.S3_ENDPOINT && !/^https?:\/\/[^/]+/.test(env.S3_ENDPOINT)) {
     problems.push(`S3_ENDPOINT="${env.S3_ENDPOINT}" is not an http(s) URL`);
   }
@@ -30,13 +30,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   // A checker only reads: with the stack's read-only key when it is set.
   const reader = Boolean(env.S3_READER_ACCESS_KEY && env.S3_READER_SECRET_KEY);
   return Object.freeze({
-    pg: Object.freeze({
-      host: get('PGHOST'),
-      port,
-      database: get('PGDATABASE'),
-      user: get('PGUSER'),
-      password: get('PGPASSWORD'),
-    }),
+    pg: Object.freeze(pg.settings),
     s3: Object.freeze({
       endpoint: get('S3_ENDPOINT'),
       accessKey: get(reader ? 'S3_READER_ACCESS_KEY' : 'S3_ACCESS_KEY'),

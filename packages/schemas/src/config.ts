@@ -30,3 +30,41 @@ export function parseStackEnv(text: string): Record<string, string> {
   }
   return env;
 }
+
+/** What a CLI says when the stack's settings are missing from its environment. */
+export const STACK_ENV_HINT =
+  'start the stack with `pnpm stack:up` and run eval "$(pnpm -s stack:env)"';
+
+/** A PostgreSQL client's settings, from the `PG*` names libpq reads too. */
+export interface PostgresSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly database: string;
+  readonly user: string;
+  /** Unset: PostgreSQL's own rules decide (trust, a `.pgpass`). */
+  readonly password: string | undefined;
+}
+
+/**
+ * `PG*` → a client's settings, with every problem at once (a name not set, a port
+ * that is not one); each CLI reports the problems its own way.
+ */
+export function readPostgresEnv(env: Record<string, string | undefined>): {
+  settings: PostgresSettings;
+  problems: string[];
+} {
+  const problems = (['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER'] as const)
+    .filter((name) => !env[name])
+    .map((name) => `${name} is not set`);
+  const port = Number(env['PGPORT']);
+  if (env['PGPORT'] && !(Number.isInteger(port) && port > 0 && port < 65536))
+    problems.push(`PGPORT="${env['PGPORT']}" is not a port`);
+  const settings = {
+    host: env['PGHOST'] ?? '',
+    port,
+    database: env['PGDATABASE'] ?? '',
+    user: env['PGUSER'] ?? '',
+    password: env['PGPASSWORD'],
+  };
+  return { settings, problems };
+}

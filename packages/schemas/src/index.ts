@@ -36,5 +36,12 @@ export {
   type ChangeRecord,
   type Row,
 } from './cdc.js';
-export { ENV, parseStackEnv, type EnvName } from './config.js';
+export {
+  ENV,
+  parseStackEnv,
+  readPostgresEnv,
+  STACK_ENV_HINT,
+  type EnvName,
+  type PostgresSettings,
+} from './config.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';

@@ -3,6 +3,7 @@ import {
   ORDER_STATUSES,
   canTransition,
   parseStackEnv,
+  readPostgresEnv,
   tableOfTopic,
   topicFor,
 } from '../src/index.js';
@@ -39,5 +40,23 @@ describe('pnpm stack:env output', () => {
       PGHOST: '127.0.0.1',
       PGPASSWORD: "it's",
     });
+  });
+  it('reads a PostgreSQL client from PG*, naming every name missing and a port that is not one', () => {
+    expect(
+      readPostgresEnv({
+        PGHOST: 'h',
+        PGPORT: '5433',
+        PGDATABASE: 'd',
+        PGUSER: 'u',
+        PGPASSWORD: 'p',
+      }),
+    ).toEqual({
+      settings: { host: 'h', port: 5433, database: 'd', user: 'u', password: 'p' },
+      problems: [],
+    });
+    expect(readPostgresEnv({ PGHOST: 'h', PGPORT: '54x', PGDATABASE: 'd' }).problems).toEqual([
+      'PGUSER is not set',
+      'PGPORT="54x" is not a port',
+    ]);
   });
 });

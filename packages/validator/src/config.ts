@@ -1,17 +1,12 @@
 /** The validator's environment, parsed once; every missing key is listed at once. */
+import { readPostgresEnv, type PostgresSettings } from '@mdp/schemas';
 import { ConfigError } from './errors.js';
 
 export interface KafkaConfig {
   brokers: readonly string[];
   registryUrl: string;
 }
-export interface PgConfig {
-  host: string;
-  port: number;
-  database: string;
-  user: string;
-  password: string | undefined;
-}
+export type PgConfig = PostgresSettings;
 
 export function kafkaConfig(env: NodeJS.ProcessEnv): KafkaConfig {
   const problems: string[] = [];
@@ -33,18 +28,7 @@ export function kafkaConfig(env: NodeJS.ProcessEnv): KafkaConfig {
 }
 
 export function pgConfig(env: NodeJS.ProcessEnv): PgConfig {
-  const problems: string[] = [];
-  for (const name of ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER'] as const)
-    if (!env[name]) problems.push(`${name} is not set`);
-  const port = Number(env.PGPORT);
-  if (env.PGPORT && !Number.isInteger(port))
-    problems.push(`PGPORT is not a port number: ${env.PGPORT}`);
+  const { settings, problems } = readPostgresEnv(env);
   if (problems.length) throw new ConfigError(problems);
-  return Object.freeze({
-    host: env.PGHOST!,
-    port,
-    database: env.PGDATABASE!,
-    user: env.PGUSER!,
-    password: env.PGPASSWORD,
-  });
+  return Object.freeze(settings);
 }

@@ -7,7 +7,7 @@ export interface PgOptions {
   port: number;
   database: string;
   user: string;
-  password: string;
+  password: string | undefined;
 }
 
 export interface PgColumn {

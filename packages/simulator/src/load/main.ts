@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pg from 'pg';
 import { pino } from 'pino';
 import { LoadError } from './errors.js';
@@ -100,12 +101,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
-  const missing = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER'].filter((name) => !env[name]);
-  if (missing.length > 0) {
-    process.stderr.write(
-      `sim:load: missing environment ${missing.join(', ')}; start PostgreSQL with \`pnpm stack:up\` and ` +
-        `run eval "$(pnpm -s stack:env)"\n`,
-    );
+  const postgres = readPostgresEnv(env);
+  if (postgres.problems.length > 0) {
+    process.stderr.write(`sim:load: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;
   }
   // pnpm --filter runs us inside the package: user paths are relative to where pnpm was called.
@@ -124,14 +122,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`\r${progressLine(p)}\x1b[K`);
   };
 
-  const client = new pg.Client({
-    host: env.PGHOST,
-    port: Number(env.PGPORT),
-    database: env.PGDATABASE,
-    user: env.PGUSER,
-    password: env.PGPASSWORD,
-    application_name: 'sim-load',
-  });
+  const client = new pg.Client({ ...postgres.settings, application_name: 'sim-load' });
   client.on('error', (err) => logger.error({ err }, 'PostgreSQL connection error'));
   try {
     const files =

@@ -3,6 +3,7 @@
  * simulation; signals; progress and summary. The only simulator-engine module
  * that reads the environment or decides the exit code.
  */
+import { readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pino from 'pino';
 import { parseRunArgs, USAGE } from './args.js';
 import { SimError } from './errors.js';
@@ -22,12 +23,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
-  const missing = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER'].filter((name) => !env[name]);
-  if (missing.length > 0) {
-    process.stderr.write(
-      `sim:run: missing environment ${missing.join(', ')}; start PostgreSQL with \`pnpm stack:up\` and ` +
-        `run eval "$(pnpm -s stack:env)"\n`,
-    );
+  const postgres = readPostgresEnv(env);
+  if (postgres.problems.length > 0) {
+    process.stderr.write(`sim:run: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;
   }
   const logger = pino(
@@ -35,13 +33,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     pino.destination(2),
   );
   const store = createSimStore({
-    connection: {
-      host: env.PGHOST,
-      port: Number(env.PGPORT),
-      database: env.PGDATABASE,
-      user: env.PGUSER,
-      password: env.PGPASSWORD,
-    },
+    connection: postgres.settings,
     schema: args.schema,
     simSchema: args.simSchema,
     concurrency: args.concurrency,
