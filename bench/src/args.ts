@@ -1,8 +1,8 @@
 /**
- * `pnpm bench` flags: node:util parseArgs in strict mode, so an unknown flag is
- * refused with the list of the allowed ones (exit 2); pnpm's leading `--` is dropped.
+ * `pnpm bench` flags (parseFlags of @mdp/schemas: an unknown flag is refused with the
+ * list of the allowed ones, exit 2).
  */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { UsageError } from './errors.js';
 
 /** Every part, in the order a run measures them (memory before start-up restarts the stack). */
@@ -40,6 +40,8 @@ Options:
   --json FILE      also write the results as JSON to FILE
   -h, --help       this help
 
+Every run is kept as JSON under $MDP_STATE/bench/; the table shows each figure
+beside the previous run's value of it (a --quick run beside a --quick one).
 Progress goes to stderr, the table to stdout. Exit 0 when every part measured,
 1 when one failed (its row says why; the others still run), 2 bad usage.`;
 
@@ -56,21 +58,9 @@ export interface BenchArgs {
   readonly jsonFile: string | undefined;
 }
 
-function allowedFlags(): string {
-  return Object.entries(FLAGS)
-    .map(([name, spec]) => ('short' in spec ? `--${name} (-${spec.short})` : `--${name}`))
-    .join(', ');
-}
-
 /** The flags, or 'help'. Throws a UsageError naming the allowed flags or parts. */
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  let values;
-  try {
-    values = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}; allowed: ${allowedFlags()}`);
-  }
+  const { values } = parseFlags(argv, FLAGS, (message) => new UsageError(message));
   if (values.help) return 'help';
   let parts: Part[] = [...PARTS];
   if (values.only !== undefined) {

@@ -2,6 +2,27 @@
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { stopAll } from './adapters/commands.js';
+import { UsageError } from './errors.js';
+
+/**
+ * The flags `parse` reads, or the exit code when there is nothing to run: 0 after
+ * printing `usage` for --help, 2 after a usage error (message and usage on stderr).
+ */
+export function flagsOrExit<A>(name: string, usage: string, parse: () => A | 'help'): A | number {
+  let args;
+  try {
+    args = parse();
+  } catch (err) {
+    if (!(err instanceof UsageError)) throw err;
+    process.stderr.write(`${name}: ${err.message}\n\n${usage}\n`);
+    return 2;
+  }
+  if (args === 'help') {
+    process.stdout.write(`${usage}\n`);
+    return 0;
+  }
+  return args;
+}
 
 /**
  * Human log lines on stderr (level from MDP_LOG_LEVEL); until `end()`, SIGINT/SIGTERM stop

@@ -9,9 +9,11 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseStackEnv } from '@mdp/schemas';
 import { runScript } from './adapters/commands.js';
+import { stackStateDir } from './adapters/spark-job.js';
 import { parseBenchArgs, USAGE, type Part } from './args.js';
-import { startCli } from './cli.js';
-import { BenchError, UsageError } from './errors.js';
+import { flagsOrExit, startCli } from './cli.js';
+import { BenchError } from './errors.js';
+import { historyDir, keepReport, previousReport } from './history.js';
 import { cdcLagPart } from './parts/cdc-lag.js';
 import { childOptions, type Context, type PartRunner } from './parts/context.js';
 import { freshnessPart } from './parts/freshness.js';
@@ -38,18 +40,8 @@ const errorOf = (err: unknown) => ({
 
 /** Exit codes: 0 every part measured, 1 a part failed, 2 bad usage. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseBenchArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`bench: ${err.message}\n\n${USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  const args = flagsOrExit('bench', USAGE, () => parseBenchArgs(argv));
+  if (typeof args === 'number') return args;
   const { log, end } = startCli('bench');
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -59,6 +51,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   log.info({ parts: args.parts, quick: args.quick }, 'bench: starting');
 
   let ctx: Context | undefined;
+  let history: string | undefined;
   let stackError: { code: string; message: string } | undefined;
   try {
     log.info('bench: pnpm stack:up (a no-op when the stack is up)');
@@ -67,11 +60,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       await runScript(['stack:env'], childOptions(base, 'stack:env', 120_000)),
     );
     ctx = { ...base, env: { ...process.env, ...stackEnv } };
+    history = historyDir(await stackStateDir(ctx));
   } catch (err) {
     stackError = errorOf(err);
     log.error({ err }, 'bench: the stack did not come up');
   }
 
+  const previous = history ? await previousReport(history, args.quick) : undefined;
   const parts: PartResult[] = [];
   for (const part of args.parts) {
     const started = Date.now();
@@ -104,7 +99,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     quick: args.quick,
     parts,
   };
-  process.stdout.write(renderReport(report));
+  process.stdout.write(renderReport(report, previous));
+  if (history) log.info({ file: await keepReport(history, report) }, 'bench: run kept');
   if (args.jsonFile) {
     await writeFile(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
     log.info({ file: args.jsonFile }, 'bench: JSON written');

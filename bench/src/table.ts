@@ -54,7 +54,14 @@ export function markdownTable(
 
 const loads = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(' ');
 
-export function renderReport(report: Report): string {
+/** The value `previous` gave the figure of the same part and name ('' when none). */
+function previousValue(previous: Report | undefined, part: Part, name: string): string {
+  const figure = previous?.parts.find((p) => p.part === part)?.figures.find((f) => f.name === name);
+  return figure?.value ?? '';
+}
+
+/** The run as a markdown table; with `previous`, each figure beside that run's value of it. */
+export function renderReport(report: Report, previous?: Report): string {
   const rows: string[][] = [];
   for (const part of report.parts) {
     if (!part.ok) {
@@ -67,13 +74,25 @@ export function renderReport(report: Report): string {
       ]);
     }
     for (const f of part.figures)
-      rows.push([part.part, f.name, f.value, f.baseline ?? '', f.note ?? '']);
+      rows.push([
+        part.part,
+        f.name,
+        f.value,
+        f.baseline ?? '',
+        f.note ?? '',
+        previousValue(previous, part.part, f.name),
+      ]);
   }
+  const header = ['part', 'figure', 'value', 'baseline (same run)', 'how / note'];
+  if (previous)
+    header.push(
+      `previous run (${previous.date}, load at start ${loads(previous.loadAverageStart)})`,
+    );
   return [
     `pnpm bench${report.quick ? ' --quick (short runs: rough figures)' : ''}, ${report.date}; ` +
       `nproc ${report.nproc}; load average (1, 5, 15 min) at start ${loads(report.loadAverageStart)}, at end ${loads(report.loadAverageEnd)}`,
     '',
-    markdownTable(['part', 'figure', 'value', 'baseline (same run)', 'how / note'], rows),
+    markdownTable(header, rows),
     '',
   ].join('\n');
 }

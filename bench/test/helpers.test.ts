@@ -1,6 +1,14 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   createReadyLineReader,
+  groupJobs,
+  jobKind,
+  keepReport,
+  previousReport,
+  parseBatches,
   judgeStep,
   markdownTable,
   parseBenchArgs,
@@ -14,6 +22,7 @@ import {
   renderReport,
   summarize,
   type BenchError,
+  type Report,
 } from '../src/index.js';
 
 const codeOf = (fn: () => unknown) => {
@@ -239,6 +248,86 @@ describe('sustained-rate rule', () => {
     ).toBe(false);
     expect(judgeStep({ rate: 50, achievedPerSec: 50, rows: [], catchUpMs: 1 }).sustained).toBe(
       false,
+    );
+  });
+});
+
+describe('the Spark job as the bench reads it', () => {
+  const line = (time: string, seconds: number, records: Record<string, number>) =>
+    `<nil> INF ${JSON.stringify({ time, level: 'info', msg: 'batch written', seconds, records })}`;
+
+  it('reads the batches that ended in the window from the job log, whatever prefixes a line', () => {
+    const log = [
+      line('2026-12-03T10:00:01.000Z', 9.5, { a: 400, b: 3 }),
+      '<nil> INF not json {',
+      '<nil> INF {"time": "2026-12-03T10:00:02.000Z", "msg": "ready"}',
+      line('2026-12-03T10:00:09.000Z', 7.25, { a: 10 }),
+      line('2026-12-03T10:01:00.000Z', 1, {}),
+    ].join('\n');
+    const from = Date.parse('2026-12-03T10:00:01.000Z');
+    expect(parseBatches(log, from, from + 10_000)).toEqual([
+      { endMs: from, seconds: 9.5, records: 403 },
+      { endMs: from + 8000, seconds: 7.25, records: 10 },
+    ]);
+  });
+
+  it('groups Spark UI jobs by kind, without versions, file counts or JVM call sites', () => {
+    expect(jobKind({ name: 'x', description: 'Delta: Compute snapshot for version: 12' })).toBe(
+      'Delta: Compute snapshot for version N',
+    );
+    expect(jobKind({ name: 'first at /repo/spark/mdp_spark/job.py:188' })).toBe(
+      'first at job.py:188',
+    );
+    expect(jobKind({ name: 'save at NativeMethodAccessorImpl.java:0' })).toBe('save');
+    const job = (description: string, start: string, end: string) => ({
+      name: 'n',
+      description,
+      submissionTime: `2026-12-03T10:00:${start}GMT`,
+      completionTime: `2026-12-03T10:00:${end}GMT`,
+    });
+    const from = Date.parse('2026-12-03T10:00:00.000Z');
+    const kinds = groupJobs(
+      [
+        job('Rewriting 1 files', '01.000', '01.500'),
+        job('Rewriting 3 files', '02.000', '02.250'),
+        job('Compute snapshot for version: 3', '03.000', '05.000'),
+        job('Compute snapshot for version: 4', '59.000', '59.100'),
+      ],
+      from,
+      from + 30_000,
+    );
+    expect(kinds).toEqual([
+      { kind: 'Compute snapshot for version N', jobs: 1, seconds: 2 },
+      { kind: 'Rewriting K files', jobs: 2, seconds: 0.75 },
+    ]);
+  });
+});
+
+describe('the bench history', () => {
+  const report = (date: string, quick: boolean, value: string): Report => ({
+    date,
+    nproc: 2,
+    loadAverageStart: [0.5, 1, 1],
+    loadAverageEnd: [1, 1, 1],
+    quick,
+    parts: [{ part: 'freshness', ok: true, seconds: 60, figures: [{ name: 'fresh', value }] }],
+  });
+
+  it('compares a run with the newest kept run of the same kind, skipping unreadable files', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bench-history-'));
+    expect(await previousReport(dir, false)).toBeUndefined();
+    await keepReport(dir, report('2026-12-01T10:00:00.000Z', false, 'p95 20 s'));
+    await keepReport(dir, report('2026-12-02T10:00:00.000Z', true, 'p95 30 s'));
+    writeFileSync(join(dir, '2026-12-03T10-00-00.000Z.json'), '{"date": "2026-12');
+    const previous = await previousReport(dir, false);
+    expect(previous?.date).toBe('2026-12-01T10:00:00.000Z');
+    const table = renderReport(report('2026-12-04T10:00:00.000Z', false, 'p95 9 s'), previous);
+    expect(table).toContain(
+      'previous run (2026-12-01T10:00:00.000Z, load at start 0.50 1.00 1.00)',
+    );
+    expect(table).toMatch(/\| fresh +\| p95 9 s +\|.*\| p95 20 s +\|/);
+    expect(renderReport(report('2026-12-04T10:00:00.000Z', false, 'p95 9 s'))).not.toContain(
+      'previous',
     );
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { loadStackConfig } from './config.js';
@@ -98,21 +98,17 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function runCommand(argv: readonly string[], log: Logger): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        follow: { type: 'boolean', short: 'f' },
-        lines: { type: 'string', short: 'n' },
-        json: { type: 'boolean' },
-      },
-    });
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const parsed = parseFlags(
+    argv,
+    {
+      help: { type: 'boolean', short: 'h' },
+      follow: { type: 'boolean', short: 'f' },
+      lines: { type: 'string', short: 'n' },
+      json: { type: 'boolean' },
+    },
+    (message) => new UsageError(message),
+    true,
+  );
   const [command, ...names] = parsed.positionals;
   if (parsed.values.help) {
     process.stdout.write(`${USAGE}\n`);

@@ -1,7 +1,8 @@
 /**
  * The silver poller: `spark/bin/python.sh bench/scripts/poll-silver.py` (Python
  * deltalake, read-only key), one JSON line per poll. Keeps every row that became
- * visible as (commit time, first poll that saw it).
+ * visible as (commit time, first poll that saw it), and with `bronze` every change
+ * that reached the bronze table as (commit time, Kafka record time, first poll).
  */
 import { join } from 'node:path';
 import { BenchError, MeasureError } from '../errors.js';
@@ -14,6 +15,15 @@ export interface Visible {
   readonly visibleMs: number;
 }
 
+export interface BronzeArrival {
+  /** _commit_ts: the PostgreSQL commit, epoch ms. */
+  readonly commitMs: number;
+  /** _kafka_timestamp: the Kafka record's timestamp (Connect produced it), epoch ms. */
+  readonly kafkaMs: number;
+  /** Wall clock right after the version check that first saw it in bronze, epoch ms. */
+  readonly visibleMs: number;
+}
+
 interface PollLine {
   readonly ready?: boolean;
   readonly t: number;
@@ -21,6 +31,8 @@ interface PollLine {
   readonly ms?: number;
   readonly new?: number[];
   readonly max?: number;
+  readonly bt?: number;
+  readonly bronze?: [number, number][];
 }
 
 export interface SilverPoller {
@@ -29,6 +41,8 @@ export interface SilverPoller {
   readonly intervalMs: number;
   /** Rows that became visible after the first read, in the order seen. */
   readonly visible: readonly Visible[];
+  /** Changes that reached bronze after the first read (only when started with `bronze`). */
+  readonly bronze: readonly BronzeArrival[];
   /** Polls done, with how long each took (ms). */
   readonly pollMs: readonly number[];
   /** The newest _commit_ts visible so far (epoch ms). */
@@ -42,12 +56,15 @@ export function startSilverPoller(options: {
   repoRoot: string;
   env: NodeJS.ProcessEnv;
   table: string;
+  /** Also poll the table's bronze change log. */
+  bronze?: boolean;
   intervalMs: number;
   /** Fail `ready` when the table has not been read within this long. */
   readyTimeoutMs: number;
   onError?: (line: string) => void;
 }): SilverPoller {
   const visible: Visible[] = [];
+  const bronze: BronzeArrival[] = [];
   const pollMs: number[] = [];
   let newest = 0;
   const waiters = new Set<() => void>();
@@ -63,6 +80,7 @@ export function startSilverPoller(options: {
       join(options.repoRoot, 'bench', 'scripts', 'poll-silver.py'),
       `s3://lakehouse/silver/${options.table}`,
       String(options.intervalMs / 1000),
+      ...(options.bronze ? [`s3://lakehouse/bronze/${options.table}_changes`] : []),
     ],
     {
       cwd: options.repoRoot,
@@ -81,6 +99,8 @@ export function startSilverPoller(options: {
         } else {
           if (line.ms !== undefined) pollMs.push(line.ms);
           for (const commitMs of line.new ?? []) visible.push({ commitMs, visibleMs: line.t });
+          for (const [commitMs, kafkaMs] of line.bronze ?? [])
+            bronze.push({ commitMs, kafkaMs, visibleMs: line.bt ?? line.t });
           if (line.max !== undefined) newest = Math.max(newest, line.max);
         }
         for (const wake of waiters) wake();
@@ -115,6 +135,7 @@ export function startSilverPoller(options: {
     ready,
     intervalMs: options.intervalMs,
     visible,
+    bronze,
     pollMs,
     newestCommitMs: () => newest,
     waitFor: (condition, deadlineMs) =>

@@ -3,23 +3,42 @@
  * Delta table every 0.5 s; a row (id, _lsn) not in an earlier version became
  * visible at the poll that saw the new version: latency = that poll's time −
  * _commit_ts. Resolution: the poll interval (plus a poll's own duration).
+ *
+ * The same run is broken down by hop: commit → the Kafka record's timestamp
+ * (bronze's _kafka_timestamp), commit → visible in bronze/orders_changes, the
+ * Spark job's micro-batches that ended meanwhile (its log), and the Spark jobs
+ * they ran by kind (the Spark UI), to tell where a batch's time goes.
  */
-import { latencies, requireSamples, startSilverPoller } from '../adapters/silver-poller.js';
+import {
+  fetchJobs,
+  groupJobs,
+  readBatches,
+  sparkService,
+  type JobKind,
+  type SparkBatch,
+} from '../adapters/spark-job.js';
+import {
+  latencies,
+  requireSamples,
+  startSilverPoller,
+  type SilverPoller,
+} from '../adapters/silver-poller.js';
 import { MeasureError } from '../errors.js';
-import { summarize } from '../stats.js';
-import { fmt } from '../table.js';
+import { summarize, type Summary } from '../stats.js';
+import { fmt, type Figure } from '../table.js';
 import type { Context, PartRunner } from './context.js';
 import { ensureTables, lastOrderEventMs, runSim } from './workload.js';
 
 export const POLL_MS = 500;
 const RATE = 50;
 
-export function startPoller(ctx: Context) {
+export function startPoller(ctx: Context, bronze = false) {
   const log = ctx.log.child({ component: 'poll-silver' });
   return startSilverPoller({
     repoRoot: ctx.repoRoot,
     env: ctx.env,
     table: 'orders',
+    bronze,
     intervalMs: POLL_MS,
     readyTimeoutMs: ctx.quick ? 300_000 : 600_000,
     onError: (line) => log.debug(line),
@@ -31,7 +50,7 @@ export function startPoller(ctx: Context) {
  * event's time); how long after the event that happened, or NaN at the deadline.
  */
 export async function catchUp(
-  poller: ReturnType<typeof startSilverPoller>,
+  poller: SilverPoller,
   targetMs: number,
   deadlineMs: number,
 ): Promise<number> {
@@ -45,7 +64,8 @@ export async function catchUp(
 export const freshnessPart: PartRunner = async (ctx) => {
   await ensureTables(ctx);
   const seconds = ctx.quick ? 20 : 60;
-  const poller = startPoller(ctx);
+  const poller = startPoller(ctx, true);
+  const spark = await sparkService(ctx);
   try {
     await poller.ready;
     ctx.log.info({ rate: RATE, seconds }, 'freshness: polling silver/orders while sim:run writes');
@@ -68,7 +88,11 @@ export const freshnessPart: PartRunner = async (ctx) => {
     requireSamples(samples, 'freshness');
     const s = summarize(samples);
     const polls = summarize(poller.pollMs);
+    const batches = readBatches(spark.logFile, sim.startMs, Date.now());
+    const jobs = spark.uiPort === undefined ? undefined : await fetchJobs(spark.uiPort);
     return [
+      ...hopFigures(poller, sim.startMs, batches),
+      ...(jobs ? [jobFigure(groupJobs(jobs, sim.startMs, Date.now()), batches.length)] : []),
       {
         name: `freshness, commit → visible in silver/orders (sim:run ${RATE}/s, ${seconds} s)`,
         value: `p50 ${fmt.s(s.p50 / 1000)}, p95 ${fmt.s(s.p95 / 1000)}, max ${fmt.s(s.max / 1000)}`,
@@ -80,3 +104,54 @@ export const freshnessPart: PartRunner = async (ctx) => {
     await poller.stop();
   }
 };
+
+const span = (s: Summary) => `p50 ${fmt.s(s.p50 / 1000)}, p95 ${fmt.s(s.p95 / 1000)}`;
+
+/** Where the freshness run's time went: Kafka, bronze, and the Spark batches. */
+function hopFigures(
+  poller: SilverPoller,
+  fromMs: number,
+  batches: readonly SparkBatch[],
+): Figure[] {
+  const arrivals = poller.bronze.filter((b) => b.commitMs >= fromMs);
+  const toKafka = summarize(arrivals.map((b) => b.kafkaMs - b.commitMs));
+  const toBronze = summarize(arrivals.map((b) => b.visibleMs - b.commitMs));
+  const toSilver = summarize(latencies(poller.visible, fromMs));
+  const seconds = summarize(batches.map((b) => b.seconds * 1000));
+  const records = summarize(batches.map((b) => b.records));
+  const gaps = summarize(batches.slice(1).map((b, i) => b.endMs - batches[i]!.endMs));
+  return [
+    {
+      name: 'freshness by hop, commit → Kafka record → visible in bronze → in silver (same run)',
+      value: `Kafka ${span(toKafka)}; bronze ${span(toBronze)}; silver ${span(toSilver)}`,
+      note: `${arrivals.length} changes of bronze/orders_changes; Kafka: the record's timestamp (Connect produced it); bronze and silver: the first poll that saw the change`,
+      data: { unit: 'ms', toKafka, toBronze, toSilver },
+    },
+    {
+      name: 'Spark micro-batches during the freshness run',
+      value: `${batches.length} batches: ${span(seconds)}, max ${fmt.s(seconds.max / 1000)} each`,
+      note: `records per batch (every topic) p50 ${records.p50}, max ${records.max}; one batch ended every ${fmt.s(gaps.p50 / 1000)} (p50); from the job's log ("batch written")`,
+      data: { unit: 'ms', seconds, records, gaps },
+    },
+  ];
+}
+
+/** The Spark jobs the run's micro-batches ran, by kind: where a batch's time goes. */
+function jobFigure(kinds: readonly JobKind[], batches: number): Figure {
+  const jobs = kinds.reduce((n, k) => n + k.jobs, 0);
+  const seconds = kinds.reduce((n, k) => n + k.seconds, 0);
+  const per = (x: number) => (batches ? x / batches : NaN);
+  const top = kinds
+    .slice(0, 6)
+    .map(
+      (k) =>
+        `${k.kind}: ${k.jobs} jobs, ${fmt.s(k.seconds)} (${Math.round((100 * k.seconds) / seconds)} %)`,
+    )
+    .join('; ');
+  return {
+    name: "Spark jobs the freshness run's micro-batches ran",
+    value: `${jobs} jobs, ${fmt.s(seconds)} of job time: ${per(jobs).toFixed(0)} jobs, ${fmt.s(per(seconds))} a batch`,
+    note: `the costliest kinds (Spark UI, jobs submitted during the run; tables are written in parallel, so job time exceeds wall time): ${top}`,
+    data: { jobs, seconds, batches, kinds },
+  };
+}

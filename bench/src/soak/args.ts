@@ -1,5 +1,5 @@
-/** `pnpm soak` flags: node:util parseArgs, strict (an unknown flag is refused with the allowed ones). */
-import { parseArgs } from 'node:util';
+/** `pnpm soak` flags (parseFlags of @mdp/schemas: an unknown flag is refused with the allowed ones). */
+import { parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 
 export const SOAK_USAGE = `Usage: pnpm soak [--minutes N] [--rate R] [--fault-every M] [--json FILE]
@@ -45,16 +45,7 @@ function positive(name: string, text: string): number {
 }
 
 export function parseSoakArgs(argv: readonly string[]): SoakArgs | 'help' {
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  let values;
-  try {
-    values = parseArgs({ args, options: FLAGS, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    const allowed = Object.keys(FLAGS)
-      .map((name) => `--${name}`)
-      .join(', ');
-    throw new UsageError(`${(err as Error).message}; allowed: ${allowed}`);
-  }
+  const { values } = parseFlags(argv, FLAGS, (message) => new UsageError(message));
   if (values.help) return 'help';
   return {
     minutes: positive('minutes', values.minutes),

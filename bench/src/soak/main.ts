@@ -10,14 +10,15 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BUSINESS_TABLES, parseStackEnv } from '@mdp/schemas';
 import { failure, runScript, startScript, type Finished } from '../adapters/commands.js';
-import { startCli } from '../cli.js';
-import { CommandError, UsageError } from '../errors.js';
+import { flagsOrExit, startCli } from '../cli.js';
+import { CommandError } from '../errors.js';
 import { childOptions, type Context } from '../parts/context.js';
 import { ensureTables, startSim } from '../parts/workload.js';
 import { fmt, markdownTable } from '../table.js';
 import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './args.js';
 import { FAULTS } from './faults.js';
-import { lakePaths, stackStateDir, takeSample, type Sample } from './samples.js';
+import { stackStateDir } from '../adapters/spark-job.js';
+import { lakePaths, takeSample, type Sample } from './samples.js';
 
 const SAMPLE_EVERY_MS = 60_000;
 
@@ -134,18 +135,8 @@ function render(
 
 /** Exit codes: 0 both verdicts passed and every fault recovered, 1 otherwise, 2 bad usage. */
 export async function main(argv: readonly string[]): Promise<number> {
-  let args;
-  try {
-    args = parseSoakArgs(argv);
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    process.stderr.write(`soak: ${err.message}\n\n${SOAK_USAGE}\n`);
-    return 2;
-  }
-  if (args === 'help') {
-    process.stdout.write(`${SOAK_USAGE}\n`);
-    return 0;
-  }
+  const args = flagsOrExit('soak', SOAK_USAGE, () => parseSoakArgs(argv));
+  if (typeof args === 'number') return args;
   const { log, end } = startCli('soak');
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

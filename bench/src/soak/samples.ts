@@ -5,8 +5,8 @@
  * until a VACUUM removes them).
  */
 import { existsSync, readdirSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { runProgram, runScript } from '../adapters/commands.js';
+import { join } from 'node:path';
+import { runProgram } from '../adapters/commands.js';
 import { childOptions, type Context } from '../parts/context.js';
 import { serviceMemory } from '../parts/stack-parts.js';
 
@@ -27,14 +27,6 @@ export interface Sample {
 /** `bronze/<table>_changes` and `silver/<table>` of each business table. */
 export function lakePaths(tables: readonly string[]): string[] {
   return tables.flatMap((t) => [`bronze/${t}_changes`, `silver/${t}`]);
-}
-
-/** The native stack's state directory: the Spark job logs to `<state>/spark/<file>` (pnpm stack status). */
-export async function stackStateDir(ctx: Context): Promise<string> {
-  const services = JSON.parse(
-    await runScript(['stack', 'status', '--json'], childOptions(ctx, 'stack status', 120_000)),
-  ) as { name: string; logFile: string }[];
-  return dirname(dirname(services.find((s) => s.name === 'spark')!.logFile));
 }
 
 function storedParquet(dir: string): number {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import { PORTS } from '../config.js';
@@ -64,22 +64,16 @@ export async function main(argv: readonly string[]): Promise<number> {
 }
 
 async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        help: { type: 'boolean', short: 'h' },
-        file: { type: 'string' },
-        'connect-url': { type: 'string' },
-        timeout: { type: 'string' },
-      },
-    }));
-  } catch (err) {
-    throw new UsageError(
-      `${(err as Error).message}; allowed: --file, --connect-url, --timeout, --help`,
-    );
-  }
+  const { values } = parseFlags(
+    argv,
+    {
+      help: { type: 'boolean', short: 'h' },
+      file: { type: 'string' },
+      'connect-url': { type: 'string' },
+      timeout: { type: 'string' },
+    },
+    (message) => new UsageError(message),
+  );
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;

@@ -14,8 +14,10 @@ describe('stack CLI usage', () => {
     expect(result.stderr).toContain('USAGE');
   });
 
-  it('rejects an unknown flag with exit 2', () => {
-    expect(stackCli(['status', '--bogus']).code).toBe(2);
+  it('rejects an unknown flag with exit 2, naming the allowed ones', () => {
+    const result = stackCli(['status', '--bogus']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('allowed: --help (-h), --follow (-f), --lines (-n), --json');
   });
 
   it('rejects logs without a service with exit 2', () => {

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { pino, type Logger } from 'pino';
 import { createPgSource, type PgSource } from './adapters/postgres.js';
 import { createS3Store, type S3Store } from './adapters/s3-store.js';
@@ -175,11 +175,9 @@ async function check(
 }
 
 function parseOptions(argv: string[]): Options | 'help' {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       tables: { type: 'string', multiple: true },
       schema: { type: 'string', default: 'public' },
       prefix: { type: 'string', default: 'silver' },
@@ -189,7 +187,9 @@ function parseOptions(argv: string[]): Options | 'help' {
       'log-level': { type: 'string', default: 'info' },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    (message) => new Error(message),
+    true,
+  );
   if (values.help) return 'help';
   if (positionals.length > 0)
     throw new Error(`unexpected argument "${positionals[0]}" (tables go in --tables a,b)`);

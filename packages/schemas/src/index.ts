@@ -45,3 +45,4 @@ export {
   type PostgresSettings,
 } from './config.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';
+export { allowedFlags, parseFlags, type FlagOptions } from './flags.js';

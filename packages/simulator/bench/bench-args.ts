@@ -4,11 +4,8 @@
  * allowed ones instead of being ignored; `--help` prints the usage (exit 0).
  * A leading `--` (`pnpm bench:sim -- --help`) is dropped.
  */
-import { parseArgs } from 'node:util';
+import { allowedFlags, parseFlags, type FlagOptions } from '@mdp/schemas';
 import { SimulatorError } from '../src/errors.js';
-
-type FlagSpec = Record<string, { type: 'string' | 'boolean'; short?: string }>;
-type FlagValues = Record<string, string | boolean | undefined>;
 
 export const BENCH_SIM_USAGE = `Usage: pnpm bench:sim [--seconds N] [--part all|speed|pacing]
 
@@ -38,13 +35,13 @@ const SIM_FLAGS = {
   seconds: { type: 'string' },
   part: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-} satisfies FlagSpec;
+} satisfies FlagOptions;
 
 const LOAD_FLAGS = {
   scale: { type: 'string' },
   seed: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
-} satisfies FlagSpec;
+} satisfies FlagOptions;
 
 export const BENCH_PARTS = ['all', 'speed', 'pacing'] as const;
 
@@ -58,20 +55,12 @@ export interface BenchLoadArgs {
   seed: number;
 }
 
-function badFlag(message: string, flags: FlagSpec, usage: string): SimulatorError {
-  const allowed = Object.entries(flags)
-    .map(([name, spec]) => (spec.short ? `--${name} (-${spec.short})` : `--${name}`))
-    .join(', ');
-  return new SimulatorError('BENCH_BAD_FLAG', `${message}; allowed: ${allowed}\n\n${usage}`);
-}
-
-function parseFlags(argv: readonly string[], flags: FlagSpec, usage: string): FlagValues {
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  try {
-    return parseArgs({ args, options: flags, strict: true, allowPositionals: false }).values;
-  } catch (err) {
-    throw badFlag((err as Error).message, flags, usage);
-  }
+/** A bad flag or value: what is wrong, the allowed flags, then the usage. */
+function badFlag(message: string, flags: FlagOptions, usage: string): SimulatorError {
+  return new SimulatorError(
+    'BENCH_BAD_FLAG',
+    `${message}; allowed: ${allowedFlags(flags)}\n\n${usage}`,
+  );
 }
 
 /** `bench:sim` flags, or 'help'. Throws a BENCH_BAD_FLAG SimulatorError. */
@@ -79,7 +68,11 @@ export function parseBenchSimArgs(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): BenchSimArgs | 'help' {
-  const values = parseFlags(argv, SIM_FLAGS, BENCH_SIM_USAGE);
+  const { values } = parseFlags(
+    argv,
+    SIM_FLAGS,
+    (message) => new SimulatorError('BENCH_BAD_FLAG', `${message}\n\n${BENCH_SIM_USAGE}`),
+  );
   if (values.help) return 'help';
   const secondsText = String(values.seconds ?? env.BENCH_SECONDS ?? '10');
   const seconds = /^\d+$/.test(secondsText) ? Number(secondsText) : NaN;
@@ -101,7 +94,11 @@ export function parseBenchSimArgs(
 
 /** `bench:load` flags, or 'help'. Throws a BENCH_BAD_FLAG SimulatorError. */
 export function parseBenchLoadArgs(argv: readonly string[]): BenchLoadArgs | 'help' {
-  const values = parseFlags(argv, LOAD_FLAGS, BENCH_LOAD_USAGE);
+  const { values } = parseFlags(
+    argv,
+    LOAD_FLAGS,
+    (message) => new SimulatorError('BENCH_BAD_FLAG', `${message}\n\n${BENCH_LOAD_USAGE}`),
+  );
   if (values.help) return 'help';
   const scale = Number(values.scale ?? '500');
   const seedText = String(values.seed ?? '1');

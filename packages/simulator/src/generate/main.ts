@@ -4,7 +4,7 @@
  * the exit code.
  */
 import { isAbsolute, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { countsForScale, generateDataset } from './generate.js';
 import { seedFromText } from './random.js';
 
@@ -23,16 +23,16 @@ Options:
   -h, --help   this help`;
 
 function parseGenArgs(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    strict: true,
-    options: {
+  const { values } = parseFlags(
+    argv,
+    {
       out: { type: 'string' },
       scale: { type: 'string', default: '1' },
       seed: { type: 'string', default: '42' },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    (message) => new Error(message),
+  );
   const scale = Number(values.scale);
   if (!/^\d+(\.\d+)?$/.test(values.scale) || !(scale > 0)) {
     throw new Error(`--scale ${values.scale}: expected a positive number such as 1, 0.5 or 500`);

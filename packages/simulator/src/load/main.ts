@@ -6,8 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
-import { readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import { parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pg from 'pg';
 import { pino } from 'pino';
 import { LoadError } from './errors.js';
@@ -40,18 +39,18 @@ Exit codes: 0 loaded, 1 load error (code and location printed), 2 bad usage.`;
 const DEFAULT_DIR = fileURLToPath(new URL('../../../../data/', import.meta.url));
 
 function parseLoadArgs(argv: readonly string[]) {
-  const { values, positionals } = parseArgs({
-    args: [...argv],
-    allowPositionals: true,
-    strict: true,
-    options: {
+  const { values, positionals } = parseFlags(
+    argv,
+    {
       dir: { type: 'string' },
       replace: { type: 'boolean', default: false },
       schema: { type: 'string', default: 'public' },
       types: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
-  });
+    (message) => new Error(message),
+    true,
+  );
   if (values.dir !== undefined && positionals.length > 0) {
     throw new Error('give either --dir or CSV files, not both');
   }

@@ -1,5 +1,5 @@
 /** Command-line flags of `sim:run`, parsed with node:util parseArgs. */
-import { parseArgs } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { SimError } from './errors.js';
 
 export interface RunArgs {
@@ -88,29 +88,23 @@ function parseSchema(flag: string, text: string): string {
 }
 
 export function parseRunArgs(argv: readonly string[]): RunArgs {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv[0] === '--' ? argv.slice(1) : [...argv], // pnpm sim:run -- --help
-      strict: true,
-      allowPositionals: false,
-      options: {
-        help: { type: 'boolean', short: 'h', default: false },
-        rate: { type: 'string', default: '50/s' },
-        duration: { type: 'string' },
-        events: { type: 'string' },
-        seed: { type: 'string' },
-        concurrency: { type: 'string', default: '8' },
-        'sync-commit': { type: 'string', default: 'off' },
-        reset: { type: 'boolean', default: false },
-        schema: { type: 'string', default: 'public' },
-        'sim-schema': { type: 'string', default: 'sim' },
-        'give-up-after': { type: 'string', default: '2m' },
-      },
-    }));
-  } catch (err) {
-    throw bad((err as Error).message);
-  }
+  const { values } = parseFlags(
+    argv,
+    {
+      help: { type: 'boolean', short: 'h', default: false },
+      rate: { type: 'string', default: '50/s' },
+      duration: { type: 'string' },
+      events: { type: 'string' },
+      seed: { type: 'string' },
+      concurrency: { type: 'string', default: '8' },
+      'sync-commit': { type: 'string', default: 'off' },
+      reset: { type: 'boolean', default: false },
+      schema: { type: 'string', default: 'public' },
+      'sim-schema': { type: 'string', default: 'sim' },
+      'give-up-after': { type: 'string', default: '2m' },
+    },
+    bad,
+  );
   if (values.duration !== undefined && values.events !== undefined)
     throw bad('give --duration or --events, not both');
   return {

@@ -1,5 +1,7 @@
 /** `pnpm bench:validate` flags. */
-import { positiveInt, strictFlags } from './consume-args.js';
+import { parseFlags } from '@mdp/schemas';
+import { UsageError } from '../errors.js';
+import { positiveInt } from './consume-args.js';
 
 export const BENCH_HELP = `Usage: pnpm bench:validate [--records N]
 
@@ -21,10 +23,10 @@ export interface BenchArgs {
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
-  const values = strictFlags(
+  const { values } = parseFlags(
     argv,
     { records: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    '--records N, --help',
+    (message) => new UsageError(message),
   );
   return {
     help: values.help ?? false,

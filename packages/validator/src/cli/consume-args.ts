@@ -1,5 +1,5 @@
 /** `pnpm consume` flags. */
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 
 export const CONSUME_HELP = `Usage: pnpm consume [--topic T …] [--from-beginning] [--max N] [--group G] [--timeout S]
@@ -35,7 +35,7 @@ export interface ConsumeArgs {
 }
 
 export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
-  const values = strictFlags(
+  const { values } = parseFlags(
     argv,
     {
       topic: { type: 'string', multiple: true },
@@ -45,7 +45,7 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
       timeout: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    '--topic T, --from-beginning, --max N, --group G, --timeout S, --help',
+    (message) => new UsageError(message),
   );
   return {
     help: values.help ?? false,
@@ -70,21 +70,4 @@ export function positiveNumber(flag: string, text: string): number {
   if (!Number.isFinite(n) || n <= 0)
     throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
   return n;
-}
-
-/**
- * Parses flags strictly (no positionals); an unknown or malformed flag is a UsageError
- * listing `allowed`. A leading `--` is dropped: `pnpm <script> -- --flag` passes it on.
- */
-export function strictFlags<O extends NonNullable<ParseArgsConfig['options']>>(
-  argv: readonly string[],
-  options: O,
-  allowed: string,
-) {
-  const args = argv[0] === '--' ? argv.slice(1) : [...argv];
-  try {
-    return parseArgs({ args, strict: true, allowPositionals: false, options }).values;
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message}. Allowed: ${allowed}`);
-  }
 }

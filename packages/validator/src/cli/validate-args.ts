@@ -1,7 +1,7 @@
 /** `pnpm validate` flags. */
-import { BUSINESS_TABLES } from '@mdp/schemas';
+import { BUSINESS_TABLES, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
-import { positiveNumber, strictFlags } from './consume-args.js';
+import { positiveNumber } from './consume-args.js';
 
 export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout S] [--report FILE] [--connector NAME] [--interval S]
 
@@ -44,7 +44,7 @@ export interface ValidateArgs {
 }
 
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
-  const values = strictFlags(
+  const { values } = parseFlags(
     argv,
     {
       follow: { type: 'boolean' },
@@ -55,7 +55,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       connector: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
-    '--follow, --tables a,b, --timeout S, --interval S, --report FILE, --connector NAME, --help',
+    (message) => new UsageError(message),
   );
   const tables =
     values.tables === undefined
