@@ -1,6 +1,7 @@
 /** What `pnpm bench` and `pnpm soak` start with: their logger, and Ctrl-C stopping what they started. */
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
+import { cliLogLevel } from '@mdp/schemas';
 import { stopAll } from './adapters/commands.js';
 import { UsageError } from './errors.js';
 
@@ -25,12 +26,12 @@ export function flagsOrExit<A>(name: string, usage: string, parse: () => A | 'he
 }
 
 /**
- * Human log lines on stderr (level from MDP_LOG_LEVEL); until `end()`, SIGINT/SIGTERM stop
+ * Human log lines on stderr (level from MDP_LOG_LEVEL: cliLogLevel); until `end()`, SIGINT/SIGTERM stop
  * every child and exit 130.
  */
 export function startCli(name: string): { log: Logger; end: () => void } {
   const log = pino(
-    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    { level: cliLogLevel(name, process.env, 'info') },
     pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
   );
   const onSignal = () => {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags } from '@mdp/schemas';
+import { cliLogLevel, parseFlags } from '@mdp/schemas';
 import { pino, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { loadStackConfig } from './config.js';
@@ -78,7 +78,7 @@ const ONE_SERVICE: readonly Command[] = ['logs', 'start', 'stop', 'restart', 'ki
 /** Exit codes: 0 ok, 1 failure, 2 usage, 3 stack not running (status). */
 export async function main(argv: readonly string[]): Promise<number> {
   const log = pino(
-    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    { level: cliLogLevel('stack', process.env, 'info') },
     pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
   );
   try {

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags } from '@mdp/schemas';
+import { cliLogLevel, parseFlags } from '@mdp/schemas';
 import { pino } from 'pino';
 import pretty from 'pino-pretty';
 import { PORTS } from '../config.js';
@@ -44,7 +44,7 @@ environment (config.providers=env).`;
 /** Exit codes: 0 RUNNING, 1 failure, 2 usage. */
 export async function main(argv: readonly string[]): Promise<number> {
   const log = pino(
-    { level: process.env['MDP_LOG_LEVEL'] ?? 'info' },
+    { level: cliLogLevel('connect-register', process.env, 'info') },
     pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
   );
   try {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { pollUntil } from '@mdp/schemas';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -108,14 +109,6 @@ function collect(
       ),
     );
   });
-}
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 function tableName(prefix: string): string {
@@ -310,7 +303,12 @@ describe('CDC PostgreSQL → Kafka', () => {
           { cwd: repo, stdio: 'inherit' },
         );
         expect(await new Promise<number | null>((r) => load.on('exit', r))).toBe(0);
-        await waitUntil(() => killedAt > 0, 300_000);
+        await pollUntil(
+          'Connect killed at its first record in Kafka',
+          () => killedAt > 0,
+          300_000,
+          100,
+        );
         pnpm(['stack', 'start', 'connect']);
         pnpm(['connect:register']);
         const records = await changes;

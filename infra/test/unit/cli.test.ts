@@ -20,6 +20,12 @@ describe('stack CLI usage', () => {
     expect(result.stderr).toContain('allowed: --help (-h), --follow (-f), --lines (-n), --json');
   });
 
+  it('rejects an unknown MDP_LOG_LEVEL with exit 2, naming the allowed levels', () => {
+    const result = stackCli(['status'], { MDP_LOG_LEVEL: 'loud' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('MDP_LOG_LEVEL="loud" is not a log level: use one of fatal,');
+  });
+
   it('rejects logs without a service with exit 2', () => {
     expect(stackCli(['logs']).code).toBe(2);
   });

@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { parseFlags } from '@mdp/schemas';
+import { isLogLevel, LOG_LEVELS, logLevelFromEnv, parseFlags } from '@mdp/schemas';
 import { pino, type Logger } from 'pino';
 import { createPgSource, type PgSource } from './adapters/postgres.js';
 import { createS3Store, type S3Store } from './adapters/s3-store.js';
@@ -26,7 +26,7 @@ Options:
   --max-differences N   differences listed per table (default: 10)
   --json FILE           also write the full report as JSON; - puts it on stdout
                         alone (the human report then goes to stderr)
-  --log-level LEVEL     progress on stderr: info (default), debug, warn, silent
+  --log-level LEVEL     progress on stderr: info (default, or MDP_LOG_LEVEL), debug, warn, silent
   -h, --help            this help
 
 Settings (environment; eval "$(pnpm -s stack:env)" for the native stack):
@@ -184,7 +184,7 @@ function parseOptions(argv: string[]): Options | 'help' {
       bronze: { type: 'boolean', default: false },
       'max-differences': { type: 'string', default: '10' },
       json: { type: 'string' },
-      'log-level': { type: 'string', default: 'info' },
+      'log-level': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     (message) => new Error(message),
@@ -197,10 +197,8 @@ function parseOptions(argv: string[]): Options | 'help' {
   if (!Number.isInteger(maxDifferences) || maxDifferences < 0) {
     throw new Error(`--max-differences must be a whole number, got "${values['max-differences']}"`);
   }
-  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
-  if (!levels.includes(values['log-level'])) {
-    throw new Error(`--log-level must be one of ${levels.join(', ')}`);
-  }
+  const logLevel = values['log-level'] ?? logLevelFromEnv(process.env, 'info');
+  if (!isLogLevel(logLevel)) throw new Error(`--log-level must be one of ${LOG_LEVELS.join(', ')}`);
   const tables = values.tables
     ?.flatMap((t) => t.split(','))
     .map((t) => t.trim())
@@ -214,7 +212,7 @@ function parseOptions(argv: string[]): Options | 'help' {
     bronze: values.bronze,
     maxDifferences,
     json: values.json,
-    logLevel: values['log-level'],
+    logLevel,
   };
 }
 

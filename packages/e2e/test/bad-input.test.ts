@@ -5,7 +5,7 @@
  * uncaptured tables change.
  */
 import { randomBytes } from 'node:crypto';
-import { topicFor } from '@mdp/schemas';
+import { pollUntil, topicFor } from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -14,7 +14,6 @@ import {
   deltaCheckUntilEqual,
   pnpm,
   pnpmOk,
-  waitFor,
   type TaskStatus,
 } from './support/platform.js';
 
@@ -64,7 +63,7 @@ describe('bad input end to end', () => {
     const table = tableName('e2e_garbage');
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, v text NOT NULL)`);
     await pool.query(`INSERT INTO ${table} VALUES (1, 'before the garbage')`);
-    await waitFor(`topic ${topicFor(table)}`, () => topicExists(topicFor(table)), 120_000);
+    await pollUntil(`topic ${topicFor(table)}`, () => topicExists(topicFor(table)), 120_000);
 
     const producer = kafka.producer({ allowAutoTopicCreation: false });
     await producer.connect();
@@ -108,7 +107,7 @@ describe('bad input end to end', () => {
     const table = tableName('e2e_incompatible');
     await pool.query(`CREATE TABLE ${table} (id integer PRIMARY KEY, amount text NOT NULL)`);
     await pool.query(`INSERT INTO ${table} VALUES (1, '10')`);
-    await waitFor('the first schema version', async () => {
+    await pollUntil('the first schema version', async () => {
       return (await subjectVersions(`${topicFor(table)}-value`)).length === 1;
     });
 
@@ -119,7 +118,7 @@ describe('bad input end to end', () => {
         `INSERT INTO ${table} VALUES (2, 20); COMMIT`,
     );
     let task: TaskStatus | undefined;
-    await waitFor('the connector task FAILED', async () => {
+    await pollUntil('the connector task FAILED', async () => {
       task = await connectorTask();
       return task?.state === 'FAILED';
     });
@@ -129,7 +128,7 @@ describe('bad input end to end', () => {
       (JSON.parse(await pnpmOk(['stack', 'status', '--json'])) as StatusRow[]).find(
         (row) => row.name === 'connect',
       )?.failure;
-    await waitFor('stack:status naming the refused schema', async () =>
+    await pollUntil('stack:status naming the refused schema', async () =>
       /schema registry refused/.test((await connectFailure()) ?? ''),
     );
     expect((await connectorTask())?.state).toBe('FAILED');
@@ -151,7 +150,7 @@ describe('bad input end to end', () => {
     });
     expect(res.ok).toBe(true);
     await pnpmOk(['connect:register']); // restarts the failed task, waits for RUNNING
-    await waitFor('stack:status clear again', async () => (await connectFailure()) === undefined);
+    await pollUntil('stack:status clear again', async () => (await connectFailure()) === undefined);
     const resumed = await pnpmOk([
       'consume',
       '--topic',
@@ -200,7 +199,7 @@ describe('bad input end to end', () => {
     const written = Number(rows[0]!.written);
     expect(written).toBeGreaterThan(64 * mb);
     // the heartbeat (cdc.heartbeat, in the publication) lets Debezium confirm the slot past it
-    await waitFor(
+    await pollUntil(
       'the slot to confirm past the uncaptured WAL',
       async () => (await walBytes()) < 16 * mb,
       180_000,

@@ -9,6 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeFiles } from './support/lake-files.js';
 import {
@@ -22,7 +23,6 @@ import {
   startSimulator,
   validate,
   verdicts,
-  waitFor,
   withSimulator,
 } from './support/platform.js';
 
@@ -145,7 +145,7 @@ describe('faults with the simulator at 50/s', () => {
       return batch >= 0 && !lake.committedBatches().includes(batch);
     };
     await withSimulator(pool, async () => {
-      await waitFor('a micro-batch writing', writing, 300_000, 20);
+      await pollUntil('a micro-batch writing', writing, 300_000, 20);
       await stack('stop', 'minio');
       await new Promise((r) => setTimeout(r, 15_000));
       await stack('start', 'minio');
@@ -184,7 +184,7 @@ describe('faults with the simulator at 50/s', () => {
     await withSimulator(pool, async () => {
       expect(await stack('kill', 'postgres')).toContain('SIGKILL');
       await stack('start', 'postgres'); // waits for the restarted server to be ready
-      await waitFor('the connector RUNNING again', connectorRunning, 300_000);
+      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
     });
     await judge('kill -9 postgres');
   });
@@ -196,7 +196,7 @@ describe('faults with the simulator at 50/s', () => {
       await stack('stop', 'kafka');
       await new Promise((resolveWait) => setTimeout(resolveWait, 150_000));
       await stack('start', 'kafka');
-      await waitFor('the connector RUNNING again', connectorRunning, 300_000);
+      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
     });
     await judge('Kafka down 150 s');
   });
@@ -210,7 +210,7 @@ describe('faults with the simulator at 50/s', () => {
           state,
           "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = 'debezium'",
         );
-        await waitFor(
+        await pollUntil(
           'the connector task FAILED',
           async () => (await connectorTask())?.state === 'FAILED',
         );
@@ -218,7 +218,7 @@ describe('faults with the simulator at 50/s', () => {
       } finally {
         asSuperuser(state, 'ALTER ROLE debezium LOGIN');
       }
-      await waitFor('the watchdog restarted the task', connectorRunning, 300_000);
+      await pollUntil('the watchdog restarted the task', connectorRunning, 300_000);
     });
     await judge('connector task FAILED, restarted by the watchdog');
   });
@@ -226,7 +226,7 @@ describe('faults with the simulator at 50/s', () => {
   it.each(['kafka', 'apicurio', 'postgres'])('restart %s', async (service) => {
     await withSimulator(pool, async () => {
       await stack('restart', service);
-      await waitFor('the connector RUNNING again', connectorRunning, 300_000);
+      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
     });
     await judge(`restart ${service}`);
   });
@@ -237,7 +237,7 @@ describe('faults with the simulator at 50/s', () => {
         const [walSender] = await debeziumWalSenders();
         expect(walSender).toBeDefined();
         await pool.query('SELECT pg_terminate_backend($1)', [walSender]);
-        await waitFor(
+        await pollUntil(
           `Debezium's walsender back after termination ${round}`,
           async () => (await debeziumWalSenders()).some((pid) => pid !== walSender),
           300_000,

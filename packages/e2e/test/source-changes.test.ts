@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { DEFAULT_TOPIC_PREFIX, tableOfTopic, topicFor } from '@mdp/schemas';
+import { DEFAULT_TOPIC_PREFIX, pollUntil, tableOfTopic, topicFor } from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   asSuperuser,
@@ -21,7 +21,6 @@ import {
   stackState,
   validate,
   verdicts,
-  waitFor,
 } from './support/platform.js';
 
 const pool = createPool();
@@ -204,14 +203,14 @@ describe('changes beyond insert, update and delete', () => {
           `SELECT active FROM pg_replication_slots WHERE slot_name = 'mdp_debezium'`,
         )
       ).rows[0]?.active;
-    await waitFor('the slot released by the stopped worker', async () => !(await slotActive()));
+    await pollUntil('the slot released by the stopped worker', async () => !(await slotActive()));
     asSuperuser(await stackState(), `SELECT pg_drop_replication_slot('mdp_debezium')`);
     // No slot records these: Debezium's offset points into WAL no slot keeps.
     await pool.query(`DELETE FROM ${table} WHERE id <= 10`);
     await pool.query(`UPDATE ${table} SET qty = -qty WHERE id BETWEEN 11 AND 20`);
     await pool.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(51, 60) g`);
     await pnpmOk(['stack', 'start', 'connect']);
-    await waitFor('the connector RUNNING with a new slot', connectorRunning, 300_000);
+    await pollUntil('the connector RUNNING with a new slot', connectorRunning, 300_000);
 
     await verdicts('replication slot lost', [...BUSINESS_TABLES, table]);
   });

@@ -46,3 +46,11 @@ export {
 } from './config.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';
 export { allowedFlags, parseFlags, type FlagOptions } from './flags.js';
+export {
+  cliLogLevel,
+  isLogLevel,
+  LOG_LEVELS,
+  logLevelFromEnv,
+  type LogLevel,
+} from './log-level.js';
+export { pollUntil } from './poll.js';

@@ -1,3 +1,4 @@
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseDuration, parseRate, parseRunArgs } from '../src/sim/args.js';
 import { expectConsistent } from './sim-check.js';
@@ -94,8 +95,7 @@ describe('sim:run against PostgreSQL', () => {
         (await db.admin.query<{ n: string }>(`SELECT count(*) AS n FROM ${db.simSchema}.event_log`))
           .rows[0]!.n,
       );
-    const { waitFor } = await import('./sim-fixture.js');
-    await waitFor(async () => (await count()) >= before + 50, 60_000, '50 events');
+    await pollUntil('50 events', async () => (await count()) >= before + 50, 60_000, 50);
     run.child.kill('SIGTERM');
     const result = await run.done;
     expect(result.code, result.stderr).toBe(0);

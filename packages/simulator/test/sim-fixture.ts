@@ -157,7 +157,7 @@ export async function startScript(
   const packageDir = fileURLToPath(new URL('..', import.meta.url));
   const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: packageDir,
-    env: { ...env, LOG_LEVEL: 'warn' },
+    env: { ...env, MDP_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -171,18 +171,4 @@ export async function startScript(
     stderr: string;
   }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
   return { child, done, stderrSoFar: () => stderr };
-}
-
-/** Polls `probe` until it returns true; fails after `timeoutMs` (a deadline, not a sleep). */
-export async function waitFor(
-  probe: () => Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await probe())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }

@@ -6,6 +6,7 @@
  * every event applied once, tables = snapshot + fold(log), rules hold, and the
  * log is what snapshot + seed generate (a later run replays and checks it).
  */
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSimStore } from '../src/sim/pg-store.js';
 import { runSimulation } from '../src/sim/simulator.js';
@@ -15,7 +16,6 @@ import {
   createTestSchemas,
   startScript,
   startSimRun,
-  waitFor,
   type CliRun,
   type TestSchemas,
 } from './sim-fixture.js';
@@ -48,7 +48,7 @@ const logged = (db: TestSchemas) =>
     () => 0,
   );
 const progress = (db: TestSchemas, n: number, what: string) =>
-  waitFor(async () => (await logged(db)) >= n, 60_000, what);
+  pollUntil(what, async () => (await logged(db)) >= n, 60_000, 50);
 /** Terminates every backend of the simulator on `db` (its run-lock session and its pool). */
 const terminateSimulator = async (db: TestSchemas) =>
   (
@@ -135,13 +135,11 @@ describe('sim:run rides out a lost connection', () => {
     try {
       await progress(db, 100, '100 events before the cut');
       await proxy.cut();
-      await waitFor(
-        () =>
-          Promise.resolve(
-            logLines(run.stderrSoFar()).some((l) => l.level === 40 && l.err?.retriable),
-          ),
-        60_000,
+      await pollUntil(
         'the simulator to notice the lost connection',
+        () => logLines(run.stderrSoFar()).some((l) => l.level === 40 && l.err?.retriable),
+        60_000,
+        50,
       );
     } finally {
       run.child.kill('SIGTERM');

@@ -8,13 +8,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsistent } from './sim-check.js';
 import {
   connectionFromEnv,
   createTestSchemas,
   startSimRun,
-  waitFor,
   type TestSchemas,
 } from './sim-fixture.js';
 
@@ -53,16 +53,22 @@ describe('sim:run across a PostgreSQL restart', () => {
       db.simSchema,
     ]);
     try {
-      await waitFor(async () => (await logged()) >= 100, 60_000, '100 events before the restart');
+      await pollUntil(
+        '100 events before the restart',
+        async () => (await logged()) >= 100,
+        60_000,
+        50,
+      );
       // The settings of this stack (MDP_STATE, MDP_PORT_OFFSET) are in the environment.
       await promisify(execFile)('pnpm', ['--workspace-root', 'stack', 'restart', 'postgres'], {
         env: process.env,
       });
       const after = await logged();
-      await waitFor(
+      await pollUntil(
+        '100 events after the restart',
         async () => (await logged()) >= after + 100,
         90_000,
-        '100 events after the restart',
+        50,
       );
     } finally {
       run.child.kill('SIGTERM');

@@ -1,6 +1,7 @@
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectConsistent } from './sim-check.js';
-import { createTestSchemas, startSimRun, waitFor, type TestSchemas } from './sim-fixture.js';
+import { createTestSchemas, startSimRun, type TestSchemas } from './sim-fixture.js';
 
 describe('kill -9 and resume', () => {
   let db: TestSchemas;
@@ -42,10 +43,11 @@ describe('kill -9 and resume', () => {
           (s) => s.n,
           () => 0,
         );
-      await waitFor(
+      await pollUntil(
+        `${target} logged events (round ${round})`,
         async () => (await logged()) >= target,
         90_000,
-        `${target} logged events (round ${round})`,
+        50,
       );
       run.child.kill('SIGKILL');
       const result = await run.done;

@@ -7,7 +7,7 @@ import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
 import { writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { topicFor } from '@mdp/schemas';
+import { cliLogLevel, topicFor } from '@mdp/schemas';
 import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
 import { kafkaConfig, pgConfig } from './config.js';
 import { formatReport, reportJson } from './validate/report.js';
@@ -23,7 +23,10 @@ import { UsageError, ValidatorError } from './errors.js';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 function rootLogger() {
-  return pino({ level: process.env.LOG_LEVEL ?? 'warn', base: undefined }, pino.destination(2));
+  return pino(
+    { level: cliLogLevel('validator', process.env, 'warn'), base: undefined },
+    pino.destination(2),
+  );
 }
 
 function fail(err: unknown): never {

@@ -6,6 +6,7 @@
  * restarted, both verdicts; then the data across `down` + `up`, and gone after
  * `down -v`. One compose project for the whole file.
  */
+import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectorRunning,
@@ -14,7 +15,6 @@ import {
   pnpmOk,
   sparkJobRunning,
   verdicts,
-  waitFor,
   withSimulator,
 } from '../support/platform.js';
 import { compose, containers, volumes } from '../support/compose.js';
@@ -75,11 +75,11 @@ describe('docker compose up', () => {
       pool,
       async () => {
         await killContainer('connect');
-        await waitFor('the connector RUNNING after kill -9', connectorRunning, 300_000);
-        await waitFor('a Spark job in flight', () => sparkJobRunning(sparkUi), 300_000, 100);
+        await pollUntil('the connector RUNNING after kill -9', connectorRunning, 300_000);
+        await pollUntil('a Spark job in flight', () => sparkJobRunning(sparkUi), 300_000, 100);
         await killContainer('spark');
         await compose(envFile, ['restart', 'kafka']);
-        await waitFor('the connector RUNNING after the Kafka restart', connectorRunning, 300_000);
+        await pollUntil('the connector RUNNING after the Kafka restart', connectorRunning, 300_000);
       },
       1500,
     );

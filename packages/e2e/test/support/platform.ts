@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUSINESS_TABLES } from '@mdp/schemas';
+import { BUSINESS_TABLES, pollUntil } from '@mdp/schemas';
 import pg from 'pg';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -55,20 +55,6 @@ export function createPool(): pg.Pool {
   const pool = new pg.Pool({ max: 2 });
   pool.on('error', () => undefined); // idle clients lose their server when PostgreSQL restarts
   return pool;
-}
-
-/** Polls `condition` until it holds; fails with `what` after the deadline. */
-export async function waitFor(
-  what: string,
-  condition: () => Promise<boolean> | boolean,
-  timeoutMs = 300_000,
-  pollMs = 1000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${timeoutMs / 1000} s`);
-    await new Promise((r) => setTimeout(r, pollMs));
-  }
 }
 
 /** The three CSV files of data/ in PostgreSQL, loaded once per stack. */
@@ -243,14 +229,14 @@ export async function withSimulator(
   let sim = startSimulator('50/s');
   try {
     const start = await eventCount(pool);
-    await waitFor(
+    await pollUntil(
       'simulator progress before the fault',
       async () => (await eventCountOrUnknown(pool)) >= start + eventsAround,
       120_000,
     );
     sim = (await fault(sim)) ?? sim;
     const after = await eventCount(pool);
-    await waitFor(
+    await pollUntil(
       'simulator progress after the fault',
       async () => (await eventCountOrUnknown(pool)) >= after + eventsAround,
       300_000,

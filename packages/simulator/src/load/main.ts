@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import { cliLogLevel, parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pg from 'pg';
 import { pino } from 'pino';
 import { LoadError } from './errors.js';
@@ -109,7 +109,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const cwd = env.INIT_CWD ?? process.cwd();
   const userPath = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
   const logger = pino(
-    { level: env.LOG_LEVEL ?? 'warn', base: { component: 'sim-load' } },
+    { level: cliLogLevel('sim:load', env, 'warn'), base: { component: 'sim-load' } },
     pino.destination(2),
   );
   const tty = process.stderr.isTTY;

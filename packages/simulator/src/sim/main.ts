@@ -3,7 +3,7 @@
  * simulation; signals; progress and summary. The only simulator-engine module
  * that reads the environment or decides the exit code.
  */
-import { readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import { cliLogLevel, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pino from 'pino';
 import { parseRunArgs, USAGE } from './args.js';
 import { SimError } from './errors.js';
@@ -29,7 +29,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const logger = pino(
-    { level: env.LOG_LEVEL ?? 'info', base: { component: 'sim-run' } },
+    { level: cliLogLevel('sim:run', env, 'info'), base: { component: 'sim-run' } },
     pino.destination(2),
   );
   const store = createSimStore({
