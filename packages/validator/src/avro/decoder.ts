@@ -63,6 +63,9 @@ const OPS = new Set(['c', 'u', 'd', 'r', 't']);
 
 export function createDecoder(registry: SchemaSource): Decoder {
   const readers = new Map<number, Promise<AvroReader | 'DECODE_UNKNOWN_SCHEMA'>>();
+  // The readers already served: a record whose schemas are all here decodes without
+  // awaiting anything (one promise per record instead of one per await).
+  const loaded = new Map<number, AvroReader>();
 
   async function reader(id: number): Promise<AvroReader | 'DECODE_UNKNOWN_SCHEMA'> {
     let found = readers.get(id);
@@ -85,10 +88,32 @@ export function createDecoder(registry: SchemaSource): Decoder {
       readers.delete(id); // a schema registered later may still appear
       return result;
     }
+    loaded.set(id, result);
     return result;
   }
 
+  /** The schema id of a Confluent-framed `buf` whose reader is not loaded yet, else undefined. */
+  function unloadedId(buf: Buffer | null): number | undefined {
+    if (buf === null || buf.length < 5 || buf[0] !== 0) return undefined;
+    const id = buf.readInt32BE(1);
+    return loaded.has(id) ? undefined : id;
+  }
+
+  /** Loads the readers `bufs` need (a header that is not Confluent framing is judged later). */
+  async function load(...bufs: (Buffer | null)[]): Promise<void> {
+    for (const buf of bufs) {
+      const id = unloadedId(buf);
+      if (id !== undefined) await reader(id);
+    }
+  }
+
   async function decodeFramed(buf: Buffer, where: DecodeError['where']) {
+    await load(buf);
+    return decodeLoaded(buf, where);
+  }
+
+  /** Decodes `buf` with an already loaded reader: an id not loaded is not in the registry. */
+  function decodeLoaded(buf: Buffer, where: DecodeError['where']) {
     const fail = (code: DecodeErrorCode, message: string, cause?: unknown) =>
       ({ ok: false, error: new DecodeError(code, message, where, cause) }) as const;
     if (buf.length < 5)
@@ -102,8 +127,8 @@ export function createDecoder(registry: SchemaSource): Decoder {
         `magic byte is ${buf[0]}, expected 0 (not Confluent-framed Avro)`,
       );
     const id = buf.readInt32BE(1);
-    const type = await reader(id);
-    if (type === 'DECODE_UNKNOWN_SCHEMA')
+    const type = loaded.get(id);
+    if (type === undefined)
       return fail('DECODE_UNKNOWN_SCHEMA', `schema id ${id} is not in the registry`);
     let result: { value: unknown; offset: number };
     try {
@@ -126,10 +151,16 @@ export function createDecoder(registry: SchemaSource): Decoder {
   }
 
   async function decode(record: RawRecord): Promise<Decoded> {
+    if (unloadedId(record.key) !== undefined || unloadedId(record.value) !== undefined)
+      await load(record.key, record.value);
+    return decodeRecord(record);
+  }
+
+  function decodeRecord(record: RawRecord): Decoded {
     const where = { topic: record.topic, partition: record.partition, offset: record.offset };
     let key: Row | null = null;
     if (record.key !== null && record.key.length > 0) {
-      const k = await decodeFramed(record.key, { ...where, part: 'key' });
+      const k = decodeLoaded(record.key, { ...where, part: 'key' });
       if (!k.ok) return { ok: false, error: k.error, record };
       key = normalizeRow(k.value);
     }
@@ -148,7 +179,7 @@ export function createDecoder(registry: SchemaSource): Decoder {
         },
       };
     }
-    const v = await decodeFramed(record.value, { ...where, part: 'value' });
+    const v = decodeLoaded(record.value, { ...where, part: 'value' });
     if (!v.ok) return { ok: false, error: v.error, record };
     const envelope = v.value as Record<string, unknown>;
     const source = envelope.source as Record<string, unknown> | undefined;

@@ -34,8 +34,13 @@ export type OrderingVerdict =
   | { kind: 'duplicate'; change: Change; key: string }
   | { kind: 'reordering'; change: Change; key: string; newest: bigint };
 
+const TABLES = new Map<string, string>();
+
+/** A topic's table (its last dot-separated part), remembered: it is asked several times a record. */
 export function tableOf(topic: string): string {
-  return topic.split('.').at(-1) ?? topic;
+  let table = TABLES.get(topic);
+  if (table === undefined) TABLES.set(topic, (table = topic.split('.').at(-1) ?? topic));
+  return table;
 }
 
 const keyOf = (change: Change) => keyString(change.key ?? {});
