@@ -9,7 +9,7 @@ export {
   processTreeRssKb,
 } from './parse.js';
 export { groupJobs, jobKind, parseBatches } from './adapters/spark-job.js';
-export { historyDir, keepReport, previousReport } from './history.js';
+export { keepReport, previousReport } from './history.js';
 export { percentile, summarize, type Summary } from './stats.js';
 export { judgeStep, SUSTAIN_RULE, type StepInput, type StepVerdict } from './sustain.js';
 export {

@@ -96,10 +96,11 @@ export function groupJobs(jobs: readonly UiJob[], fromMs: number, toMs: number):
     const start = uiTime(job.submissionTime);
     const end = uiTime(job.completionTime);
     if (!(start >= fromMs && start <= toMs && end >= start)) continue;
-    const kind = kinds.get(jobKind(job)) ?? { jobs: 0, seconds: 0 };
+    const name = jobKind(job);
+    const kind = kinds.get(name) ?? { jobs: 0, seconds: 0 };
     kind.jobs += 1;
     kind.seconds += (end - start) / 1000;
-    kinds.set(jobKind(job), kind);
+    kinds.set(name, kind);
   }
   return [...kinds].map(([kind, k]) => ({ kind, ...k })).sort((a, b) => b.seconds - a.seconds);
 }

@@ -88,11 +88,12 @@ export const freshnessPart: PartRunner = async (ctx) => {
     requireSamples(samples, 'freshness');
     const s = summarize(samples);
     const polls = summarize(poller.pollMs);
-    const batches = readBatches(spark.logFile, sim.startMs, Date.now());
+    const until = Date.now();
+    const batches = readBatches(spark.logFile, sim.startMs, until);
     const jobs = spark.uiPort === undefined ? undefined : await fetchJobs(spark.uiPort);
     return [
       ...hopFigures(poller, sim.startMs, batches),
-      ...(jobs ? [jobFigure(groupJobs(jobs, sim.startMs, Date.now()), batches.length)] : []),
+      ...(jobs ? [jobFigure(groupJobs(jobs, sim.startMs, until), batches.length)] : []),
       {
         name: `freshness, commit → visible in silver/orders (sim:run ${RATE}/s, ${seconds} s)`,
         value: `p50 ${fmt.s(s.p50 / 1000)}, p95 ${fmt.s(s.p95 / 1000)}, max ${fmt.s(s.max / 1000)}`,
