@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Every test of the platform, as CI runs it (`./mdp test`, i.e. `pnpm test`):
-#   1. lint and typecheck of every TS package;
+#   1. what needs no service: lint and typecheck of every TS package, the `unit`
+#      project of every package (`pnpm test:unit` runs the same), the Spark job's
+#      pytest suite on a local SparkSession;
 #   2. a real native stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio,
 #      MinIO, the Spark job) started afresh in its own state dir and ports (so
 #      tests never touch a stack you run for the demo), deleted on exit;
-#   3. unit tests of every package, `pnpm test:e2e` (the whole pipeline, its
-#      faults and bad input), the integration tests against that stack, the
-#      Spark job's pytest suite, and last the simulator across a PostgreSQL restart;
+#   3. against it: `pnpm test:e2e` (the whole pipeline, its faults and bad input),
+#      the `integration` project of every package, and last the simulator across a
+#      PostgreSQL restart;
 #   4. the docker compose stack (`pnpm test:compose`): its images built, `docker
 #      compose up --wait`, the pipeline with its faults against it, down and up,
 #      down -v. On a Docker engine that answers, or one it starts (and stops) with
@@ -29,6 +31,10 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "lint and typecheck"
 pnpm exec turbo run lint typecheck --concurrency=2 --continue --output-logs=errors-only
+step "unit tests of every package (no service)"
+pnpm exec turbo run test:unit --concurrency=2 --continue --output-logs=full
+step "spark: the job's transformations and writes (pytest, local SparkSession, no service)"
+bash spark/bin/test.sh
 
 step "native stack in $MDP_STATE, ports +$MDP_PORT_OFFSET (fresh: a leftover one is reset)"
 pnpm --silent stack:reset
@@ -36,24 +42,18 @@ trap 'step "stopping and deleting the test stack"; pnpm --silent stack:reset || 
 pnpm --silent stack:up
 eval "$(pnpm --silent stack:env)"
 
-step "@mdp/schemas"
-pnpm --filter @mdp/schemas exec vitest run
-step "@mdp/simulator: loader, generator, simulator (real PostgreSQL)"
-pnpm --filter @mdp/simulator exec vitest run --project simulator
+step "@mdp/simulator: loader and simulator against PostgreSQL"
+pnpm --filter @mdp/simulator exec vitest run --project integration
 # The end-to-end suite runs while the Spark job has no backlog: the suites after
 # it leave hundreds of thousands of records in their own topics.
 step "@mdp/e2e: the pipeline end to end, faults with the simulator running, bad input"
 pnpm test:e2e
-step "@mdp/infra: stack CLI, config, connector file; the native stack itself; CDC PostgreSQL → Kafka"
-pnpm --filter @mdp/infra exec vitest run
-step "@mdp/validator: decoding and processors (unit), validate against the stack with injected faults"
-pnpm --filter @mdp/validator exec vitest run
-step "@mdp/delta-check: Delta reader (tables written by Python deltalake), comparison with PostgreSQL, MinIO"
-pnpm --filter @mdp/delta-check exec vitest run
-step "@mdp/bench: its helpers (unit)"
-pnpm --filter @mdp/bench exec vitest run
-step "spark: the job's transformations and writes (pytest, local SparkSession)"
-bash spark/bin/test.sh
+step "@mdp/infra: the native stack itself; CDC PostgreSQL → Kafka"
+pnpm --filter @mdp/infra exec vitest run --project integration
+step "@mdp/validator: validate against the stack with injected faults"
+pnpm --filter @mdp/validator exec vitest run --project integration
+step "@mdp/delta-check: comparison of the lake in MinIO with PostgreSQL"
+pnpm --filter @mdp/delta-check exec vitest run --project integration
 # Last: it restarts PostgreSQL under every client of the stack (Debezium, Apicurio),
 # so no earlier suite has to wait for them to reconnect.
 step "@mdp/simulator: sim:run across a PostgreSQL restart"

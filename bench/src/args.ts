@@ -37,7 +37,7 @@ Parts (in this order):
 Options:
   --quick          shorter runs and fewer steps (a smoke run; figures are rough)
   --only PART,…    run only these parts (comma-separated)
-  --json FILE      also write the results as JSON to FILE
+  --json FILE      also write the results as JSON to FILE; - puts them alone on stdout
   -h, --help       this help
 
 Every run is kept as JSON under $MDP_STATE/bench/; the table shows each figure

@@ -1,7 +1,6 @@
 /** What `pnpm bench` and `pnpm soak` start with: their logger, and Ctrl-C stopping what they started. */
-import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
-import { cliLogLevel } from '@mdp/schemas';
+import type { Logger } from 'pino';
+import { cliLogger } from '@mdp/schemas';
 import { stopAll } from './adapters/commands.js';
 import { UsageError } from './errors.js';
 
@@ -26,14 +25,11 @@ export function flagsOrExit<A>(name: string, usage: string, parse: () => A | 'he
 }
 
 /**
- * Human log lines on stderr (level from MDP_LOG_LEVEL: cliLogLevel); until `end()`, SIGINT/SIGTERM stop
+ * The CLI's log on stderr (cliLogger: human on a terminal, JSON when piped); until `end()`, SIGINT/SIGTERM stop
  * every child and exit 130.
  */
 export function startCli(name: string): { log: Logger; end: () => void } {
-  const log = pino(
-    { level: cliLogLevel(name, process.env, 'info') },
-    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
-  );
+  const log = cliLogger(name, { defaultLevel: 'info' });
   const onSignal = () => {
     log.warn(`interrupted: stopping the commands the ${name} started`);
     stopAll();

@@ -1,12 +1,14 @@
 export { PARTS, USAGE, parseBenchArgs, type BenchArgs, type Part } from './args.js';
 export { BenchError, CommandError, MeasureError, UsageError } from './errors.js';
 export {
-  createReadyLineReader,
+  logRecordOf,
   parseLoadOutput,
   parseSimRunSummary,
   parseSimSpeedOutput,
+  parseStackUpOutput,
   parseValidateOutput,
   processTreeRssKb,
+  readyEventOf,
 } from './parse.js';
 export { groupJobs, jobKind, parseBatches } from './adapters/spark-job.js';
 export { keepReport, previousReport } from './history.js';

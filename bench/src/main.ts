@@ -3,11 +3,10 @@
  * is not running) → every chosen part in order → one table on stdout (and JSON).
  * A part that fails is reported in its row; the others still run; exit 1 then.
  */
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseStackEnv } from '@mdp/schemas';
+import { parseStackEnv, writeResult } from '@mdp/schemas';
 import { runScript } from './adapters/commands.js';
 import { stackStateDir } from './adapters/spark-job.js';
 import { parseBenchArgs, USAGE, type Part } from './args.js';
@@ -99,12 +98,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     quick: args.quick,
     parts,
   };
-  process.stdout.write(renderReport(report, previous));
+  await writeResult(args.jsonFile, report, renderReport(report, previous));
   if (history) log.info({ file: await keepReport(history, report) }, 'bench: run kept');
-  if (args.jsonFile) {
-    await writeFile(args.jsonFile, `${JSON.stringify(report, null, 2)}\n`);
-    log.info({ file: args.jsonFile }, 'bench: JSON written');
-  }
   end();
   return parts.every((p) => p.ok) ? 0 : 1;
 }

@@ -1,7 +1,8 @@
 /**
- * Readers of what the platform's CLIs print. Each throws a BenchError with code
- * BENCH_UNREADABLE naming the line it expected, so a changed output format is
- * reported in the bench's row instead of producing a wrong figure.
+ * Readers of the platform's CLIs: the JSON each prints alone on stdout with
+ * `--json -`, and the JSON log lines a CLI writes when its stderr is piped. Each
+ * throws a BenchError with code BENCH_UNREADABLE naming what it expected, so a
+ * changed output is reported in the bench's row instead of producing a wrong figure.
  */
 import { BenchError } from './errors.js';
 
@@ -9,11 +10,36 @@ function unreadable(what: string, expected: string, text: string): BenchError {
   const tail = text.trim().split('\n').slice(-3).join(' / ');
   return new BenchError(
     'BENCH_UNREADABLE',
-    `${what}: no line like "${expected}" in its output (last lines: ${tail || 'none'})`,
+    `${what}: expected ${expected} on its stdout (last lines: ${tail || 'none'})`,
   );
 }
 
-const num = (s: string) => Number(s.replaceAll(',', ''));
+/**
+ * The JSON document `text` holds, once every dotted path in `numbers` is a number
+ * there (`a.b`; `a.*.b` for each element of the array at `a`).
+ */
+function jsonFigures<T>(what: string, text: string, numbers: readonly string[]): T {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw unreadable(what, 'JSON (--json -)', text);
+  }
+  const at = (node: unknown, path: readonly string[]): boolean => {
+    if (path.length === 0) return typeof node === 'number' && Number.isFinite(node);
+    const [head, ...rest] = path;
+    if (head === '*') return Array.isArray(node) && node.every((item) => at(item, rest));
+    return (
+      node !== null &&
+      typeof node === 'object' &&
+      at((node as Record<string, unknown>)[head!], rest)
+    );
+  };
+  const missing = numbers.filter((path) => !at(value, path.split('.')));
+  if (missing.length > 0)
+    throw unreadable(what, `JSON with the numbers ${missing.join(', ')}`, text);
+  return value as T;
+}
 
 export interface LoadFigures {
   readonly orderRows: number;
@@ -23,42 +49,22 @@ export interface LoadFigures {
   readonly wholeLoad: { rows: number; seconds: number; rowsPerSec: number };
 }
 
-/** The stdout of `pnpm bench:load`. */
+/** The stdout of `pnpm bench:load --json -`. */
 export function parseLoadOutput(text: string): LoadFigures {
-  const find = (re: RegExp, expected: string) => {
-    const m = re.exec(text);
-    if (!m) throw unreadable('bench:load', expected, text);
-    return m;
-  };
-  const rows = find(/^orders\.csv: ([\d,]+) rows/m, 'orders.csv: N rows');
-  const psql = find(
-    /psql \\copy \(baseline[^)]*\):\s+([\d.]+) s\s+([\d,]+) rows\/s/,
-    'psql \\copy (baseline…): X s  N rows/s',
-  );
-  const copy = find(
-    /sim:load COPY pass \((\w+) path\):\s+([\d.]+) s\s+([\d,]+) rows\/s\s+ratio ([\d.]+)/,
-    'sim:load COPY pass (P path): X s  N rows/s  ratio R',
-  );
-  const both = find(
-    /sim:load scan\+COPY \(both passes\):\s+([\d.]+) s\s+([\d,]+) rows\/s\s+ratio ([\d.]+)/,
-    'sim:load scan+COPY (both passes): X s  N rows/s  ratio R',
-  );
-  const whole = find(
-    /whole sim:load of ([\d,]+) rows[^:]*: ([\d.]+) s, ([\d,]+) rows\/s/,
-    'whole sim:load of N rows …: X s, N rows/s',
-  );
-  return {
-    orderRows: num(rows[1]!),
-    psql: { seconds: num(psql[1]!), rowsPerSec: num(psql[2]!) },
-    copyPass: {
-      path: copy[1]!,
-      seconds: num(copy[2]!),
-      rowsPerSec: num(copy[3]!),
-      ratio: num(copy[4]!),
-    },
-    scanAndCopy: { seconds: num(both[1]!), rowsPerSec: num(both[2]!), ratio: num(both[3]!) },
-    wholeLoad: { rows: num(whole[1]!), seconds: num(whole[2]!), rowsPerSec: num(whole[3]!) },
-  };
+  return jsonFigures('bench:load', text, [
+    'orderRows',
+    'psql.seconds',
+    'psql.rowsPerSec',
+    'copyPass.seconds',
+    'copyPass.rowsPerSec',
+    'copyPass.ratio',
+    'scanAndCopy.seconds',
+    'scanAndCopy.rowsPerSec',
+    'scanAndCopy.ratio',
+    'wholeLoad.rows',
+    'wholeLoad.seconds',
+    'wholeLoad.rowsPerSec',
+  ]);
 }
 
 export interface SimSpeedRun {
@@ -69,27 +75,17 @@ export interface SimSpeedRun {
   readonly events: number;
 }
 
-/** The full-speed lines of `pnpm bench:sim --part speed`; the first is the baseline. */
+/** The full-speed runs of `pnpm bench:sim --part speed --json -`; the first is the baseline. */
 export function parseSimSpeedOutput(text: string): SimSpeedRun[] {
-  const runs: SimSpeedRun[] = [];
-  const re =
-    /concurrency\s+(\d+),\s+(\d+) event\(s\) a round trip, sync-commit (on|off)\s*:\s+([\d.]+) events\/s\s+\((\d+) events/g;
-  for (const m of text.matchAll(re)) {
-    runs.push({
-      concurrency: Number(m[1]),
-      batchSize: Number(m[2]),
-      syncCommit: m[3] === 'on',
-      eventsPerSec: Number(m[4]),
-      events: Number(m[5]),
-    });
-  }
-  if (runs.length < 2)
-    throw unreadable(
-      'bench:sim',
-      'concurrency C, B event(s) a round trip, sync-commit off: N events/s (N events',
-      text,
-    );
-  return runs;
+  const { speed } = jsonFigures<{ speed: SimSpeedRun[] }>('bench:sim', text, [
+    'speed.*.concurrency',
+    'speed.*.batchSize',
+    'speed.*.eventsPerSec',
+    'speed.*.events',
+  ]);
+  if (speed.length < 2)
+    throw unreadable('bench:sim', 'a baseline run and at least one other', text);
+  return speed;
 }
 
 export interface ValidateFigures {
@@ -99,61 +95,55 @@ export interface ValidateFigures {
   readonly ratio: number;
 }
 
-/** The stdout of `pnpm bench:validate`. */
+/** The stdout of `pnpm bench:validate --json -`. */
 export function parseValidateOutput(text: string): ValidateFigures {
-  const plain = /^plain kafkajs\s+(\d+) records in [\d.]+ s = (\d+) records\/s/m.exec(text);
-  const checked = /^decoded \+ checked\s+(\d+) records in [\d.]+ s = (\d+) records\/s/m.exec(text);
-  const ratio = /^ratio decoded\+checked \/ plain = ([\d.]+)/m.exec(text);
-  if (!plain)
-    throw unreadable('bench:validate', 'plain kafkajs N records in X s = R records/s', text);
-  if (!checked)
-    throw unreadable('bench:validate', 'decoded + checked N records in X s = R records/s', text);
-  if (!ratio) throw unreadable('bench:validate', 'ratio decoded+checked / plain = R', text);
-  return {
-    records: Number(plain[1]),
-    plainPerSec: Number(plain[2]),
-    checkedPerSec: Number(checked[2]),
-    ratio: Number(ratio[1]),
-  };
+  return jsonFigures('bench:validate', text, ['records', 'plainPerSec', 'checkedPerSec', 'ratio']);
 }
 
-/** The summary line of `pnpm sim:run`. */
+/** The summary of `pnpm sim:run --json -`. */
 export function parseSimRunSummary(text: string): {
   events: number;
   seconds: number;
   eventsPerSec: number;
 } {
-  const m = /^sim:run: (\d+) events in ([\d.]+) s = ([\d.]+) events\/s/m.exec(text);
-  if (!m) throw unreadable('sim:run', 'sim:run: N events in X s = R events/s', text);
-  return { events: Number(m[1]), seconds: Number(m[2]), eventsPerSec: Number(m[3]) };
+  const summary = jsonFigures<{ applied: number; elapsedMs: number; ratePerSec: number }>(
+    'sim:run',
+    text,
+    ['applied', 'elapsedMs', 'ratePerSec'],
+  );
+  return {
+    events: summary.applied,
+    seconds: summary.elapsedMs / 1000,
+    eventsPerSec: summary.ratePerSec,
+  };
 }
 
-/**
- * Reads `pnpm stack:up`'s log (pino-pretty: `[HH:MM:ss] INFO: ready` then an
- * indented `service: "name"` line) one line at a time; returns the service a
- * line completes as ready (or done, for one-shot services).
- */
-export function createReadyLineReader(): (
-  line: string,
-) => { service: string; kind: 'ready' | 'done' } | undefined {
-  let pending: 'ready' | 'done' | undefined;
-  return (raw) => {
-    // eslint-disable-next-line no-control-regex
-    const line = raw.replace(/\x1b\[[0-9;]*m/g, '');
-    const head = /^\[[\d:.]+\] INFO: (ready|done)\s*$/.exec(line);
-    if (head) {
-      pending = head[1] as 'ready' | 'done';
-      return undefined;
-    }
-    const field = /^\s+service: "([^"]+)"/.exec(line);
-    if (field && pending) {
-      const kind = pending;
-      pending = undefined;
-      return { service: field[1]!, kind };
-    }
-    if (!/^\s/.test(line)) pending = undefined;
+/** The result of `pnpm stack:up --json`: how long stack:up itself counted. */
+export function parseStackUpOutput(text: string): { seconds: number } {
+  return jsonFigures('stack:up', text, ['seconds']);
+}
+
+/** A JSON log line of a piped CLI (pino), or undefined for any other line. */
+export function logRecordOf(line: string): Record<string, unknown> | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const record: unknown = JSON.parse(line);
+    return record !== null && typeof record === 'object' && !Array.isArray(record)
+      ? (record as Record<string, unknown>)
+      : undefined;
+  } catch {
     return undefined;
-  };
+  }
+}
+
+/** The service a line of `pnpm stack:up`'s piped log says is ready (or done, for one-shot services). */
+export function readyEventOf(
+  line: string,
+): { service: string; kind: 'ready' | 'done' } | undefined {
+  const record = logRecordOf(line);
+  if (!record || typeof record['service'] !== 'string') return undefined;
+  const kind = record['msg'];
+  return kind === 'ready' || kind === 'done' ? { service: record['service'], kind } : undefined;
 }
 
 /**

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  createReadyLineReader,
   groupJobs,
   jobKind,
   keepReport,
@@ -18,7 +17,11 @@ import {
   parseValidateOutput,
   PARTS,
   percentile,
+  parseSimRunSummary,
+  parseStackUpOutput,
   processTreeRssKb,
+  readyEventOf,
+  logRecordOf,
   renderReport,
   summarize,
   type BenchError,
@@ -152,63 +155,64 @@ describe('table', () => {
   });
 });
 
-describe('reading the CLIs’ output', () => {
-  it('reads bench:load', () => {
-    const f = parseLoadOutput(
-      [
-        'orders.csv: 1,000,000 rows',
-        '  psql \\copy (baseline, no inference):   2.00 s  500,000 rows/s',
-        '  sim:load COPY pass (binary path):      2.50 s  400,000 rows/s  ratio 0.80 of psql',
-        '  sim:load scan+COPY (both passes):       4.00 s  250,000 rows/s  ratio 0.50 of psql',
-        'whole sim:load of 1,600,000 rows in 3 tables (with keys, ANALYZE, commit): 8.0 s, 200,000 rows/s',
-      ].join('\n'),
-    );
-    expect(f.orderRows).toBe(1_000_000);
-    expect(f.psql.rowsPerSec).toBe(500_000);
-    expect(f.copyPass).toEqual({ path: 'binary', seconds: 2.5, rowsPerSec: 400_000, ratio: 0.8 });
-    expect(f.scanAndCopy.ratio).toBe(0.5);
-    expect(f.wholeLoad).toEqual({ rows: 1_600_000, seconds: 8, rowsPerSec: 200_000 });
+describe('reading the CLIs’ JSON', () => {
+  it('reads bench:load --json -', () => {
+    const figures = {
+      orderRows: 1_000_000,
+      psql: { seconds: 2, rowsPerSec: 500_000 },
+      copyPass: { path: 'binary', seconds: 2.5, rowsPerSec: 400_000, ratio: 0.8 },
+      scanAndCopy: { seconds: 4, rowsPerSec: 250_000, ratio: 0.5 },
+      wholeLoad: { rows: 1_600_000, seconds: 8, rowsPerSec: 200_000 },
+    };
+    expect(parseLoadOutput(JSON.stringify(figures))).toEqual(figures);
     expect(codeOf(() => parseLoadOutput('error: something'))).toBe('BENCH_UNREADABLE');
+    const { wholeLoad: _missing, ...partial } = figures;
+    expect(() => parseLoadOutput(JSON.stringify(partial))).toThrow(/wholeLoad\.rows/);
   });
-  it('reads bench:sim --part speed', () => {
-    const runs = parseSimSpeedOutput(
-      [
-        '  concurrency  1,   1 event(s) a round trip, sync-commit off:     45 events/s  (450 events, 1.0× baseline)',
-        '  concurrency  8, 100 event(s) a round trip, sync-commit on :   1283 events/s  (12830 events, 28.5× baseline)',
-      ].join('\n'),
-    );
-    expect(runs).toEqual([
+  it('reads bench:sim --part speed --json -', () => {
+    const speed = [
       { concurrency: 1, batchSize: 1, syncCommit: false, eventsPerSec: 45, events: 450 },
       { concurrency: 8, batchSize: 100, syncCommit: true, eventsPerSec: 1283, events: 12830 },
-    ]);
+    ];
+    expect(parseSimSpeedOutput(JSON.stringify({ seconds: 10, speed }))).toEqual(speed);
     expect(codeOf(() => parseSimSpeedOutput(''))).toBe('BENCH_UNREADABLE');
+    expect(codeOf(() => parseSimSpeedOutput(JSON.stringify({ speed: speed.slice(1) })))).toBe(
+      'BENCH_UNREADABLE',
+    );
+    expect(codeOf(() => parseSimSpeedOutput(JSON.stringify({ speed: [{}, {}] })))).toBe(
+      'BENCH_UNREADABLE',
+    );
   });
-  it('reads bench:validate', () => {
-    expect(
-      parseValidateOutput(
-        [
-          'plain kafkajs                20000 records in 1.00 s = 20000 records/s',
-          'decoded + checked            20000 records in 4.00 s = 5000 records/s',
-          'ratio decoded+checked / plain = 0.25',
-        ].join('\n'),
-      ),
-    ).toEqual({ records: 20000, plainPerSec: 20000, checkedPerSec: 5000, ratio: 0.25 });
+  it('reads bench:validate --json -, sim:run --json -, stack:up --json', () => {
+    const validate = { records: 20000, plainPerSec: 20000, checkedPerSec: 5000, ratio: 0.25 };
+    expect(parseValidateOutput(JSON.stringify(validate))).toEqual(validate);
     expect(codeOf(() => parseValidateOutput('plain kafkajs'))).toBe('BENCH_UNREADABLE');
+    expect(
+      parseSimRunSummary(JSON.stringify({ applied: 500, elapsedMs: 10_000, ratePerSec: 50 })),
+    ).toEqual({ events: 500, seconds: 10, eventsPerSec: 50 });
+    expect(codeOf(() => parseSimRunSummary('sim:run: 500 events in 10 s'))).toBe(
+      'BENCH_UNREADABLE',
+    );
+    expect(parseStackUpOutput('{"alreadyUp":false,"seconds":31.3}').seconds).toBe(31.3);
   });
-  it("reads stack:up's ready lines", () => {
-    const read = createReadyLineReader();
-    const events = [
-      '[16:33:04] INFO: creating the PostgreSQL cluster (initdb)',
-      '    dataDir: "/x"',
-      '\u001b[32m[16:33:04] INFO: done\u001b[39m',
-      '    service: "postgres-init"',
+  it("reads stack:up's JSON log lines: ready and done, nothing else", () => {
+    const lines = [
+      '{"level":30,"time":1,"msg":"creating the PostgreSQL cluster (initdb)","dataDir":"/x"}',
+      '{"level":30,"time":2,"service":"postgres-init","msg":"done"}',
+      '{"level":30,"time":3,"service":"kafka","msg":"ready"}',
+      '{"level":30,"time":4,"service":"kafka","msg":"starting"}',
       '[16:33:46] INFO: ready',
-      '    service: "kafka"',
-    ].map(read);
-    expect(events.filter(Boolean)).toEqual([
+      '{not json',
+    ];
+    expect(lines.map(readyEventOf).filter(Boolean)).toEqual([
       { service: 'postgres-init', kind: 'done' },
       { service: 'kafka', kind: 'ready' },
     ]);
+    expect(logRecordOf(lines[0]!)).toMatchObject({
+      msg: 'creating the PostgreSQL cluster (initdb)',
+    });
+    expect(logRecordOf('[1] INFO: x')).toBeUndefined();
+    expect(logRecordOf('[1, 2]')).toBeUndefined();
   });
   it('sums the RSS of a process tree', () => {
     const ps = [

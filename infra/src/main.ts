@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliLogLevel, parseFlags } from '@mdp/schemas';
-import { pino, type Logger } from 'pino';
-import pretty from 'pino-pretty';
+import { cliLogger, parseFlags, resultJson } from '@mdp/schemas';
+import type { Logger } from 'pino';
 import { loadStackConfig } from './config.js';
 import { StackError, UsageError } from './errors.js';
 import { formatExports } from './stack/env.js';
@@ -39,7 +38,7 @@ Commands:
 Options:
   -f, --follow         logs: keep following
   -n, --lines N        logs: how many lines (default 100)
-      --json           status: as JSON
+      --json           status, up: the result as JSON on stdout
   -h, --help           this help
 
 Environment:
@@ -77,10 +76,7 @@ const ONE_SERVICE: readonly Command[] = ['logs', 'start', 'stop', 'restart', 'ki
 
 /** Exit codes: 0 ok, 1 failure, 2 usage, 3 stack not running (status). */
 export async function main(argv: readonly string[]): Promise<number> {
-  const log = pino(
-    { level: cliLogLevel('stack', process.env, 'info') },
-    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
-  );
+  const log = cliLogger('stack', { defaultLevel: 'info' });
   try {
     return await runCommand(argv, log);
   } catch (err) {
@@ -155,9 +151,11 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
       const result = await stack.up(names);
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       process.stdout.write(
-        result.alreadyUp
-          ? `stack already up (${config.stateDir}): nothing changed\n`
-          : `stack up in ${seconds} s: ${result.started.join(', ')} (state ${config.stateDir}); settings: pnpm -s stack:env\n`,
+        parsed.values.json
+          ? resultJson({ ...result, seconds: Number(seconds), stateDir: config.stateDir })
+          : result.alreadyUp
+            ? `stack already up (${config.stateDir}): nothing changed\n`
+            : `stack up in ${seconds} s: ${result.started.join(', ')} (state ${config.stateDir}); settings: pnpm -s stack:env\n`,
       );
       return 0;
     }
@@ -171,9 +169,7 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     case 'status':
       {
         const rows = await stack.status();
-        process.stdout.write(
-          parsed.values.json ? `${JSON.stringify(rows, null, 2)}\n` : formatStatus(rows),
-        );
+        process.stdout.write(parsed.values.json ? resultJson(rows) : formatStatus(rows));
       }
       return 0;
     case 'env':

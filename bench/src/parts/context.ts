@@ -1,5 +1,6 @@
 /** What every part gets: where the repository is, the stack's settings, the logger. */
 import type { Logger } from 'pino';
+import { logRecordOf } from '../parse.js';
 import type { Figure } from '../table.js';
 
 export interface Context {
@@ -12,7 +13,10 @@ export interface Context {
 
 export type PartRunner = (ctx: Context) => Promise<Figure[]>;
 
-/** Options for a child whose stderr is progress: kept for errors, shown at debug level. */
+/**
+ * Options for a child whose stderr is progress: kept for errors, shown at debug level
+ * (a JSON log line of a piped CLI as its message and fields, not as raw JSON).
+ */
 export function childOptions(ctx: Context, name: string, timeoutMs?: number) {
   const log = ctx.log.child({ component: name });
   return {
@@ -20,7 +24,11 @@ export function childOptions(ctx: Context, name: string, timeoutMs?: number) {
     env: ctx.env,
     ...(timeoutMs === undefined ? {} : { timeoutMs }),
     onStderrLine: (line: string) => {
-      if (line.trim()) log.debug(line);
+      if (!line.trim()) return;
+      const record = logRecordOf(line);
+      if (!record) return log.debug(line);
+      const { msg, level: _level, time: _time, pid: _pid, hostname: _hostname, ...fields } = record;
+      log.debug(fields, typeof msg === 'string' ? msg : line);
     },
   };
 }

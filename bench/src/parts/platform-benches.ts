@@ -1,4 +1,4 @@
-/** The benches the packages already have, run as they are and read from their output. */
+/** The benches the packages already have, run as they are and read from their JSON (`--json -`). */
 import { runScript } from '../adapters/commands.js';
 import { parseLoadOutput, parseSimSpeedOutput, parseValidateOutput } from '../parse.js';
 import { fmt, type Figure } from '../table.js';
@@ -8,7 +8,7 @@ const rowsPerSec = (x: number) => `${fmt.int(x)} rows/s`;
 
 /** `pnpm bench:load` (quick: --scale 5, about 10k orders). */
 export const loadPart: PartRunner = async (ctx) => {
-  const args = ['bench:load', ...(ctx.quick ? ['--scale', '5'] : [])];
+  const args = ['bench:load', ...(ctx.quick ? ['--scale', '5'] : []), '--json', '-'];
   const f = parseLoadOutput(await runScript(args, childOptions(ctx, 'bench:load', 3_600_000)));
   const baseline = `${rowsPerSec(f.psql.rowsPerSec)} (psql \\copy)`;
   return [
@@ -38,7 +38,7 @@ export const loadPart: PartRunner = async (ctx) => {
 /** `pnpm bench:sim --part speed --seconds 5` (quick: 2 s a run). */
 export const simPart: PartRunner = async (ctx) => {
   const seconds = ctx.quick ? 2 : 5;
-  const args = ['bench:sim', '--part', 'speed', '--seconds', String(seconds)];
+  const args = ['bench:sim', '--part', 'speed', '--seconds', String(seconds), '--json', '-'];
   const runs = parseSimSpeedOutput(await runScript(args, childOptions(ctx, 'bench:sim', 900_000)));
   const [base, ...rest] = runs;
   const baseline = `${fmt.int(base!.eventsPerSec)} events/s (concurrency 1, 1 event a round trip)`;
@@ -53,7 +53,7 @@ export const simPart: PartRunner = async (ctx) => {
 
 /** `pnpm bench:validate` (quick: --records 5000). */
 export const validatePart: PartRunner = async (ctx) => {
-  const args = ['bench:validate', ...(ctx.quick ? ['--records', '5000'] : [])];
+  const args = ['bench:validate', ...(ctx.quick ? ['--records', '5000'] : []), '--json', '-'];
   const f = parseValidateOutput(
     await runScript(args, childOptions(ctx, 'bench:validate', 900_000)),
   );

@@ -1,7 +1,7 @@
 /** Memory of each service and the stack's start-up time, through `pnpm stack …`. */
 import { runProgram, runScript, startScript, failure } from '../adapters/commands.js';
 import { BenchError } from '../errors.js';
-import { createReadyLineReader, processTreeRssKb } from '../parse.js';
+import { parseStackUpOutput, processTreeRssKb, readyEventOf } from '../parse.js';
 import { fmt, type Figure } from '../table.js';
 import { childOptions, type Context, type PartRunner } from './context.js';
 
@@ -82,22 +82,22 @@ export const memoryPart: PartRunner = async (ctx) => {
 
 /**
  * `pnpm stack:down`, then `pnpm stack:up` timed from its start until it exits
- * (every service ready, data kept); each service's time is when stack:up's log
- * line saying it is ready reached the bench.
+ * (every service ready, data kept); each service's time is when stack:up's JSON
+ * log line saying it is ready reached the bench.
  */
 export const startupPart: PartRunner = async (ctx) => {
   ctx.log.info('startup: pnpm stack:down');
   await runScript(['stack:down'], childOptions(ctx, 'stack:down', 300_000));
   ctx.log.info('startup: timing pnpm stack:up');
-  const read = createReadyLineReader();
   const ready: { service: string; kind: string; ms: number }[] = [];
   const started = Date.now();
   const options = childOptions(ctx, 'stack:up', 1_200_000);
-  const child = startScript(['stack:up'], {
+  const child = startScript(['stack:up', '--json'], {
     ...options,
+    env: { ...options.env, MDP_LOG_FORMAT: 'json' },
     onStderrLine: (line, at) => {
       options.onStderrLine(line);
-      const event = read(line);
+      const event = readyEventOf(line);
       if (event) ready.push({ ...event, ms: at - started });
     },
   });
@@ -105,13 +105,13 @@ export const startupPart: PartRunner = async (ctx) => {
   const totalMs = Date.now() - started;
   const error = failure('pnpm stack:up', finished);
   if (error) throw error;
-  const own = /stack up in ([\d.]+) s/.exec(finished.stdout);
+  const own = parseStackUpOutput(finished.stdout).seconds;
   return [
     {
       name: 'start-up: pnpm stack:up after stack:down (data kept)',
       value: fmt.s(totalMs / 1000),
-      note: `until every service is ready, pnpm and tsx start included${own ? ` (stack:up's own count: ${own[1]} s)` : ''}`,
-      data: { totalMs, stackUpSeconds: own ? Number(own[1]) : null, services: ready },
+      note: `until every service is ready, pnpm and tsx start included (stack:up's own count: ${fmt.s(own)})`,
+      data: { totalMs, stackUpSeconds: own, services: ready },
     },
     ...ready.map((r): Figure => ({
       name: `start-up: ${r.service} ${r.kind === 'done' ? 'done (one-shot)' : 'ready'}`,

@@ -83,7 +83,16 @@ export function startSim(ctx: Context, rate: number): { done: Promise<void>; sto
 
 /** Runs the simulator at `rate` events/s for `seconds`, a fresh event log each time. */
 export async function runSim(ctx: Context, rate: number, seconds: number): Promise<SimRun> {
-  const args = ['sim:run', '--rate', `${rate}/s`, '--duration', `${seconds}s`, '--reset'];
+  const args = [
+    'sim:run',
+    '--rate',
+    `${rate}/s`,
+    '--duration',
+    `${seconds}s`,
+    '--reset',
+    '--json',
+    '-',
+  ];
   const startMs = Date.now();
   const child = startScript(args, childOptions(ctx, 'sim:run', (seconds + 300) * 1000));
   const finished = await child.done;

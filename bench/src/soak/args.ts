@@ -16,7 +16,7 @@ Options:
   --minutes N      how long the simulator runs (default 60)
   --rate R         simulator events per second (default 200)
   --fault-every M  minutes between two faults (default 5)
-  --json FILE      also write every sample and figure as JSON to FILE
+  --json FILE      also write every sample and figure as JSON to FILE; - puts them alone on stdout
   -h, --help       this help
 
 Progress goes to stderr, the figures to stdout. Exit 0 when both verdicts

@@ -4,11 +4,10 @@
  * then both verdicts and one table of figures on stdout (and JSON).
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUSINESS_TABLES, parseStackEnv } from '@mdp/schemas';
+import { BUSINESS_TABLES, parseStackEnv, writeResult } from '@mdp/schemas';
 import { failure, runScript, startScript, type Finished } from '../adapters/commands.js';
 import { flagsOrExit, startCli } from '../cli.js';
 import { CommandError } from '../errors.js';
@@ -57,7 +56,7 @@ async function takeVerdicts(ctx: Context, workDir: string): Promise<Verdicts> {
   const validateFile = join(workDir, 'validate.json');
   ctx.log.info('soak: pnpm validate');
   const validated = await startScript(
-    ['validate', '--tables', tables, '--timeout', '900', '--report', validateFile],
+    ['validate', '--tables', tables, '--timeout', '900', '--json', validateFile],
     childOptions(ctx, 'validate', 1_800_000),
   ).done;
   const report = readReport<{
@@ -199,17 +198,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (simError !== undefined) log.error({ err: simError }, 'soak: the simulator ended early');
   samples.push(await takeSample(ctx, where));
   const verdicts = await takeVerdicts(ctx, workDir);
-  process.stdout.write(render(args, samples, faults, verdicts));
-  process.stdout.write(
-    `\nload average at the start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at the end ${loadavg()
-      .map((x) => x.toFixed(2))
-      .join(' ')} (${availableParallelism()} cores)\n`,
+  await writeResult(
+    args.json,
+    { args, samples, faults, verdicts, loadStart, loadEnd: loadavg() },
+    render(args, samples, faults, verdicts) +
+      `\nload average at the start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at the end ${loadavg()
+        .map((x) => x.toFixed(2))
+        .join(' ')} (${availableParallelism()} cores)\n`,
   );
-  if (args.json)
-    await writeFile(
-      args.json,
-      JSON.stringify({ args, samples, faults, verdicts, loadStart, loadEnd: loadavg() }, null, 2),
-    );
   rmSync(workDir, { recursive: true, force: true });
   end();
   const ok =

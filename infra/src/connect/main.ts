@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliLogLevel, parseFlags } from '@mdp/schemas';
-import { pino } from 'pino';
-import pretty from 'pino-pretty';
+import { cliLogger, parseFlags } from '@mdp/schemas';
+import type { Logger } from 'pino';
 import { PORTS } from '../config.js';
 import { ConfigError, StackError, UsageError } from '../errors.js';
 import { readEnvFile } from '../versions.js';
@@ -43,10 +42,7 @@ environment (config.providers=env).`;
 
 /** Exit codes: 0 RUNNING, 1 failure, 2 usage. */
 export async function main(argv: readonly string[]): Promise<number> {
-  const log = pino(
-    { level: cliLogLevel('connect-register', process.env, 'info') },
-    pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
-  );
+  const log = cliLogger('connect-register', { defaultLevel: 'info' });
   try {
     return await run(argv, log);
   } catch (err) {
@@ -63,7 +59,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-async function run(argv: readonly string[], log: pino.Logger): Promise<number> {
+async function run(argv: readonly string[], log: Logger): Promise<number> {
   const { values } = parseFlags(
     argv,
     {

@@ -2,6 +2,7 @@
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { cliLogLevel } from '@mdp/schemas';
 import { pino } from 'pino';
 import { createProcessComposeClient } from '../adapters/process-compose.js';
 import { createConnectClient } from '../connect/connect-client.js';
@@ -36,7 +37,12 @@ export async function main(argv: readonly string[]): Promise<number> {
     );
     return 2;
   }
-  const log = pino({ base: undefined, name: 'watchdog' });
+  // JSON lines into its log file in the state directory, at the stack's MDP_LOG_LEVEL
+  const log = pino({
+    base: undefined,
+    name: 'watchdog',
+    level: cliLogLevel('watchdog', process.env, 'info'),
+  });
   const controller = new AbortController();
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => controller.abort());

@@ -42,6 +42,9 @@ describe('the running native stack', () => {
     const again = stackCli(['up']);
     expect(again.code, again.stderr).toBe(0);
     expect(again.stdout).toContain('already up');
+    const asJson = stackCli(['up', '--json']);
+    expect(asJson.code, asJson.stderr).toBe(0);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({ alreadyUp: true, started: [] });
     expect(status().map((row) => [row.name, row.pid])).toEqual(before);
   });
 

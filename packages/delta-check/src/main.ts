@@ -1,6 +1,13 @@
-import { writeFile } from 'node:fs/promises';
-import { isLogLevel, LOG_LEVELS, logLevelFromEnv, parseFlags } from '@mdp/schemas';
-import { pino, type Logger } from 'pino';
+import {
+  cliLogger,
+  isLogLevel,
+  LOG_LEVELS,
+  logLevelFromEnv,
+  type LogLevel,
+  parseFlags,
+  writeResult,
+} from '@mdp/schemas';
+import type { Logger } from 'pino';
 import { createPgSource, type PgSource } from './adapters/postgres.js';
 import { createS3Store, type S3Store } from './adapters/s3-store.js';
 import { compareTable, type TableReport } from './compare/compare-table.js';
@@ -49,7 +56,7 @@ interface Options {
   bronze: boolean;
   maxDifferences: number;
   json?: string;
-  logLevel: string;
+  logLevel: LogLevel;
 }
 
 /** The delta-check command: returns its exit code (bin/delta-check.ts exits with it). */
@@ -67,7 +74,11 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     return EXIT.usage;
   }
 
-  const logger = pino({ level: options.logLevel, base: undefined }, pino.destination(2));
+  const logger = cliLogger('delta:check', {
+    defaultLevel: 'info',
+    level: options.logLevel,
+    env: io.env,
+  });
   let store: S3Store | undefined;
   let pg: PgSource | undefined;
   try {
@@ -75,19 +86,20 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     store = createS3Store(config.s3);
     pg = createPgSource(config.pg, logger.child({ component: 'postgres' }));
     const report = await check(options, store, pg, logger);
-    (options.json === '-' ? io.stderr : io.stdout)(formatReport(report));
-    await writeJson(options.json, report, io);
+    await writeResult(options.json, report, formatReport(report), io);
     if (report.errors.length > 0) return EXIT.cannotCheck;
     return report.equal ? EXIT.equal : EXIT.different;
   } catch (err) {
     if (!isDeltaCheckError(err)) logger.error({ err }, 'delta-check failed');
     const code = isDeltaCheckError(err) ? err.code : 'INTERNAL';
     io.stderr(`delta-check: [${code}] ${(err as Error).message}`);
-    await writeJson(
-      options.json,
-      { equal: false, error: { code, message: (err as Error).message } },
-      io,
-    ).catch(() => undefined);
+    if (options.json)
+      await writeResult(
+        options.json,
+        { equal: false, error: { code, message: (err as Error).message } },
+        '',
+        io,
+      ).catch(() => undefined);
     return EXIT.cannotCheck;
   } finally {
     store?.close();
@@ -214,14 +226,4 @@ function parseOptions(argv: string[]): Options | 'help' {
     json: values.json,
     logLevel,
   };
-}
-
-function toJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2)}\n`;
-}
-
-/** `--json`: the report to a file, or alone on stdout for `-`. */
-async function writeJson(target: string | undefined, value: unknown, io: MainIo): Promise<void> {
-  if (target === '-') io.stdout(toJson(value));
-  else if (target) await writeFile(target, toJson(value));
 }

@@ -54,3 +54,13 @@ export {
   type LogLevel,
 } from './log-level.js';
 export { pollUntil } from './poll.js';
+export {
+  cliLogger,
+  LOG_FORMATS,
+  logFormatFromEnv,
+  resultJson,
+  writeResult,
+  type CliLoggerOptions,
+  type LogFormat,
+  type ResultStreams,
+} from './cli-output.js';

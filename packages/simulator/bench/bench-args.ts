@@ -7,7 +7,7 @@
 import { allowedFlags, parseFlags, type FlagOptions } from '@mdp/schemas';
 import { SimulatorError } from '../src/errors.js';
 
-export const BENCH_SIM_USAGE = `Usage: pnpm bench:sim [--seconds N] [--part all|speed|pacing]
+export const BENCH_SIM_USAGE = `Usage: pnpm bench:sim [--seconds N] [--part all|speed|pacing] [--json FILE]
 
 Events/s at full speed (--rate max, one transaction per event) against a baseline
 of concurrency 1 with one event a round trip, then the pacing at 50/s: how far each
@@ -17,9 +17,10 @@ Uses the PG* settings when exported, otherwise starts the native stack's Postgre
 Options:
   --seconds N   length of each run, 1..3600 (default 10, or BENCH_SECONDS)
   --part P      all (default), speed (the full-speed runs) or pacing (the 50/s run)
+  --json FILE   also write the figures as JSON to FILE; - puts them alone on stdout
   -h, --help    show this help`;
 
-export const BENCH_LOAD_USAGE = `Usage: pnpm bench:load [--scale N] [--seed S]
+export const BENCH_LOAD_USAGE = `Usage: pnpm bench:load [--scale N] [--seed S] [--json FILE]
 
 Generates a dataset, loads it with sim:load (inference scan + COPY) and loads
 orders.csv with psql \\copy into an identical table, then prints both side by side.
@@ -27,6 +28,7 @@ orders.csv with psql \\copy into an identical table, then prints both side by si
 Options:
   --scale N   dataset size (default 500: 500k customers, 100k products, 1M orders)
   --seed S    generator seed, an integer (default 1)
+  --json FILE also write the figures as JSON to FILE; - puts them alone on stdout
   -h, --help  show this help
 
 Needs PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)") and psql on PATH.`;
@@ -34,12 +36,14 @@ Needs PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)") a
 const SIM_FLAGS = {
   seconds: { type: 'string' },
   part: { type: 'string' },
+  json: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies FlagOptions;
 
 const LOAD_FLAGS = {
   scale: { type: 'string' },
   seed: { type: 'string' },
+  json: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } satisfies FlagOptions;
 
@@ -48,11 +52,13 @@ export const BENCH_PARTS = ['all', 'speed', 'pacing'] as const;
 export interface BenchSimArgs {
   seconds: number;
   part: (typeof BENCH_PARTS)[number];
+  json?: string;
 }
 
 export interface BenchLoadArgs {
   scale: number;
   seed: number;
+  json?: string;
 }
 
 /** A bad flag or value: what is wrong, the allowed flags, then the usage. */
@@ -89,7 +95,7 @@ export function parseBenchSimArgs(
       SIM_FLAGS,
       BENCH_SIM_USAGE,
     );
-  return { seconds, part: part as BenchSimArgs['part'] };
+  return { seconds, part: part as BenchSimArgs['part'], json: values.json };
 }
 
 /** `bench:load` flags, or 'help'. Throws a BENCH_BAD_FLAG SimulatorError. */
@@ -111,7 +117,7 @@ export function parseBenchLoadArgs(argv: readonly string[]): BenchLoadArgs | 'he
     );
   if (!Number.isSafeInteger(seed))
     throw badFlag(`--seed "${seedText}" must be an integer`, LOAD_FLAGS, BENCH_LOAD_USAGE);
-  return { scale, seed };
+  return { scale, seed, json: values.json };
 }
 
 /**

@@ -3,7 +3,8 @@
  * `pnpm bench:load [--scale N] [--seed S]`: generates a dataset (scale 500 ≈
  * 1M orders), loads it with our loader (scan pass + COPY through
  * pg-copy-streams) and, in the same run, loads orders.csv with `psql \copy`
- * into an identical table, then prints both rates and their ratio.
+ * into an identical table, then prints both rates and their ratio (`--json FILE`
+ * or `-`: the same figures as JSON).
  * Reads PG* from the environment (eval "$(pnpm -s stack:env)").
  */
 import { spawn } from 'node:child_process';
@@ -12,13 +13,14 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { writeResult } from '@mdp/schemas';
 import { generateDataset } from '../src/generate/generate.js';
 import { createLoader, listCsvFiles } from '../src/load/loader.js';
 import { BENCH_LOAD_USAGE, benchArgs, parseBenchLoadArgs } from './bench-args.js';
 
-function rate(rows: number, seconds: number): string {
-  return `${Math.round(rows / seconds).toLocaleString('en-US')} rows/s`;
-}
+const perSec = (rows: number, seconds: number) => Math.round(rows / seconds);
+const rate = (rows: number, seconds: number) =>
+  `${perSec(rows, seconds).toLocaleString('en-US')} rows/s`;
 
 function psqlCopy(table: string, file: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -32,7 +34,7 @@ function psqlCopy(table: string, file: string): Promise<void> {
         '-c',
         `\\copy ${table} FROM '${file.replaceAll("'", "''")}' WITH (FORMAT csv, HEADER true)`,
       ],
-      { stdio: ['ignore', 'inherit', 'inherit'] },
+      { stdio: ['ignore', 2, 'inherit'] }, // stdout stays the result's
     );
     child.on('error', reject);
     child.on('exit', (code) =>
@@ -44,7 +46,7 @@ function psqlCopy(table: string, file: string): Promise<void> {
 async function main(argv: string[]): Promise<number> {
   const args = benchArgs('bench:load', BENCH_LOAD_USAGE, () => parseBenchLoadArgs(argv));
   if (typeof args === 'number') return args;
-  const { scale, seed } = args;
+  const { scale, seed, json } = args;
   if (!process.env.PGHOST) {
     process.stderr.write('bench:load: PGHOST is not set; run eval "$(pnpm -s stack:env)" first\n');
     return 2;
@@ -91,17 +93,41 @@ async function main(argv: string[]): Promise<number> {
 
     const ourCopy = orders.copySeconds;
     const ourTotal = orders.scanSeconds + orders.copySeconds;
-    process.stdout.write(
-      [
-        `orders.csv: ${orderRows.toLocaleString('en-US')} rows`,
-        `  psql \\copy (baseline, no inference):   ${psqlSeconds.toFixed(2)} s  ${rate(orderRows, psqlSeconds)}`,
-        `  sim:load COPY pass (${orders.copyPath} path):      ${ourCopy.toFixed(2)} s  ${rate(orderRows, ourCopy)}  ratio ${(psqlSeconds / ourCopy).toFixed(2)} of psql`,
-        `  sim:load scan+COPY (both passes):       ${ourTotal.toFixed(2)} s  ${rate(orderRows, ourTotal)}  ratio ${(psqlSeconds / ourTotal).toFixed(2)} of psql`,
-        `whole sim:load of ${totalRows.toLocaleString('en-US')} rows in 3 tables (with keys, ANALYZE, commit): ${loadSeconds.toFixed(1)} s, ${rate(totalRows, loadSeconds)}`,
-        `generation: ${rate(totalRows, genSeconds)}`,
-        '',
-      ].join('\n'),
-    );
+    const figures = {
+      orderRows,
+      psql: { seconds: psqlSeconds, rowsPerSec: perSec(orderRows, psqlSeconds) },
+      copyPass: {
+        path: orders.copyPath,
+        seconds: ourCopy,
+        rowsPerSec: perSec(orderRows, ourCopy),
+        ratio: psqlSeconds / ourCopy,
+      },
+      scanAndCopy: {
+        seconds: ourTotal,
+        rowsPerSec: perSec(orderRows, ourTotal),
+        ratio: psqlSeconds / ourTotal,
+      },
+      wholeLoad: {
+        rows: totalRows,
+        seconds: loadSeconds,
+        rowsPerSec: perSec(totalRows, loadSeconds),
+      },
+      generation: {
+        rows: totalRows,
+        seconds: genSeconds,
+        rowsPerSec: perSec(totalRows, genSeconds),
+      },
+    };
+    const human = [
+      `orders.csv: ${orderRows.toLocaleString('en-US')} rows`,
+      `  psql \\copy (baseline, no inference):   ${psqlSeconds.toFixed(2)} s  ${rate(orderRows, psqlSeconds)}`,
+      `  sim:load COPY pass (${orders.copyPath} path):      ${ourCopy.toFixed(2)} s  ${rate(orderRows, ourCopy)}  ratio ${figures.copyPass.ratio.toFixed(2)} of psql`,
+      `  sim:load scan+COPY (both passes):       ${ourTotal.toFixed(2)} s  ${rate(orderRows, ourTotal)}  ratio ${figures.scanAndCopy.ratio.toFixed(2)} of psql`,
+      `whole sim:load of ${totalRows.toLocaleString('en-US')} rows in 3 tables (with keys, ANALYZE, commit): ${loadSeconds.toFixed(1)} s, ${rate(totalRows, loadSeconds)}`,
+      `generation: ${rate(totalRows, genSeconds)}`,
+      '',
+    ].join('\n');
+    await writeResult(json, figures, human);
     return 0;
   } finally {
     await client.query(`DROP SCHEMA IF EXISTS ${ours} CASCADE`).catch(() => undefined);

@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { ENV, parseStackEnv } from '@mdp/schemas';
+import { ENV, parseStackEnv, writeResult } from '@mdp/schemas';
 import { createSimStore, type SimStore } from '../src/sim/pg-store.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -67,12 +67,19 @@ async function main(argv: string[]): Promise<number> {
       reset: true,
       ...options,
     });
+  // the human lines as they come: on stdout, or on stderr when the JSON goes there
+  const say = (line: string) =>
+    (args.json === '-' ? process.stderr : process.stdout).write(`${line}\n`);
   try {
-    console.log(
+    say(
       `bench:sim — ${args.seconds} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`,
     );
-    if (args.part !== 'pacing') await speed(args, run);
-    if (args.part !== 'speed') await pacing(args, storeFor);
+    const figures = {
+      seconds: args.seconds,
+      speed: args.part === 'pacing' ? undefined : await speed(args, run, say),
+      pacing: args.part === 'speed' ? undefined : await pacing(args, storeFor, say),
+    };
+    await writeResult(args.json, figures, '');
     return 0;
   } finally {
     await db.drop();
@@ -84,8 +91,20 @@ type Run = (
   synchronousCommit?: boolean,
 ) => Promise<SimulationSummary>;
 
-async function speed({ seconds }: BenchSimArgs, run: Run): Promise<void> {
-  console.log(
+type Say = (line: string) => void;
+
+/** One full-speed run; the first of `speed`'s is the baseline. */
+interface SpeedRun {
+  concurrency: number;
+  batchSize: number;
+  syncCommit: boolean;
+  events: number;
+  eventsPerSec: number;
+}
+
+async function speed({ seconds }: BenchSimArgs, run: Run, say: Say): Promise<SpeedRun[]> {
+  const runs: SpeedRun[] = [];
+  say(
     '\nfull speed (--rate max), one transaction per event; baseline = concurrency 1, one event per round trip, --sync-commit off:',
   );
   let baseline = 0;
@@ -100,11 +119,19 @@ async function speed({ seconds }: BenchSimArgs, run: Run): Promise<void> {
   ] as const) {
     const s = await run({ rate: 'max', concurrency, batchSize, durationMs: seconds * 1000 }, sync);
     baseline ||= s.ratePerSec;
-    console.log(
+    runs.push({
+      concurrency,
+      batchSize,
+      syncCommit: sync,
+      events: s.applied,
+      eventsPerSec: s.ratePerSec,
+    });
+    say(
       `  concurrency ${String(concurrency).padStart(2)}, ${String(batchSize).padStart(3)} event(s) a round trip, sync-commit ${sync ? 'on ' : 'off'}: ` +
         `${f(s.ratePerSec, 0).padStart(6)} events/s  (${s.applied} events, ${f(s.ratePerSec / baseline, 1)}× baseline)`,
     );
   }
+  return runs;
 }
 
 /**
@@ -117,8 +144,9 @@ async function speed({ seconds }: BenchSimArgs, run: Run): Promise<void> {
 async function pacing(
   { seconds }: BenchSimArgs,
   storeFor: (concurrency: number) => SimStore,
-): Promise<void> {
-  console.log('\npacing at 50/s (event i due at t0 + i × 20 ms), concurrency 8:');
+  say: Say,
+) {
+  say('\npacing at 50/s (event i due at t0 + i × 20 ms), concurrency 8:');
   const store = storeFor(8);
   const sent = new Map<number, number>(); // seq of a batch's first event → performance.now() at send
   const roundTrips: number[] = [];
@@ -156,26 +184,24 @@ async function pacing(
   const late = stats(lateStarts);
   const rt = stats(roundTrips);
   const ms = (ns: number) => f(ns / 1e6);
-  console.log(
-    `  events ${s.applied} (expected ${50 * seconds}), achieved ${f(s.ratePerSec)} events/s`,
-  );
-  console.log(
+  say(`  events ${s.applied} (expected ${50 * seconds}), achieved ${f(s.ratePerSec)} events/s`);
+  say(
     `  |commit − scheduled| ms:   p50 ${f(err.p50)}  p99 ${f(err.p99)}  max ${f(err.max)}  mean ${f(err.mean)}`,
   );
-  console.log(
+  say(
     `  inter-commit interval ms: p50 ${f(iv.p50)}  p99 ${f(iv.p99)}  min ${f(iv.min)}  max ${f(iv.max)}  sd ${f(iv.sd)}`,
   );
-  console.log(
+  say(
     `  events a round trip:      ${[...batchSizes]
       .sort(([a], [b]) => a - b)
       .map(([size, n]) => `${n} × ${size}`)
       .join(', ')}`,
   );
-  console.log(
+  say(
     `  round trip sent − due ms: p50 ${f(late.p50)}  p99 ${f(late.p99)}  max ${f(late.max)};  ` +
       `event-loop delay ms: p50 ${ms(loop.percentile(50))}  p99 ${ms(loop.percentile(99))}  max ${ms(loop.max)}`,
   );
-  console.log(`  PostgreSQL round trip ms: p50 ${f(rt.p50)}  p99 ${f(rt.p99)}  max ${f(rt.max)}`);
+  say(`  PostgreSQL round trip ms: p50 ${f(rt.p50)}  p99 ${f(rt.p99)}  max ${f(rt.max)}`);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -6,16 +6,13 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ORDER_STATUSES } from '@mdp/schemas';
+import { ORDER_STATUSES, readPostgresEnv } from '@mdp/schemas';
 
+/** The PG* settings the shared globalSetup exports; a missing one fails the test at once. */
 export function connectionFromEnv(): pg.ClientConfig {
-  return {
-    host: process.env.PGHOST,
-    port: Number(process.env.PGPORT),
-    database: process.env.PGDATABASE,
-    user: process.env.PGUSER,
-    password: process.env.PGPASSWORD,
-  };
+  const { settings, problems } = readPostgresEnv(process.env);
+  if (problems.length > 0) throw new Error(`PostgreSQL settings: ${problems.join('; ')}`);
+  return settings;
 }
 
 export interface TestSchemas {

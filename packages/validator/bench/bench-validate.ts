@@ -1,10 +1,12 @@
 /**
  * `pnpm bench:validate`: records/s decoded and checked by the validator's pipeline, against
- * plain kafkajs consumption (no decoding) of the same topic in the same run; prints the ratio.
+ * plain kafkajs consumption (no decoding) of the same topic in the same run; prints the ratio
+ * (`--json FILE` or `-`: the same figures as JSON).
  * Produces N Debezium-shaped Avro records (schema registered in the registry) into a fresh topic.
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
+import { writeResult } from '@mdp/schemas';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
 import { BENCH_HELP, parseBenchArgs } from '../src/cli/bench-args.js';
 import { kafkaConfig } from '../src/config.js';
@@ -19,10 +21,10 @@ import {
 } from '../test/support/debezium-schema.js';
 import { decimalToBytes } from '../src/avro/decimal.js';
 
-function usage(): number {
+function usage(): { records: number; json?: string } {
   try {
     const args = parseBenchArgs(process.argv.slice(2));
-    if (!args.help) return args.records;
+    if (!args.help) return args;
     process.stdout.write(`${BENCH_HELP}\n`);
     process.exit(0);
   } catch (err) {
@@ -32,7 +34,9 @@ function usage(): number {
   }
 }
 
-const N = usage();
+const { records: N, json } = usage();
+// the human lines: on stdout, or on stderr when the JSON goes there
+const say = (line: string) => (json === '-' ? process.stderr : process.stdout).write(`${line}\n`);
 let config;
 try {
   config = kafkaConfig(process.env);
@@ -106,9 +110,7 @@ async function run(
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   await consumer.disconnect();
   const rate = N / seconds;
-  process.stdout.write(
-    `${label.padEnd(28)} ${N} records in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} records/s\n`,
-  );
+  say(`${label.padEnd(28)} ${N} records in ${seconds.toFixed(2)} s = ${rate.toFixed(0)} records/s`);
   return rate;
 }
 
@@ -118,6 +120,11 @@ const engine = createEngine();
 const checked = await run('decoded + checked', async (m) =>
   engine.accept(await decoder.decode({ topic, ...m })),
 );
-process.stdout.write(`ratio decoded+checked / plain = ${(checked / plain).toFixed(2)}\n`);
+say(`ratio decoded+checked / plain = ${(checked / plain).toFixed(2)}`);
+await writeResult(
+  json,
+  { records: N, plainPerSec: plain, checkedPerSec: checked, ratio: checked / plain },
+  '',
+);
 await admin.deleteTopics({ topics: [topic] });
 await admin.disconnect();

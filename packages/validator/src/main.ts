@@ -1,16 +1,14 @@
 /** Composition root of the validator's CLIs: the only place that reads the environment, logs at the root, or exits. */
 import { randomBytes } from 'node:crypto';
-import pino from 'pino';
 import { createDecoder, jsonReplacer } from './avro/decoder.js';
 import { createKafka, listCdcTopics, waitForTopics } from './adapters/kafka.js';
 import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
-import { writeFile } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { cliLogLevel, topicFor } from '@mdp/schemas';
+import { cliLogger, topicFor, writeResult } from '@mdp/schemas';
 import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
 import { kafkaConfig, pgConfig } from './config.js';
-import { formatReport, reportJson } from './validate/report.js';
+import { formatReport } from './validate/report.js';
 import {
   judgeAt,
   startConsuming,
@@ -23,10 +21,7 @@ import { UsageError, ValidatorError } from './errors.js';
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 
 function rootLogger() {
-  return pino(
-    { level: cliLogLevel('validator', process.env, 'warn'), base: undefined },
-    pino.destination(2),
-  );
+  return cliLogger('validator', { defaultLevel: 'warn' });
 }
 
 function fail(err: unknown): never {
@@ -174,8 +169,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
         clearInterval(ticker);
         process.stderr.write('\n');
       }
-      process.stdout.write(`${formatReport(result)}\n`);
-      if (args.report) await writeFile(args.report, `${reportJson(result)}\n`);
+      await writeResult(args.json, result, `${formatReport(result)}\n`);
       process.exitCode = result.ok ? 0 : result.caughtUp ? 1 : 3;
     } finally {
       consuming.stop();

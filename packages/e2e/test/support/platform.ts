@@ -113,7 +113,7 @@ export interface ValidateReport {
 export async function validate(tables: readonly string[] = BUSINESS_TABLES, timeoutS = 300) {
   const report = join(workDir, `validate-${Date.now()}.json`);
   const result = await pnpm(
-    ['validate', '--tables', tables.join(','), '--timeout', String(timeoutS), '--report', report],
+    ['validate', '--tables', tables.join(','), '--timeout', String(timeoutS), '--json', report],
     (timeoutS + 300) * 1000,
   );
   let parsed: ValidateReport | undefined;

@@ -6,9 +6,8 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliLogLevel, parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import { cliLogger, parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pg from 'pg';
-import { pino } from 'pino';
 import { LoadError } from './errors.js';
 import { createLoader, listCsvFiles } from './loader.js';
 import type { LoadProgress, TableReport, TypeDeclarations } from './loader.js';
@@ -108,10 +107,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   // pnpm --filter runs us inside the package: user paths are relative to where pnpm was called.
   const cwd = env.INIT_CWD ?? process.cwd();
   const userPath = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
-  const logger = pino(
-    { level: cliLogLevel('sim:load', env, 'warn'), base: { component: 'sim-load' } },
-    pino.destination(2),
-  );
+  const logger = cliLogger('sim:load', {
+    defaultLevel: 'warn',
+    base: { component: 'sim-load' },
+    env,
+  });
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
   const onProgress = (p: LoadProgress) => {

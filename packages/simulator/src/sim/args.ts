@@ -15,6 +15,8 @@ export interface RunArgs {
   simSchema: string;
   /** How long to keep reconnecting to PostgreSQL after a lost connection (ms). */
   giveUpAfterMs: number;
+  /** `--json FILE`: the summary as JSON in FILE; `-`: alone on stdout. */
+  json?: string;
 }
 
 export const USAGE = `Usage: pnpm sim:run [--rate 50/s] [--duration 60s | --events N] [--seed S] [options]
@@ -40,6 +42,7 @@ Options:
   --give-up-after D when PostgreSQL goes away (restart, dropped connection), reconnect
                     with backoff (100 ms doubling to 5 s) and carry on; exit 1 after D
                     without a connection (default 2m)
+  --json FILE       also write the summary as JSON to FILE; - puts it alone on stdout
   -h, --help        show this help
 
 Environment: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)").`;
@@ -102,6 +105,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
       schema: { type: 'string', default: 'public' },
       'sim-schema': { type: 'string', default: 'sim' },
       'give-up-after': { type: 'string', default: '2m' },
+      json: { type: 'string' },
     },
     bad,
   );
@@ -122,5 +126,6 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     schema: parseSchema('schema', values.schema),
     simSchema: parseSchema('sim-schema', values['sim-schema']),
     giveUpAfterMs: parseDuration(values['give-up-after'], 'give-up-after'),
+    json: values.json,
   };
 }

@@ -3,8 +3,7 @@
  * simulation; signals; progress and summary. The only simulator-engine module
  * that reads the environment or decides the exit code.
  */
-import { cliLogLevel, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
-import pino from 'pino';
+import { cliLogger, readPostgresEnv, STACK_ENV_HINT, writeResult } from '@mdp/schemas';
 import { parseRunArgs, USAGE } from './args.js';
 import { SimError } from './errors.js';
 import { createSimStore } from './pg-store.js';
@@ -28,10 +27,11 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`sim:run: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;
   }
-  const logger = pino(
-    { level: cliLogLevel('sim:run', env, 'info'), base: { component: 'sim-run' } },
-    pino.destination(2),
-  );
+  const logger = cliLogger('sim:run', {
+    defaultLevel: 'info',
+    base: { component: 'sim-run' },
+    env,
+  });
   const store = createSimStore({
     connection: postgres.settings,
     schema: args.schema,
@@ -65,12 +65,13 @@ export async function main(argv: readonly string[]): Promise<number> {
       onProgress: tty ? (p) => process.stderr.write(`\r${progressLine(p)}\x1b[K`) : undefined,
     });
     if (tty) process.stderr.write('\r\x1b[K');
-    process.stdout.write(summaryText(summary));
+    await writeResult(args.json, summary, summaryText(summary));
     return 0;
   } catch (err) {
     if (tty) process.stderr.write('\n');
     const code = err instanceof SimError ? err.code : 'SIM_UNEXPECTED';
-    logger.error({ err, code }, err instanceof Error ? err.message : 'simulation failed');
+    // the line below says it once; the logger adds the stack of an unexpected error only
+    if (!(err instanceof SimError)) logger.error({ err, code }, 'simulation failed');
     process.stderr.write(`sim:run: ${code}: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;
   } finally {

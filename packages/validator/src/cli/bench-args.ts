@@ -3,7 +3,7 @@ import { parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 import { positiveInt } from './consume-args.js';
 
-export const BENCH_HELP = `Usage: pnpm bench:validate [--records N]
+export const BENCH_HELP = `Usage: pnpm bench:validate [--records N] [--json FILE]
 
 Produces N Debezium-shaped Avro records (schemas registered in the registry) into a fresh
 topic, then reads them twice in the same run: with plain kafkajs (no decoding), and
@@ -12,6 +12,7 @@ both and their ratio.
 
 Options:
   --records N   how many records to produce and read (default 20000)
+  --json FILE   also write the figures as JSON to FILE; - puts them alone on stdout
   --help        this text
 
 Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
@@ -20,16 +21,22 @@ Exit codes: 0 done, 1 failure, 2 bad usage.`;
 export interface BenchArgs {
   help: boolean;
   records: number;
+  json?: string;
 }
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const { values } = parseFlags(
     argv,
-    { records: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    {
+      records: { type: 'string' },
+      json: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
     (message) => new UsageError(message),
   );
   return {
     help: values.help ?? false,
     records: values.records === undefined ? 20000 : positiveInt('--records', values.records),
+    json: values.json,
   };
 }

@@ -3,7 +3,7 @@ import { BUSINESS_TABLES, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 import { positiveNumber } from './consume-args.js';
 
-export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout S] [--report FILE] [--connector NAME] [--interval S]
+export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout S] [--json FILE] [--connector NAME] [--interval S]
 
 Replays the CDC topics from the beginning and proves, per table: every record decodes;
 per key the source LSN never goes backwards (a re-delivered key+LSN+op is a duplicate,
@@ -21,7 +21,8 @@ Options:
   --tables a,b     tables to check (default: ${BUSINESS_TABLES.join(',')})
   --timeout S      how long to wait for the connector to pass the watermark, and again
                    for the consumer to read the topics to their end offsets (default 60)
-  --report FILE    also write the report as JSON to FILE
+  --json FILE      also write the report as JSON to FILE; - puts it alone on stdout
+                   (--report FILE, its older name, still works)
   --follow         keep running: a rolling status line every second, a verdict every --interval
   --interval S     seconds between verdicts with --follow (default 10)
   --connector N    Debezium connector name (default mdp-postgres)
@@ -39,7 +40,7 @@ export interface ValidateArgs {
   tables: string[];
   timeoutSeconds: number;
   intervalSeconds: number;
-  report: string | undefined;
+  json: string | undefined;
   connector: string;
 }
 
@@ -51,6 +52,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       tables: { type: 'string' },
       timeout: { type: 'string' },
       interval: { type: 'string' },
+      json: { type: 'string' },
       report: { type: 'string' },
       connector: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -75,7 +77,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
     timeoutSeconds: values.timeout === undefined ? 60 : positiveNumber('--timeout', values.timeout),
     intervalSeconds:
       values.interval === undefined ? 10 : positiveNumber('--interval', values.interval),
-    report: values.report,
+    json: values.json ?? values.report,
     connector: values.connector ?? 'mdp-postgres',
   };
 }

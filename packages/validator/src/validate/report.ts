@@ -33,7 +33,3 @@ export function formatReport(r: ValidateResult): string {
     );
   return lines.join('\n');
 }
-
-export function reportJson(r: ValidateResult): string {
-  return JSON.stringify(r, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v), 2);
-}

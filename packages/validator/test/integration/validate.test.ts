@@ -45,17 +45,26 @@ function pnpmOk(args: string[]): string {
   return run.stdout;
 }
 
-/** Runs `pnpm validate` with a JSON report; returns its exit code, the report and its human text. */
-function validate(args: string[]): { code: number | null; report: ValidateResult; text: string } {
-  const file = join(work, `report-${randomBytes(4).toString('hex')}.json`);
-  const run = pnpm(['validate', '--report', file, ...args]);
+/**
+ * Runs `pnpm validate` with a JSON report, to a file (the human text on stdout) or with
+ * `--json -` alone on stdout (the human text on stderr); returns its exit code, the
+ * report and its human text.
+ */
+function validate(
+  args: string[],
+  to: 'file' | 'stdout' = 'file',
+): { code: number | null; report: ValidateResult; text: string } {
+  const file = to === 'stdout' ? '-' : join(work, `report-${randomBytes(4).toString('hex')}.json`);
+  const run = pnpm(['validate', '--json', file, ...args]);
   let report: ValidateResult;
   try {
-    report = JSON.parse(readFileSync(file, 'utf8')) as ValidateResult;
+    report = JSON.parse(
+      to === 'stdout' ? run.stdout : readFileSync(file, 'utf8'),
+    ) as ValidateResult;
   } catch {
     throw new Error(`validate wrote no report (exit ${run.code}):\n${run.stderr}\n${run.stdout}`);
   }
-  return { code: run.code, report, text: run.stdout };
+  return { code: run.code, report, text: to === 'stdout' ? run.stderr : run.stdout };
 }
 
 async function connectorAction(action: 'pause' | 'resume', state: string): Promise<void> {
@@ -137,8 +146,9 @@ describe('pnpm validate on the real stack', () => {
     if (!(loaded.rows[0] as { yes: boolean }).yes) pnpmOk(['sim:load']);
     pnpmOk(['sim:run', '--rate', '50/s', '--duration', '20s']);
 
-    const { code, report, text } = validate(['--timeout', '600']);
+    const { code, report, text } = validate(['--timeout', '600'], 'stdout');
     expect(code, text).toBe(0);
+    expect(text).toContain('CONSISTENT at watermark LSN');
     expect(report.ok).toBe(true);
     expect(report.caughtUp).toBe(true);
     for (const table of report.tables) {

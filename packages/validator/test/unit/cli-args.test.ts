@@ -28,6 +28,8 @@ describe('command-line flags', () => {
       tables: ['a', 'b'],
       timeoutSeconds: 5,
     });
+    expect(parseValidateArgs(['--json', '-']).json).toBe('-');
+    expect(parseValidateArgs(['--report', 'r.json']).json).toBe('r.json'); // its older name
     expect(usageCode(() => parseValidateArgs(['--tables', 'a;drop']))).toBe('USAGE');
     expect(usageCode(() => parseValidateArgs(['--folow']))).toBe('USAGE');
     expect(usageCode(() => parseConsumeArgs(['--max', '-1']))).toBe('USAGE');

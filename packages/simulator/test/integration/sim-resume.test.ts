@@ -1,7 +1,7 @@
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectConsistent } from './sim-check.js';
-import { createTestSchemas, startSimRun, type TestSchemas } from './sim-fixture.js';
+import { expectConsistent } from '../sim-check.js';
+import { createTestSchemas, startSimRun, type TestSchemas } from '../sim-fixture.js';
 
 describe('kill -9 and resume', () => {
   let db: TestSchemas;

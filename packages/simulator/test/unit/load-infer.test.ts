@@ -2,12 +2,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createColumnInferrer } from '../src/load/infer.js';
-import { singular, toSnakeCase } from '../src/load/names.js';
-import { fits, parseColumnType, sqlType } from '../src/load/types.js';
-import { createUtf8Validator } from '../src/load/utf8.js';
-import type { Utf8Failure } from '../src/load/utf8.js';
-import { escapeCopyText } from '../src/load/encode.js';
+import { createColumnInferrer } from '../../src/load/infer.js';
+import { singular, toSnakeCase } from '../../src/load/names.js';
+import { fits, parseColumnType, sqlType } from '../../src/load/types.js';
+import { createUtf8Validator } from '../../src/load/utf8.js';
+import type { Utf8Failure } from '../../src/load/utf8.js';
+import { escapeCopyText } from '../../src/load/encode.js';
 
 function infer(values: string[], minInteger?: 'integer') {
   const inferrer = createColumnInferrer();

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createCsvLayout, locateFields } from '../src/load/layout.js';
-import type { FieldRef } from '../src/load/layout.js';
-import { csvParserOptions, isEmptyRecord, readCsvBatches } from '../src/load/read.js';
-import { decimalShape, isDate, isInteger, timestampShape } from '../src/load/types.js';
+import { createCsvLayout, locateFields } from '../../src/load/layout.js';
+import type { FieldRef } from '../../src/load/layout.js';
+import { csvParserOptions, isEmptyRecord, readCsvBatches } from '../../src/load/read.js';
+import { decimalShape, isDate, isInteger, timestampShape } from '../../src/load/types.js';
 
 /** What csv-parse reads from `text` with the loader's options. */
 function parseAll(text: string): string[][] {

@@ -2,13 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../src/generate/generate.js';
-import { createLoader, listCsvFiles } from '../src/load/loader.js';
-import { createGenerator, type GeneratedEvent } from '../src/sim/generator.js';
-import { createSimStore, type SimStoreOptions } from '../src/sim/pg-store.js';
-import { canonical, runSimulation, type SimulationOptions } from '../src/sim/simulator.js';
-import { expectConsistent, readLog } from './sim-check.js';
-import { connectionFromEnv, createTestSchemas, type TestSchemas } from './sim-fixture.js';
+import { generateDataset } from '../../src/generate/generate.js';
+import { createLoader, listCsvFiles } from '../../src/load/loader.js';
+import { createGenerator, type GeneratedEvent } from '../../src/sim/generator.js';
+import { createSimStore, type SimStoreOptions } from '../../src/sim/pg-store.js';
+import { canonical, runSimulation, type SimulationOptions } from '../../src/sim/simulator.js';
+import { expectConsistent, readLog } from '../sim-check.js';
+import { connectionFromEnv, createTestSchemas, type TestSchemas } from '../sim-fixture.js';
 
 const made: TestSchemas[] = [];
 const fresh = async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, Order } from '@mdp/schemas';
-import type { SimRuleError } from '../src/sim/errors.js';
-import { createState, evolve, fold, type Snapshot } from '../src/sim/state.js';
+import type { SimRuleError } from '../../src/sim/errors.js';
+import { createState, evolve, fold, type Snapshot } from '../../src/sim/state.js';
 
 const at = '2026-01-01T00:00:00.000Z';
 const snapshot: Snapshot = {

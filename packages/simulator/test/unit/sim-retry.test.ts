@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createDispatcher } from '../src/sim/dispatcher.js';
-import { SimError, SimRuleError } from '../src/sim/errors.js';
-import { backoffMs, isConnectionFailure, isRetriable } from '../src/sim/retry.js';
+import { createDispatcher } from '../../src/sim/dispatcher.js';
+import { SimError, SimRuleError } from '../../src/sim/errors.js';
+import { backoffMs, isConnectionFailure, isRetriable } from '../../src/sim/retry.js';
 
 /** An error shaped like the ones node-postgres and node:net raise. */
 const withCode = (code: string, message = code) => Object.assign(new Error(message), { code });

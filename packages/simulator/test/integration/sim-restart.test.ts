@@ -10,13 +10,13 @@ import { promisify } from 'node:util';
 import pg from 'pg';
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectConsistent } from './sim-check.js';
+import { expectConsistent } from '../sim-check.js';
 import {
   connectionFromEnv,
   createTestSchemas,
   startSimRun,
   type TestSchemas,
-} from './sim-fixture.js';
+} from '../sim-fixture.js';
 
 describe('sim:run across a PostgreSQL restart', () => {
   let db: TestSchemas;

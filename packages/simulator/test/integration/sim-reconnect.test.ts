@@ -8,9 +8,9 @@
  */
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSimStore } from '../src/sim/pg-store.js';
-import { runSimulation } from '../src/sim/simulator.js';
-import { expectConsistent } from './sim-check.js';
+import { createSimStore } from '../../src/sim/pg-store.js';
+import { runSimulation } from '../../src/sim/simulator.js';
+import { expectConsistent } from '../sim-check.js';
 import {
   connectionFromEnv,
   createTestSchemas,
@@ -18,8 +18,8 @@ import {
   startSimRun,
   type CliRun,
   type TestSchemas,
-} from './sim-fixture.js';
-import { startTcpProxy, type TcpProxy } from './tcp-proxy.js';
+} from '../sim-fixture.js';
+import { startTcpProxy, type TcpProxy } from '../tcp-proxy.js';
 
 const made: TestSchemas[] = [];
 const proxies: TcpProxy[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseBenchLoadArgs, parseBenchSimArgs } from '../bench/bench-args.js';
-import { startScript } from './sim-fixture.js';
+import { parseBenchLoadArgs, parseBenchSimArgs } from '../../bench/bench-args.js';
+import { startScript } from '../sim-fixture.js';
 
 const failure = (f: () => unknown) => {
   try {

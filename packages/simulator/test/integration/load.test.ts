@@ -2,10 +2,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { LoadError } from '../src/load/errors.js';
-import { createLoader, listCsvFiles } from '../src/load/loader.js';
-import type { LoadOptions } from '../src/load/loader.js';
-import { generateDataset } from '../src/generate/generate.js';
+import { LoadError } from '../../src/load/errors.js';
+import { createLoader, listCsvFiles } from '../../src/load/loader.js';
+import type { LoadOptions } from '../../src/load/loader.js';
+import { generateDataset } from '../../src/generate/generate.js';
 import {
   CUSTOMERS,
   ORDERS,
@@ -15,10 +15,10 @@ import {
   freshSchemaName,
   removeDir,
   tablesIn,
-} from './load-fixture.js';
+} from '../load-fixture.js';
 
-const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
-const MESSY_DIR = fileURLToPath(new URL('./fixtures/messy/', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL('../../../../data/', import.meta.url));
+const MESSY_DIR = fileURLToPath(new URL('../fixtures/messy/', import.meta.url));
 
 let client: pg.Client;
 let schema: string;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dueBatchSize, msUntilDue } from '../src/sim/pacing.js';
+import { dueBatchSize, msUntilDue } from '../../src/sim/pacing.js';
 
 describe('paced schedule', () => {
   it('waits until event k is due at k × interval', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Order, Product } from '@mdp/schemas';
-import { createGenerator, fromCents, toCents } from '../src/sim/generator.js';
-import { createPrng } from '../src/sim/prng.js';
-import { fold, type Snapshot } from '../src/sim/state.js';
+import { createGenerator, fromCents, toCents } from '../../src/sim/generator.js';
+import { createPrng } from '../../src/sim/prng.js';
+import { fold, type Snapshot } from '../../src/sim/state.js';
 
 const at0 = Date.parse('2026-01-01T00:00:00Z');
 const clock = (i: number) => new Date(at0 + i * 20).toISOString();

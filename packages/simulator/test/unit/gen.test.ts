@@ -14,9 +14,9 @@ import {
   generateDataset,
   orderRow,
   productRow,
-} from '../src/generate/generate.js';
+} from '../../src/generate/generate.js';
 
-const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+const DATA_DIR = fileURLToPath(new URL('../../../../data/', import.meta.url));
 const FILES = ['customers.csv', 'products.csv', 'orders.csv'];
 const dirs: string[] = [];
 
