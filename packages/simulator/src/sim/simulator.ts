@@ -33,6 +33,7 @@ import pino, { type Logger } from 'pino';
 import { createDispatcher } from './dispatcher.js';
 import { SimError } from './errors.js';
 import { createGenerator, type GeneratedEvent, type Generator } from './generator.js';
+import { batchOf, createLedger, type Batch } from './ledger.js';
 import { dueBatchSize, msUntilDue } from './pacing.js';
 import type { SimStore } from './pg-store.js';
 import { DEFAULT_RECONNECT, backoffMs, isRetriable, type ReconnectPolicy } from './retry.js';
@@ -182,19 +183,6 @@ async function checkCounts(store: SimStore, generator: Generator): Promise<void>
       );
 }
 
-/** Consecutive events applied on one connection in one round trip, one transaction each. */
-interface Batch {
-  seq: number;
-  keys: string[];
-  events: GeneratedEvent[];
-}
-
-const batchOf = (events: GeneratedEvent[]): Batch => ({
-  seq: events[0]!.seq,
-  keys: [...new Set(events.flatMap((e) => e.keys))],
-  events,
-});
-
 /**
  * Generates and applies events. Paced, event k is due at t0 + k/rate on the
  * monotonic clock (an absolute schedule: no drift, no accumulated sleeps); a
@@ -218,15 +206,7 @@ async function pump(
   const firstSeq = generator.state.seq + 1;
   const t0 = performance.now();
   const elapsed = () => performance.now() - t0;
-  /** Batches submitted whose commit is not known yet, by first seq. */
-  const pending = new Map<number, Batch>();
-  /**
-   * Every event above `durableUpTo`, in seq order. A commit is asynchronous
-   * (synchronous_commit off), so a PostgreSQL crash may still lose these even
-   * once committed; a sync point (below) moves the mark up.
-   */
-  const unsure = new Map<number, GeneratedEvent>();
-  let durableUpTo = firstSeq - 1;
+  const ledger = createLedger(firstSeq - 1);
   const confirm = (events: readonly GeneratedEvent[]) => {
     const at = performance.now();
     for (const event of events) {
@@ -240,9 +220,6 @@ async function pump(
     applied--;
     byType[event.event.type] = (byType[event.event.type] ?? 1) - 1;
   };
-  /** Highest seq with every event up to it committed. */
-  const committedUpTo = () =>
-    pending.size === 0 ? generator.state.seq : Math.min(...pending.keys()) - 1;
   // Sync point about once a second: a synchronous commit flushes the WAL of
   // every earlier commit, so the events committed before it are durable.
   let syncing = false;
@@ -250,17 +227,11 @@ async function pump(
   const syncTimer = setInterval(() => {
     if (syncing || outage) return;
     syncing = true;
-    const upTo = committedUpTo();
+    const upTo = ledger.committedUpTo(generator.state.seq);
     void store
       .syncPoint()
       .then(
-        () => {
-          durableUpTo = Math.max(durableUpTo, upTo);
-          for (const seq of unsure.keys()) {
-            if (seq > durableUpTo) break;
-            unsure.delete(seq);
-          }
-        },
+        () => ledger.durable(upTo),
         () => undefined, // a lost connection shows up in the next apply()
       )
       .finally(() => (syncing = false));
@@ -269,13 +240,12 @@ async function pump(
     concurrency: options.concurrency,
     apply: (batch) => store.apply(batch.events),
     onApplied: (batch) => {
-      pending.delete(batch.seq);
+      ledger.committed(batch);
       confirm(batch.events);
     },
   });
   const send = async (batch: Batch) => {
-    pending.set(batch.seq, batch);
-    for (const event of batch.events) unsure.set(event.seq, event);
+    ledger.sent(batch);
     await dispatcher.submit(batch);
   };
   const progress = (): Progress => ({
@@ -297,49 +267,23 @@ async function pump(
     return undefined;
   };
 
-  /** Seqs whose commit is not known, for messages. */
-  const inDoubt = () => {
-    const seqs = [...pending.values()].flatMap((b) => b.events.map((e) => e.seq));
-    return seqs.length === 0
-      ? 'none'
-      : `${seqs.length} (${Math.min(...seqs)}..${Math.max(...seqs)})`;
-  };
-
   /**
    * Reconnects, then settles from the event log what is not known to be
-   * durable: an event of a lost batch that is logged has committed; one that
-   * is not, or a committed one a PostgreSQL crash lost (asynchronous commit),
-   * is sent again. The lost commits are the newest of each key (the WAL is
-   * cut at one point), so sending them again in seq order keeps each key's
-   * order and no later logged event depends on them.
+   * durable (the ledger's `settle`): what committed is counted, what a
+   * PostgreSQL crash lost is uncounted, and both kinds of lost events are sent
+   * again, in seq order, first thing after the reconnect.
    */
   const resolve = async () => {
     await store.reconnect();
-    const inDoubt = new Set([...pending.values()].flatMap((b) => b.events.map((e) => e.seq)));
-    const logged = await store.loggedSeqs(durableUpTo + 1, generator.state.seq);
-    const missing: GeneratedEvent[] = [];
-    let committed = 0;
-    let lostInCrash = 0;
-    for (const event of unsure.values()) {
-      if (logged.has(event.seq)) {
-        if (inDoubt.has(event.seq)) {
-          committed++;
-          confirm([event]);
-        }
-        continue;
-      }
-      missing.push(event);
-      if (!inDoubt.has(event.seq)) {
-        lostInCrash++;
-        unconfirm(event);
-      }
-    }
-    pending.clear();
-    for (let i = 0; i < missing.length; i += batchSize) {
-      const batch = batchOf(missing.slice(i, i + batchSize));
-      pending.set(batch.seq, batch);
-    }
-    return { committed, again: missing.length - lostInCrash, lostInCrash };
+    const logged = await store.loggedSeqs(ledger.durableUpTo + 1, generator.state.seq);
+    const settled = ledger.settle(logged, batchSize);
+    confirm(settled.committed);
+    for (const event of settled.lostInCrash) unconfirm(event);
+    return {
+      committed: settled.committed.length,
+      again: settled.again.length - settled.lostInCrash.length,
+      lostInCrash: settled.lostInCrash.length,
+    };
   };
 
   /** After a failure: a lost connection is ridden out (or given up on); anything else is thrown. */
@@ -351,7 +295,7 @@ async function pump(
     const since = performance.now();
     let last = err;
     log.warn(
-      { err, inDoubt: inDoubt(), where: store.where },
+      { err, inDoubt: ledger.inDoubt(), where: store.where },
       `lost the connection to PostgreSQL: ${messageOf(err)}; reconnecting`,
     );
     for (let attempt = 0; ; attempt++) {
@@ -360,7 +304,7 @@ async function pump(
         `PostgreSQL at ${store.where} is unreachable: ${messageOf(err)}` +
         (last === err ? '' : `; last try: ${messageOf(last)}`) +
         `; ${attempt} reconnects failed in ${((performance.now() - since) / 1000).toFixed(1)} s; ` +
-        `events in doubt: ${inDoubt()} (the next sim:run settles them from the event log). ` +
+        `events in doubt: ${ledger.inDoubt()} (the next sim:run settles them from the event log). ` +
         'Check `pnpm stack:status` and `pnpm stack:logs postgres`';
       if (left <= 0) throw new SimError('SIM_PG_UNREACHABLE', gone(), { cause: last });
       try {
@@ -399,8 +343,7 @@ async function pump(
     for (;;) {
       try {
         // After a reconnect, first the events of lost batches, in seq order.
-        for (const batch of [...pending.values()].sort((a, b) => a.seq - b.seq))
-          await dispatcher.submit(batch);
+        for (const batch of ledger.batchesInDoubt()) await dispatcher.submit(batch);
         while (!signal?.aborted) {
           const limit = limitAt(k);
           if (limit) {
