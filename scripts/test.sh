@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the platform, as CI runs it (`./mdp test`, i.e. `pnpm test`):
-#   1. what needs no service: lint and typecheck of every TS package, the `unit`
+#   1. what needs no service: lint and typecheck of every TS package, ruff over
+#      every Python file (scripts/lint-python.sh), the `unit`
 #      project of every package (`pnpm test:unit` runs the same), the Spark job's
 #      pytest suite on a local SparkSession;
 #   2. a real native stack (PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio,
@@ -31,6 +32,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "lint and typecheck"
 pnpm exec turbo run lint typecheck --concurrency=2 --continue --output-logs=errors-only
+bash scripts/lint-python.sh
 step "unit tests of every package (no service)"
 pnpm exec turbo run test:unit --concurrency=2 --continue --output-logs=full
 step "spark: the job's transformations and writes (pytest, local SparkSession, no service)"

@@ -6,12 +6,12 @@ Reads with the read-only key (S3_READER_ACCESS_KEY/S3_READER_SECRET_KEY at
 S3_ENDPOINT). Prints one JSON object on stdout: per table URI its version and the
 number of files its current version reads, or null when there is no such table.
 """
+
 import json
 import sys
 
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
-
 from lake_reader import storage_options
 
 

@@ -1,5 +1,6 @@
 """The storage options of Python deltalake for the lake on MinIO, with the read-only key
 (S3_READER_ACCESS_KEY/S3_READER_SECRET_KEY at S3_ENDPOINT): shared by the bench's scripts."""
+
 import os
 
 

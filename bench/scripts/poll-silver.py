@@ -19,6 +19,7 @@ Bronze is append-only with increasing Kafka offsets (one partition per topic),
 so a poll reads only the files whose offsets are above the newest it has seen.
 Runs until killed.
 """
+
 import json
 import sys
 import time
@@ -28,7 +29,6 @@ import pyarrow.compute as pc
 import pyarrow.dataset as ds
 from deltalake import DeltaTable
 from deltalake.exceptions import TableNotFoundError
-
 from lake_reader import storage_options
 
 UNIT_PER_MS = {"s": 0.001, "ms": 1, "us": 1000, "ns": 1_000_000}
@@ -41,7 +41,9 @@ def emit(obj):
 
 def rows(table):
     data = table.to_pyarrow_table(columns=["id", "_lsn", "_commit_ts"])
-    return zip(data.column("id").to_pylist(), data.column("_lsn").to_pylist(), epoch_ms(data.column("_commit_ts")))
+    return zip(
+        data.column("id").to_pylist(), data.column("_lsn").to_pylist(), epoch_ms(data.column("_commit_ts")), strict=True
+    )
 
 
 def epoch_ms(column):
@@ -65,11 +67,15 @@ class BronzeTail:
             return
         self._version = self._table.version()
         data = self._table.to_pyarrow_dataset().to_table(
-            columns=["_kafka_offset", "_commit_ts", "_kafka_timestamp"], filter=ds.field("_kafka_offset") > self._offset)
+            columns=["_kafka_offset", "_commit_ts", "_kafka_timestamp"], filter=ds.field("_kafka_offset") > self._offset
+        )
         if len(data):
             self._offset = max(self._offset, pc.max(data.column("_kafka_offset")).as_py())
-        line["bronze"] = [[c, k] for c, k in zip(epoch_ms(data.column("_commit_ts")),
-                                                  epoch_ms(data.column("_kafka_timestamp"))) if c is not None]
+        line["bronze"] = [
+            [c, k]
+            for c, k in zip(epoch_ms(data.column("_commit_ts")), epoch_ms(data.column("_kafka_timestamp")), strict=True)
+            if c is not None
+        ]
 
 
 def open_table(uri, options, interval):

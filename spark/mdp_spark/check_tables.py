@@ -18,9 +18,14 @@ from deltalake.exceptions import TableNotFoundError
 def storage_options(env) -> dict[str, str]:
     reader = bool(env.get("S3_READER_ACCESS_KEY") and env.get("S3_READER_SECRET_KEY"))
     key, secret = ("S3_READER_ACCESS_KEY", "S3_READER_SECRET_KEY") if reader else ("S3_ACCESS_KEY", "S3_SECRET_KEY")
-    return {"AWS_ENDPOINT_URL": env["S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": env[key],
-            "AWS_SECRET_ACCESS_KEY": env[secret], "AWS_REGION": "us-east-1",
-            "AWS_ALLOW_HTTP": "true", "AWS_S3_ALLOW_UNSAFE_RENAME": "true"}
+    return {
+        "AWS_ENDPOINT_URL": env["S3_ENDPOINT"],
+        "AWS_ACCESS_KEY_ID": env[key],
+        "AWS_SECRET_ACCESS_KEY": env[secret],
+        "AWS_REGION": "us-east-1",
+        "AWS_ALLOW_HTTP": "true",
+        "AWS_S3_ALLOW_UNSAFE_RENAME": "true",
+    }
 
 
 def _load(uri: str, options: dict[str, str]):
@@ -36,7 +41,7 @@ def main(argv: list[str]) -> int:
         return 0
     missing = [n for n in ("S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET") if not os.environ.get(n)]
     if missing:
-        print(f"check-tables: {', '.join(missing)} not set (eval \"$(pnpm -s stack:env)\")", file=sys.stderr)
+        print(f'check-tables: {", ".join(missing)} not set (eval "$(pnpm -s stack:env)")', file=sys.stderr)
         return 2
     options = storage_options(os.environ)
     root = f"s3://{os.environ['S3_BUCKET']}"
@@ -47,13 +52,20 @@ def main(argv: list[str]) -> int:
         bronze = _load(f"{root}/bronze/{table}_changes", options)
         entry = {"silver_rows": None if silver is None else silver.num_rows}
         if bronze is not None:
-            positions = set(zip(bronze.column("_kafka_partition").to_pylist(), bronze.column("_kafka_offset").to_pylist()))
+            positions = set(
+                zip(
+                    bronze.column("_kafka_partition").to_pylist(),
+                    bronze.column("_kafka_offset").to_pylist(),
+                    strict=True,
+                )
+            )
             entry.update(bronze_events=bronze.num_rows, bronze_distinct_offsets=len(positions))
         summary[table] = entry
     quarantine = _load(f"{root}/quarantine/cdc_errors", options)
     summary["quarantine_rows"] = 0 if quarantine is None else quarantine.num_rows
-    summary["quarantine"] = [] if quarantine is None else (
-        quarantine.select(["topic", "partition", "offset", "error_code"]).to_pylist())
+    summary["quarantine"] = (
+        [] if quarantine is None else (quarantine.select(["topic", "partition", "offset", "error_code"]).to_pylist())
+    )
     print(json.dumps(summary, indent=2))
     return 0
 

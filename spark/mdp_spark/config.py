@@ -1,7 +1,7 @@
 """Settings parsed once from the environment into a frozen object (only main.py calls this)."""
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .errors import ConfigError
 
@@ -36,7 +36,11 @@ def load_config(env: Mapping[str, str]) -> Config:
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
     if problems:
-        raise ConfigError("bad configuration: " + "; ".join(problems) + " (eval \"$(pnpm -s stack:env)\" sets them for the native stack)")
+        raise ConfigError(
+            "bad configuration: "
+            + "; ".join(problems)
+            + ' (eval "$(pnpm -s stack:env)" sets them for the native stack)'
+        )
     return Config(
         kafka_brokers=env["KAFKA_BROKERS"],
         schema_registry_url=env["SCHEMA_REGISTRY_URL"].rstrip("/"),

@@ -2,8 +2,8 @@
 
 import logging
 import threading
-from concurrent.futures import ThreadPoolExecutor
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from pyspark.sql import DataFrame, SparkSession, Window
@@ -12,7 +12,15 @@ from pyspark.sql.streaming import StreamingQuery
 
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
-from .sink import DEFAULT_RETAIN_HOURS, Compaction, DeltaTables, append_idempotent, has_unavailable, merge_silver, clear_silver_before
+from .sink import (
+    DEFAULT_RETAIN_HOURS,
+    Compaction,
+    DeltaTables,
+    append_idempotent,
+    clear_silver_before,
+    has_unavailable,
+    merge_silver,
+)
 from .transform import completes_snapshot
 
 DEFAULT_TOPIC_PATTERN = r"mdp\.public\..*"
@@ -44,9 +52,16 @@ class Layout:
 class BatchWriter:
     """The foreachBatch function. `app_id` names the idempotent writes (the query's id)."""
 
-    def __init__(self, spark: SparkSession, registry: SchemaRegistry, layout: Layout,
-                 logger: logging.Logger | None = None, app_id: str | None = None,
-                 compact_every: int = DEFAULT_COMPACT_EVERY, retain_hours: float = DEFAULT_RETAIN_HOURS):
+    def __init__(
+        self,
+        spark: SparkSession,
+        registry: SchemaRegistry,
+        layout: Layout,
+        logger: logging.Logger | None = None,
+        app_id: str | None = None,
+        compact_every: int = DEFAULT_COMPACT_EVERY,
+        retain_hours: float = DEFAULT_RETAIN_HOURS,
+    ):
         self._spark = spark
         self._registry = registry
         self._layout = layout
@@ -89,20 +104,35 @@ class BatchWriter:
             errors = errors.persist()
             bad = errors.count()
             if bad and quarantine:
-                append_idempotent(self._tables, errors.withColumn("batch_id", F.lit(version)),
-                                  self._layout.quarantine, app_id, version)
+                append_idempotent(
+                    self._tables,
+                    errors.withColumn("batch_id", F.lit(version)),
+                    self._layout.quarantine,
+                    app_id,
+                    version,
+                )
                 self._compaction.wrote(self._layout.quarantine)
-                self._log.error("records quarantined: replay them once the cause is fixed (pnpm stack lake-replay)",
-                                extra={"batch_id": version, "records": bad, "path": self._layout.quarantine})
+                self._log.error(
+                    "records quarantined: replay them once the cause is fixed (pnpm stack lake-replay)",
+                    extra={"batch_id": version, "records": bad, "path": self._layout.quarantine},
+                )
         # One thread per table: each table's writes are a chain of small Spark jobs
         # whose driver-side planning leaves the cores idle; tables are independent.
         with ThreadPoolExecutor(max_workers=max(1, len(decoded.tables))) as pool:
-            for done in [pool.submit(self._write_table, table, item, app_id, version)
-                         for table, item in sorted(decoded.tables.items())]:
+            for done in [
+                pool.submit(self._write_table, table, item, app_id, version)
+                for table, item in sorted(decoded.tables.items())
+            ]:
                 done.result()  # re-raises a table's failure: the batch fails, Spark retries it
-        self._log.info("batch written", extra={
-            "batch_id": version, "records": decoded.counts, "tables": sorted(decoded.tables),
-            "seconds": round(time.monotonic() - started, 3)})
+        self._log.info(
+            "batch written",
+            extra={
+                "batch_id": version,
+                "records": decoded.counts,
+                "tables": sorted(decoded.tables),
+                "seconds": round(time.monotonic() - started, 3),
+            },
+        )
         return errors
 
     def _sequence_snapshot_rows(self, changes: DataFrame, bronze: str, first_offset: int) -> DataFrame:
@@ -117,14 +147,26 @@ class BatchWriter:
         """
         before = None
         if self._tables.schema(bronze) is not None:
-            before = (self._spark.read.format("delta").load(bronze)
-                      .where(F.col("_kafka_offset") < F.lit(first_offset)).agg(F.max("_lsn")).first()[0])
-        earlier = (Window.partitionBy("_kafka_topic", "_kafka_partition").orderBy("_kafka_offset")
-                   .rowsBetween(Window.unboundedPreceding, Window.currentRow))
+            before = (
+                self._spark.read.format("delta")
+                .load(bronze)
+                .where(F.col("_kafka_offset") < F.lit(first_offset))
+                .agg(F.max("_lsn"))
+                .first()[0]
+            )
+        earlier = (
+            Window.partitionBy("_kafka_topic", "_kafka_partition")
+            .orderBy("_kafka_offset")
+            .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+        )
         in_batch = F.max("_lsn").over(earlier)
-        return changes.withColumn("_lsn", F.when(
-            (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull(),
-            F.coalesce(in_batch, F.lit(before).cast("long"))).otherwise(F.col("_lsn")))
+        return changes.withColumn(
+            "_lsn",
+            F.when(
+                (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull(),
+                F.coalesce(in_batch, F.lit(before).cast("long")),
+            ).otherwise(F.col("_lsn")),
+        )
 
     def _write_table(self, table: str, item, app_id: str, batch_id: int) -> None:
         changes = item.changes.persist()
@@ -149,16 +191,18 @@ class BatchWriter:
                 # may outrank it. Only those from the batch's oldest LSN on can, and the bound
                 # lets Delta skip older files. Batches of new changes only skip the read.
                 if high_water is None or (bounds["oldest"] is not None and bounds["oldest"] <= high_water):
-                    known = (self._spark.read.format("delta").load(bronze)
-                             .where(F.col("_lsn") >= F.lit(bounds["oldest"])))
+                    known = (
+                        self._spark.read.format("delta").load(bronze).where(F.col("_lsn") >= F.lit(bounds["oldest"]))
+                    )
                     deletes = known.where(F.col("_change_type") == "delete").select(*item.key_columns, "_lsn")
                     cleared = known.where(_clears()).agg(F.max("_lsn")).first()[0]
                 rows = self._tables.follow_source(silver, changes, item.source_columns, item.key_columns)
                 merge_silver(self._tables, rows, item.key_columns, silver, deletes, bounds["unavailable"])
                 self._tables.declare_derived(silver, item.derived)
             elif cleared is None:  # (a batch of only TRUNCATEs has no key schema, yet may have a silver table)
-                self._log.warning("table has no primary key in its Kafka key: bronze only, no silver",
-                                  extra={"table": table})
+                self._log.warning(
+                    "table has no primary key in its Kafka key: bronze only, no silver", extra={"table": table}
+                )
             if cleared is not None:
                 clear_silver_before(self._tables, silver, cleared)
             if self._tables.schema(silver) is not None:
@@ -181,31 +225,42 @@ def _bounds(changes: DataFrame):
     placeholders, snapshot rows without an LSN, first Kafka offset."""
     snapshot_without_lsn = (F.col("_change_type") == "snapshot") & F.col("_lsn").isNull()
     return changes.agg(
-        F.min("_lsn").alias("oldest"), F.max("_lsn").alias("newest"),
+        F.min("_lsn").alias("oldest"),
+        F.max("_lsn").alias("newest"),
         F.max(F.when(_clears(), F.col("_lsn"))).alias("cleared"),
         has_unavailable(changes).alias("unavailable"),
         F.coalesce(F.max(snapshot_without_lsn), F.lit(False)).alias("unsequenced"),
-        F.min("_kafka_offset").alias("first_offset")).first()
+        F.min("_kafka_offset").alias("first_offset"),
+    ).first()
 
 
-def start_query(spark: SparkSession, writer: BatchWriter, layout: Layout, brokers: str,
-                topic_pattern: str = DEFAULT_TOPIC_PATTERN, trigger_seconds: float = 2.0,
-                max_offsets_per_trigger: int = 50_000) -> StreamingQuery:
-    source = (spark.readStream.format("kafka")
-              .option("kafka.bootstrap.servers", brokers)
-              .option("subscribePattern", topic_pattern)
-              # topics Debezium creates after the job started are found within seconds, not 5 minutes
-              .option("kafka.metadata.max.age.ms", "10000")
-              .option("startingOffsets", "earliest")
-              .option("failOnDataLoss", "true")
-              .option("maxOffsetsPerTrigger", max_offsets_per_trigger)
-              .load())
-    query = (source.writeStream
-             .queryName("mdp-cdc-to-delta")
-             .foreachBatch(writer)
-             .option("checkpointLocation", layout.checkpoint)
-             .trigger(processingTime=f"{trigger_seconds} seconds")
-             .start())
+def start_query(
+    spark: SparkSession,
+    writer: BatchWriter,
+    layout: Layout,
+    brokers: str,
+    topic_pattern: str = DEFAULT_TOPIC_PATTERN,
+    trigger_seconds: float = 2.0,
+    max_offsets_per_trigger: int = 50_000,
+) -> StreamingQuery:
+    source = (
+        spark.readStream.format("kafka")
+        .option("kafka.bootstrap.servers", brokers)
+        .option("subscribePattern", topic_pattern)
+        # topics Debezium creates after the job started are found within seconds, not 5 minutes
+        .option("kafka.metadata.max.age.ms", "10000")
+        .option("startingOffsets", "earliest")
+        .option("failOnDataLoss", "true")
+        .option("maxOffsetsPerTrigger", max_offsets_per_trigger)
+        .load()
+    )
+    query = (
+        source.writeStream.queryName("mdp-cdc-to-delta")
+        .foreachBatch(writer)
+        .option("checkpointLocation", layout.checkpoint)
+        .trigger(processingTime=f"{trigger_seconds} seconds")
+        .start()
+    )
     writer.set_app_id(str(query.id))
     return query
 

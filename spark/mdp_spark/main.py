@@ -25,19 +25,40 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
         prog="run-job.sh",
         description="Streams every Debezium CDC topic (Confluent-framed Avro) into Delta tables on S3: "
-                    "bronze/<table>_changes, silver/<table>, quarantine/cdc_errors, checkpoints in "
-                    "_checkpoints/cdc. Reads KAFKA_BROKERS, SCHEMA_REGISTRY_URL, S3_ENDPOINT, S3_ACCESS_KEY, "
-                    "S3_SECRET_KEY, S3_BUCKET (and MDP_SPARK_UI_PORT, or 14040 + MDP_PORT_OFFSET, for the UI).")
-    parser.add_argument("--topic-pattern", default=DEFAULT_TOPIC_PATTERN, help="Kafka topics to read (regex, default %(default)s)")
-    parser.add_argument("--trigger-seconds", type=float, default=2.0, help="micro-batch interval, at least 2 (default %(default)s)")
-    parser.add_argument("--max-offsets-per-trigger", type=int, default=50_000, help="records per micro-batch at most (default %(default)s)")
-    parser.add_argument("--compact-every", type=int, default=DEFAULT_COMPACT_EVERY,
-                        help="compact a table's small files after every N writes to it (default %(default)s)")
-    parser.add_argument("--retain-hours", type=float, default=DEFAULT_RETAIN_HOURS,
-                        help="after each compaction, delete the files the table's versions of the last N hours "
-                             "do not read (VACUUM; default %(default)s, Delta's 7 days)")
-    parser.add_argument("--ready-file", help="written (JSON: query id, Spark UI URL) once the query has completed its "
-                                             "first trigger against Kafka; removed at start and at exit")
+        "bronze/<table>_changes, silver/<table>, quarantine/cdc_errors, checkpoints in "
+        "_checkpoints/cdc. Reads KAFKA_BROKERS, SCHEMA_REGISTRY_URL, S3_ENDPOINT, S3_ACCESS_KEY, "
+        "S3_SECRET_KEY, S3_BUCKET (and MDP_SPARK_UI_PORT, or 14040 + MDP_PORT_OFFSET, for the UI).",
+    )
+    parser.add_argument(
+        "--topic-pattern", default=DEFAULT_TOPIC_PATTERN, help="Kafka topics to read (regex, default %(default)s)"
+    )
+    parser.add_argument(
+        "--trigger-seconds", type=float, default=2.0, help="micro-batch interval, at least 2 (default %(default)s)"
+    )
+    parser.add_argument(
+        "--max-offsets-per-trigger",
+        type=int,
+        default=50_000,
+        help="records per micro-batch at most (default %(default)s)",
+    )
+    parser.add_argument(
+        "--compact-every",
+        type=int,
+        default=DEFAULT_COMPACT_EVERY,
+        help="compact a table's small files after every N writes to it (default %(default)s)",
+    )
+    parser.add_argument(
+        "--retain-hours",
+        type=float,
+        default=DEFAULT_RETAIN_HOURS,
+        help="after each compaction, delete the files the table's versions of the last N hours "
+        "do not read (VACUUM; default %(default)s, Delta's 7 days)",
+    )
+    parser.add_argument(
+        "--ready-file",
+        help="written (JSON: query id, Spark UI URL) once the query has completed its "
+        "first trigger against Kafka; removed at start and at exit",
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
     if args.trigger_seconds < 2:
@@ -81,17 +102,42 @@ def main(argv: list[str]) -> int:
         return ready
     config, jars_dir = ready
     layout = Layout(config.lake_root)
-    log.info("starting", extra={"brokers": config.kafka_brokers, "registry": config.schema_registry_url,
-                                "lake": config.lake_root, "topics": args.topic_pattern, "ui_port": config.ui_port})
-    spark = create_session("mdp-cdc-to-delta", jars_dir, ui_port=config.ui_port, s3={
-        "endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key})
+    log.info(
+        "starting",
+        extra={
+            "brokers": config.kafka_brokers,
+            "registry": config.schema_registry_url,
+            "lake": config.lake_root,
+            "topics": args.topic_pattern,
+            "ui_port": config.ui_port,
+        },
+    )
+    spark = create_session(
+        "mdp-cdc-to-delta",
+        jars_dir,
+        ui_port=config.ui_port,
+        s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
+    )
     stopping = threading.Event()
     try:
         registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
-        writer = BatchWriter(spark, registry, layout, log.getChild("job"), compact_every=args.compact_every,
-                             retain_hours=args.retain_hours)
-        query = start_query(spark, writer, layout, config.kafka_brokers, args.topic_pattern,
-                            args.trigger_seconds, args.max_offsets_per_trigger)
+        writer = BatchWriter(
+            spark,
+            registry,
+            layout,
+            log.getChild("job"),
+            compact_every=args.compact_every,
+            retain_hours=args.retain_hours,
+        )
+        query = start_query(
+            spark,
+            writer,
+            layout,
+            config.kafka_brokers,
+            args.topic_pattern,
+            args.trigger_seconds,
+            args.max_offsets_per_trigger,
+        )
         log.info("query started", extra={"query_id": str(query.id), "checkpoint": layout.checkpoint})
 
         def stop(signum, _frame):
@@ -101,9 +147,18 @@ def main(argv: list[str]) -> int:
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         if args.ready_file:
-            threading.Thread(target=_signal_ready, daemon=True, name="ready-file", args=(
-                query, args.ready_file, {"query_id": str(query.id), "ui": spark.sparkContext.uiWebUrl,
-                                         "started_at": time.time()}, stopping, log)).start()
+            threading.Thread(
+                target=_signal_ready,
+                daemon=True,
+                name="ready-file",
+                args=(
+                    query,
+                    args.ready_file,
+                    {"query_id": str(query.id), "ui": spark.sparkContext.uiWebUrl, "started_at": time.time()},
+                    stopping,
+                    log,
+                ),
+            ).start()
         while not stopping.is_set() and query.isActive:
             query.awaitTermination(1)
         if query.isActive:

@@ -80,12 +80,19 @@ def check_registry(url: str, timeout: float = 5.0) -> None:
         if not isinstance(body, list):
             raise ValueError("GET /subjects did not return a JSON list")
     except urllib.error.HTTPError as err:
-        raise ServiceUnavailableError("schema-registry", url, (
-            f"GET /subjects answered HTTP {err.code}; SCHEMA_REGISTRY_URL must be the registry's "
-            "Confluent-compatible base, e.g. http://127.0.0.1:18080/apis/ccompat/v7"), cause=err) from err
+        raise ServiceUnavailableError(
+            "schema-registry",
+            url,
+            (
+                f"GET /subjects answered HTTP {err.code}; SCHEMA_REGISTRY_URL must be the registry's "
+                "Confluent-compatible base, e.g. http://127.0.0.1:18080/apis/ccompat/v7"
+            ),
+            cause=err,
+        ) from err
     except (OSError, ValueError) as err:
-        raise ServiceUnavailableError("schema-registry", url, f"{err} (is the registry up? check SCHEMA_REGISTRY_URL)",
-                                      cause=err) from err
+        raise ServiceUnavailableError(
+            "schema-registry", url, f"{err} (is the registry up? check SCHEMA_REGISTRY_URL)", cause=err
+        ) from err
 
 
 def check_bucket(endpoint: str, access_key: str, secret_key: str, bucket: str, timeout: float = 5.0) -> None:
@@ -93,18 +100,30 @@ def check_bucket(endpoint: str, access_key: str, secret_key: str, bucket: str, t
     from pyarrow import fs  # only here: the tests of the rest need no S3 support
 
     scheme, _, host = endpoint.partition("://")
-    s3 = fs.S3FileSystem(access_key=access_key, secret_key=secret_key, endpoint_override=host, scheme=scheme,
-                         region="us-east-1", connect_timeout=timeout, request_timeout=timeout,
-                         retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=1))
+    s3 = fs.S3FileSystem(
+        access_key=access_key,
+        secret_key=secret_key,
+        endpoint_override=host,
+        scheme=scheme,
+        region="us-east-1",
+        connect_timeout=timeout,
+        request_timeout=timeout,
+        retry_strategy=fs.AwsStandardS3RetryStrategy(max_attempts=1),
+    )
     where = f"{endpoint} bucket {bucket}"
     try:
         info = s3.get_file_info(bucket)
     except OSError as err:
-        raise ServiceUnavailableError("minio", where, f"{str(err).splitlines()[0]} (is MinIO up? check S3_ENDPOINT, "
-                                      "S3_ACCESS_KEY, S3_SECRET_KEY)", cause=err) from err
+        raise ServiceUnavailableError(
+            "minio",
+            where,
+            f"{str(err).splitlines()[0]} (is MinIO up? check S3_ENDPOINT, S3_ACCESS_KEY, S3_SECRET_KEY)",
+            cause=err,
+        ) from err
     if info.type != fs.FileType.Directory:
-        raise ServiceUnavailableError("minio", where, "the bucket does not exist (the stack's minio-init creates it; "
-                                      "check S3_BUCKET)")
+        raise ServiceUnavailableError(
+            "minio", where, "the bucket does not exist (the stack's minio-init creates it; check S3_BUCKET)"
+        )
 
 
 def check_services(config: Config) -> None:

@@ -6,7 +6,7 @@ import random
 import time
 import urllib.error
 import urllib.request
-from typing import Callable
+from collections.abc import Callable
 
 from .errors import RegistryUnavailableError, SchemaNotFoundError
 
@@ -19,8 +19,9 @@ def _http_get(url: str) -> bytes:
 
 
 class SchemaRegistry:
-    def __init__(self, base_url: str, *, fetch: Fetch = _http_get, attempts: int = 6,
-                 logger: logging.Logger | None = None):
+    def __init__(
+        self, base_url: str, *, fetch: Fetch = _http_get, attempts: int = 6, logger: logging.Logger | None = None
+    ):
         self._base_url = base_url.rstrip("/")
         self._fetch = fetch
         self._attempts = attempts
@@ -52,7 +53,9 @@ class SchemaRegistry:
             except (urllib.error.URLError, OSError, ValueError, KeyError) as err:
                 last = err
             if attempt < self._attempts:
-                self._log.warning("registry not answering, retrying", extra={"url": url, "attempt": attempt, "err": str(last)})
+                self._log.warning(
+                    "registry not answering, retrying", extra={"url": url, "attempt": attempt, "err": str(last)}
+                )
                 time.sleep(delay * (0.5 + random.random()))
                 delay = min(delay * 2, 5.0)
         raise RegistryUnavailableError(

@@ -29,29 +29,36 @@ APP_ID = "mdp-quarantine-replay"
 RECORD = ["topic", "partition", "offset"]
 
 
-def replay_quarantine(spark: SparkSession, registry: SchemaRegistry, layout: Layout,
-                      log: logging.Logger) -> dict[str, int]:
+def replay_quarantine(
+    spark: SparkSession, registry: SchemaRegistry, layout: Layout, log: logging.Logger
+) -> dict[str, int]:
     """Replays the quarantine table; returns how many records were replayed and are left."""
     if not DeltaTable.isDeltaTable(spark, layout.quarantine):
         return {"replayed": 0, "left": 0}
     version = DeltaTable.forPath(spark, layout.quarantine).history(1).first()["version"]
     quarantined = spark.read.format("delta").option("versionAsOf", version).load(layout.quarantine)
-    raw = (quarantined.select("topic", "partition", "offset", F.col("kafka_timestamp").alias("timestamp"),
-                              "key", "value")
-           .dropDuplicates(RECORD).persist())
+    raw = (
+        quarantined.select("topic", "partition", "offset", F.col("kafka_timestamp").alias("timestamp"), "key", "value")
+        .dropDuplicates(RECORD)
+        .persist()
+    )
     try:
         total = raw.count()
         if total == 0:
             return {"replayed": 0, "left": 0}
-        errors = BatchWriter(spark, registry, layout, log, app_id=APP_ID).write(
-            raw, APP_ID, version, quarantine=False)
+        errors = BatchWriter(spark, registry, layout, log, app_id=APP_ID).write(raw, APP_ID, version, quarantine=False)
         still_bad = errors.select(*RECORD).distinct() if errors is not None else raw.limit(0).select(*RECORD)
         replayed = raw.select(*RECORD).join(still_bad, RECORD, "left_anti").persist()
         count = replayed.count()
         if count:
             on = " AND ".join(f"q.`{c}` = r.`{c}`" for c in RECORD)
-            (DeltaTable.forPath(spark, layout.quarantine).alias("q")
-             .merge(replayed.alias("r"), on).whenMatchedDelete().execute())
+            (
+                DeltaTable.forPath(spark, layout.quarantine)
+                .alias("q")
+                .merge(replayed.alias("r"), on)
+                .whenMatchedDelete()
+                .execute()
+            )
         replayed.unpersist()
         if errors is not None:
             errors.unpersist()
@@ -69,8 +76,12 @@ def main(argv: list[str]) -> int:
     if isinstance(ready, int):
         return ready
     config, jars_dir = ready
-    spark = create_session("mdp-quarantine-replay", jars_dir, ui_port=None, s3={
-        "endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key})
+    spark = create_session(
+        "mdp-quarantine-replay",
+        jars_dir,
+        ui_port=None,
+        s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
+    )
     try:
         registry = SchemaRegistry(config.schema_registry_url, logger=log.getChild("registry"))
         summary = replay_quarantine(spark, registry, Layout(config.lake_root), log.getChild("replay"))
@@ -79,8 +90,10 @@ def main(argv: list[str]) -> int:
         return 1
     finally:
         spark.stop()
-    print(f"replayed {summary['replayed']} quarantined record(s) into bronze and silver; "
-          f"{summary['left']} still do not decode and stay in {Layout(config.lake_root).quarantine}")
+    print(
+        f"replayed {summary['replayed']} quarantined record(s) into bronze and silver; "
+        f"{summary['left']} still do not decode and stay in {Layout(config.lake_root).quarantine}"
+    )
     return 0
 
 

@@ -13,8 +13,14 @@ def jar_list(jars_dir: str) -> str:
     return os.pathsep.join(jars)
 
 
-def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, s3: dict[str, str] | None = None,
-                   extra: dict[str, str] | None = None) -> SparkSession:
+def create_session(
+    app_name: str,
+    jars_dir: str,
+    *,
+    ui_port: int | None = None,
+    s3: dict[str, str] | None = None,
+    extra: dict[str, str] | None = None,
+) -> SparkSession:
     conf = {
         "spark.master": "local[2]",
         # On the driver's class path, not in spark.jars: the local executor would copy every jar
@@ -47,15 +53,17 @@ def create_session(app_name: str, jars_dir: str, *, ui_port: int | None = None, 
     else:
         conf["spark.ui.port"] = str(ui_port)
     if s3:
-        conf.update({
-            "spark.hadoop.fs.s3a.endpoint": s3["endpoint"],
-            "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
-            "spark.hadoop.fs.s3a.path.style.access": "true",
-            "spark.hadoop.fs.s3a.connection.ssl.enabled": str(s3["endpoint"].startswith("https://")).lower(),
-            "spark.hadoop.fs.s3a.access.key": s3["access_key"],
-            "spark.hadoop.fs.s3a.secret.key": s3["secret_key"],
-            "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
-        })
+        conf.update(
+            {
+                "spark.hadoop.fs.s3a.endpoint": s3["endpoint"],
+                "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
+                "spark.hadoop.fs.s3a.path.style.access": "true",
+                "spark.hadoop.fs.s3a.connection.ssl.enabled": str(s3["endpoint"].startswith("https://")).lower(),
+                "spark.hadoop.fs.s3a.access.key": s3["access_key"],
+                "spark.hadoop.fs.s3a.secret.key": s3["secret_key"],
+                "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
+            }
+        )
     conf.update(extra or {})
     builder = SparkSession.builder.appName(app_name)
     for key, value in conf.items():

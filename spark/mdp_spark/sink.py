@@ -30,8 +30,19 @@ import logging
 from delta.tables import DeltaTable
 from pyspark.sql import DataFrame, SparkSession, Window
 from pyspark.sql import functions as F
-from pyspark.sql.types import (BinaryType, ByteType, DataType, DecimalType, DoubleType, FloatType, IntegerType,
-                               LongType, ShortType, StringType, StructType)
+from pyspark.sql.types import (
+    BinaryType,
+    ByteType,
+    DataType,
+    DecimalType,
+    DoubleType,
+    FloatType,
+    IntegerType,
+    LongType,
+    ShortType,
+    StringType,
+    StructType,
+)
 
 TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
 DERIVED_PROPERTY = "mdp.derivedColumns"
@@ -102,8 +113,10 @@ class DeltaTables:
         columns `source` no longer has and takes its new types. A key column it lacks (the key renamed
         at the source) empties it: no row could be matched again, and the snapshot sends them all."""
         types = {f.name: f.dataType for f in source.fields}
-        rows = df.select(*[c for c in df.columns if c.startswith("_")],
-                         *[df[_quote(f.name)].try_cast(f.dataType).alias(f.name) for f in source.fields])
+        rows = df.select(
+            *[c for c in df.columns if c.startswith("_")],
+            *[df[_quote(f.name)].try_cast(f.dataType).alias(f.name) for f in source.fields],
+        )
         schema = self.schema(path)
         if schema is None:
             return rows
@@ -113,9 +126,11 @@ class DeltaTables:
         rekeyed = any(k not in schema.fieldNames() for k in key_columns)
         if gone or retyped or rekeyed:
             self._rewrite(path, {c: types[c] for c in retyped}, gone, empty=rekeyed)
-            self._log.warning("columns dropped or retyped at the source: table rewritten, the source's "
-                              "incremental snapshot refills the rows",
-                              extra={"path": path, "dropped": gone, "retyped": retyped, "emptied": rekeyed})
+            self._log.warning(
+                "columns dropped or retyped at the source: table rewritten, the source's "
+                "incremental snapshot refills the rows",
+                extra={"path": path, "dropped": gone, "retyped": retyped, "emptied": rekeyed},
+            )
         return rows
 
     def declare_derived(self, path: str, derived: list[str]) -> None:
@@ -134,8 +149,13 @@ class DeltaTables:
         table = self._spark.read.format("delta").load(path)
         if empty:
             table = table.where(F.lit(False))
-        table = table.select(*[(table[_quote(c)].try_cast(retype[c]) if c in retype else table[_quote(c)]).alias(c)
-                               for c in table.columns if c not in drop])
+        table = table.select(
+            *[
+                (table[_quote(c)].try_cast(retype[c]) if c in retype else table[_quote(c)]).alias(c)
+                for c in table.columns
+                if c not in drop
+            ]
+        )
         sql_path = f"delta.{_quote(path)}"
         append_only = self.properties(path).get("delta.appendOnly") == "true"
         if append_only:
@@ -161,13 +181,17 @@ class DeltaTables:
         if widened:
             self._rewrite(path, widened)
             types.update(widened)
-            self._log.warning("column types widened at the source: table rewritten with them", extra={
-                "path": path, "columns": {c: t.simpleString() for c, t in widened.items()}})
+            self._log.warning(
+                "column types widened at the source: table rewritten with them",
+                extra={"path": path, "columns": {c: t.simpleString() for c, t in widened.items()}},
+            )
         cast = [f.name for f in changed if f.name not in widened]
         if not cast:
             return df
-        self._log.warning("column types changed at the source: cast to the table's types",
-                          extra={"path": path, "columns": {c: types[c].simpleString() for c in cast}})
+        self._log.warning(
+            "column types changed at the source: cast to the table's types",
+            extra={"path": path, "columns": {c: types[c].simpleString() for c in cast}},
+        )
         return df.select(*[df[c].cast(types[c]).alias(c) if c in cast else df[c] for c in df.columns])
 
 
@@ -192,8 +216,13 @@ class Compaction:
     in storage for `retain_hours` (time travel reads them), then the VACUUM after a later
     compaction deletes them."""
 
-    def __init__(self, spark: SparkSession, every: int, log: logging.Logger | None = None,
-                 retain_hours: float = DEFAULT_RETAIN_HOURS):
+    def __init__(
+        self,
+        spark: SparkSession,
+        every: int,
+        log: logging.Logger | None = None,
+        retain_hours: float = DEFAULT_RETAIN_HOURS,
+    ):
         if every < 1:
             raise ValueError("compaction needs every >= 1")
         if retain_hours < 0:
@@ -218,18 +247,23 @@ class Compaction:
         table = DeltaTable.forPath(self._spark, path)
         metrics = table.optimize().executeCompaction().first()["metrics"]
         if metrics["numFilesRemoved"]:
-            self._log.info("table compacted", extra={
-                "path": path, "files_removed": metrics["numFilesRemoved"], "files_added": metrics["numFilesAdded"]})
+            self._log.info(
+                "table compacted",
+                extra={
+                    "path": path,
+                    "files_removed": metrics["numFilesRemoved"],
+                    "files_added": metrics["numFilesAdded"],
+                },
+            )
         table.vacuum(self._retain_hours)
 
 
-def append_idempotent(tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int,
-                      properties: dict[str, str] | None = None) -> None:
+def append_idempotent(
+    tables: DeltaTables, df: DataFrame, path: str, app_id: str, version: int, properties: dict[str, str] | None = None
+) -> None:
     """Append `df` once per (app_id, version): a second call with the same pair writes nothing."""
     df = tables.ensure(path, df, properties or {})
-    (df.write.format("delta").mode("append")
-       .option("txnAppId", app_id).option("txnVersion", version)
-       .save(path))
+    (df.write.format("delta").mode("append").option("txnAppId", app_id).option("txnVersion", version).save(path))
 
 
 def _unavailable(df: DataFrame) -> dict[str, F.Column]:
@@ -262,12 +296,15 @@ def _fill_unavailable(rows: DataFrame, key_columns: list[str]) -> DataFrame:
     A placeholder with no earlier change of its key in the batch stays for the MERGE,
     which keeps silver's value. A real NULL is a value: it travels inside a struct.
     """
-    earlier = (Window.partitionBy(*key_columns)
-               .orderBy(F.col("_lsn").asc_nulls_first(), F.col("_kafka_offset").asc())
-               .rowsBetween(Window.unboundedPreceding, Window.currentRow))
+    earlier = (
+        Window.partitionBy(*key_columns)
+        .orderBy(F.col("_lsn").asc_nulls_first(), F.col("_kafka_offset").asc())
+        .rowsBetween(Window.unboundedPreceding, Window.currentRow)
+    )
     for c, marker in _unavailable(rows).items():
-        real = F.last(F.when(F.col(c).isNull() | (F.col(c) != marker), F.struct(F.col(c).alias("v"))),
-                      ignorenulls=True).over(earlier)
+        real = F.last(
+            F.when(F.col(c).isNull() | (F.col(c) != marker), F.struct(F.col(c).alias("v"))), ignorenulls=True
+        ).over(earlier)
         rows = rows.withColumn(c, F.when(real.isNull(), F.col(c)).otherwise(real.getField("v")))
     return rows
 
@@ -277,8 +314,14 @@ def newest_per_key(changes: DataFrame, key_columns: list[str]) -> DataFrame:
     return changes.withColumn("_rank", F.row_number().over(order)).where("_rank = 1").drop("_rank")
 
 
-def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str], path: str,
-                 deletes: DataFrame | None, unavailable: bool = False) -> None:
+def merge_silver(
+    tables: DeltaTables,
+    changes: DataFrame,
+    key_columns: list[str],
+    path: str,
+    deletes: DataFrame | None,
+    unavailable: bool = False,
+) -> None:
     """MERGE one batch of change rows into the current-state table at `path`.
 
     `deletes` (key columns + `_lsn`) are the deletes already known for this table
@@ -290,12 +333,15 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
     if unavailable:
         rows = _fill_unavailable(rows, key_columns)
     latest = newest_per_key(rows, key_columns).drop(
-        "_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id", "_snapshot")
+        "_kafka_topic", "_kafka_partition", "_kafka_timestamp", "_schema_id", "_snapshot"
+    )
     if deletes is not None:
         dead = deletes.groupBy(*key_columns).agg(F.max("_lsn").alias("_deleted_lsn"))
-        latest = (latest.join(dead, key_columns, "left")
-                  .where(F.col("_deleted_lsn").isNull() | (F.col("_lsn") >= F.col("_deleted_lsn")))
-                  .drop("_deleted_lsn"))
+        latest = (
+            latest.join(dead, key_columns, "left")
+            .where(F.col("_deleted_lsn").isNull() | (F.col("_lsn") >= F.col("_deleted_lsn")))
+            .drop("_deleted_lsn")
+        )
     latest = tables.ensure(path, latest.drop("_kafka_offset"), {})
     columns = latest.columns
     on = " AND ".join(f"t.{_quote(k)} = s.{_quote(k)}" for k in key_columns)
@@ -310,12 +356,15 @@ def merge_silver(tables: DeltaTables, changes: DataFrame, key_columns: list[str]
             updates[_quote(c)] = F.when(source == marker, F.col(f"t.{_quote(c)}")).otherwise(source)
             # No value known anywhere (silver lacks the row): NULL rather than the placeholder.
             inserts[_quote(c)] = F.when(source != marker, source)
-    (DeltaTable.forPath(tables.spark, path).alias("t")
+    (
+        DeltaTable.forPath(tables.spark, path)
+        .alias("t")
         .merge(latest.alias("s"), on)
         .whenMatchedDelete(condition=f"s._change_type = 'delete' AND {newer}")
         .whenMatchedUpdate(condition=f"s._change_type <> 'delete' AND {newer}", set=updates)
         .whenNotMatchedInsert(condition="s._change_type <> 'delete'", values=inserts)
-        .execute())
+        .execute()
+    )
 
 
 def clear_silver_before(tables: DeltaTables, path: str, cleared_at: int) -> None:

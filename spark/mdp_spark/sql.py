@@ -16,13 +16,17 @@ from .session import create_session
 
 def _tables(root: str, options: dict[str, str]) -> dict[str, str]:
     """View name → s3a:// path of every Delta table under the lake's folders."""
+    import pyarrow.fs as pafs
     from deltalake import DeltaTable
     from deltalake.exceptions import TableNotFoundError
-    import pyarrow.fs as pafs
 
-    fs = pafs.S3FileSystem(endpoint_override=options["AWS_ENDPOINT_URL"], access_key=options["AWS_ACCESS_KEY_ID"],
-                           secret_key=options["AWS_SECRET_ACCESS_KEY"], region="us-east-1",
-                           scheme=options["AWS_ENDPOINT_URL"].split("://")[0])
+    fs = pafs.S3FileSystem(
+        endpoint_override=options["AWS_ENDPOINT_URL"],
+        access_key=options["AWS_ACCESS_KEY_ID"],
+        secret_key=options["AWS_SECRET_ACCESS_KEY"],
+        region="us-east-1",
+        scheme=options["AWS_ENDPOINT_URL"].split("://")[0],
+    )
     bucket = root.removeprefix("s3://")
     views = {}
     for folder in ("silver", "bronze", "quarantine"):
@@ -48,12 +52,19 @@ def main(argv: list[str]) -> int:
         return 0 if argv else 2
     missing = [n for n in ("S3_ENDPOINT", "S3_BUCKET") if not os.environ.get(n)]
     if missing:
-        print(f"sql: {', '.join(missing)} not set (eval \"$(pnpm -s stack:env)\")", file=sys.stderr)
+        print(f'sql: {", ".join(missing)} not set (eval "$(pnpm -s stack:env)")', file=sys.stderr)
         return 2
     options = storage_options(os.environ)
-    spark = create_session("mdp-sql", os.environ["MDP_SPARK_JARS_DIR"], s3={
-        "endpoint": os.environ["S3_ENDPOINT"], "access_key": options["AWS_ACCESS_KEY_ID"],
-        "secret_key": options["AWS_SECRET_ACCESS_KEY"]}, extra={"spark.driver.memory": "1g"})
+    spark = create_session(
+        "mdp-sql",
+        os.environ["MDP_SPARK_JARS_DIR"],
+        s3={
+            "endpoint": os.environ["S3_ENDPOINT"],
+            "access_key": options["AWS_ACCESS_KEY_ID"],
+            "secret_key": options["AWS_SECRET_ACCESS_KEY"],
+        },
+        extra={"spark.driver.memory": "1g"},
+    )
     try:
         for view, path in _tables(f"s3://{os.environ['S3_BUCKET']}", options).items():
             spark.read.format("delta").load(path).createOrReplaceTempView(view)

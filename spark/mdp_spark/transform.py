@@ -155,8 +155,9 @@ def flatten(decoded: DataFrame, envelope_schema_json: str, envelope_column: str 
     image = F.when(is_delete, env["before"]).otherwise(env["after"])
     columns = {name: convert(image[name], avro_type) for name, avro_type in fields}
     # the before image matters only for the derived columns
-    before = {name: convert(env["before"][name], avro_type) for name, avro_type in fields
-              if name in ("status", "updated_at")}
+    before = {
+        name: convert(env["before"][name], avro_type) for name, avro_type in fields if name in ("status", "updated_at")
+    }
     if "ts_us" in source_fields:
         commit_ts = F.timestamp_micros(env["source"]["ts_us"])
     else:
@@ -169,8 +170,11 @@ def flatten(decoded: DataFrame, envelope_schema_json: str, envelope_column: str 
         "_tx_id": env["source"]["txId"].cast("long") if "txId" in source_fields else F.lit(None).cast("long"),
         "_commit_ts": commit_ts,
         # where a snapshot row sits in its snapshot (Debezium's marker); NULL for a streamed change
-        "_snapshot": (F.when(env["op"] == F.lit("r"), env["source"]["snapshot"]) if "snapshot" in source_fields
-                      else F.lit(None).cast("string")),
+        "_snapshot": (
+            F.when(env["op"] == F.lit("r"), env["source"]["snapshot"])
+            if "snapshot" in source_fields
+            else F.lit(None).cast("string")
+        ),
     }
     derived = _derived(columns, before)
     return decoded.select(

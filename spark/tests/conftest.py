@@ -19,12 +19,16 @@ def spark(tmp_path_factory):
     if not jars_dir:
         pytest.fail("MDP_SPARK_JARS_DIR is not set: run the tests with spark/bin/test.sh")
     warehouse = tmp_path_factory.mktemp("warehouse")
-    session = create_session("mdp-spark-tests", jars_dir, extra={
-        "spark.sql.warehouse.dir": str(warehouse),
-        "spark.sql.adaptive.enabled": "false",
-        # tiny batches: compiling generated code costs more than it saves
-        "spark.sql.codegen.wholeStage": "false",
-    })
+    session = create_session(
+        "mdp-spark-tests",
+        jars_dir,
+        extra={
+            "spark.sql.warehouse.dir": str(warehouse),
+            "spark.sql.adaptive.enabled": "false",
+            # tiny batches: compiling generated code costs more than it saves
+            "spark.sql.codegen.wholeStage": "false",
+        },
+    )
     yield session
     session.stop()
 
@@ -39,7 +43,7 @@ class SchemaStore:
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
                 prefix = "/apis/ccompat/v7/schemas/ids/"
-                schema_id = self.path[len(prefix):] if self.path.startswith(prefix) else ""
+                schema_id = self.path[len(prefix) :] if self.path.startswith(prefix) else ""
                 if schema_id.isdigit() and int(schema_id) in store.schemas:
                     body = json.dumps({"schema": store.schemas[int(schema_id)]}).encode()
                     self.send_response(200)

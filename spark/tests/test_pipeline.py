@@ -3,28 +3,32 @@
 import json
 import logging
 import struct
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from deltalake import DeltaTable as PyDeltaTable
-from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType
-
 from debezium import KEY_SCHEMA, RENAMED_KEY_SCHEMA, TOPIC, altered_order, envelope_schema, event, frame, order
+from deltalake import DeltaTable as PyDeltaTable
 from mdp_spark.decode import decode_batch
 from mdp_spark.errors import RegistryUnavailableError, SchemaNotFoundError
 from mdp_spark.job import BatchWriter, Layout
-from mdp_spark.replay import replay_quarantine
 from mdp_spark.registry import SchemaRegistry
+from mdp_spark.replay import replay_quarantine
+from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType
 
 V1, V2, V3, V4, KEY, KEY2, MISSING = 11, 12, 13, 14, 10, 15, 99
-RAW_SCHEMA = StructType([
-    StructField("topic", StringType()), StructField("partition", IntegerType()),
-    StructField("offset", LongType()), StructField("timestamp", TimestampType()),
-    StructField("key", BinaryType()), StructField("value", BinaryType()),
-])
-KAFKA_TS = datetime(2026, 11, 24, 14, 26, 8, tzinfo=timezone.utc)
+RAW_SCHEMA = StructType(
+    [
+        StructField("topic", StringType()),
+        StructField("partition", IntegerType()),
+        StructField("offset", LongType()),
+        StructField("timestamp", TimestampType()),
+        StructField("key", BinaryType()),
+        StructField("value", BinaryType()),
+    ]
+)
+KAFKA_TS = datetime(2026, 11, 24, 14, 26, 8, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -65,15 +69,27 @@ def silver_rows(spark, layout, table="orders"):
 
 
 def test_decodes_confluent_framed_avro_exactly_and_quarantines_the_rest(spark, registry):
-    batch = raw(spark, [
-        (1, v1(event("c", 100, after=order(1)))),
-        (1, v2(event("u", 200, before=order(1), after=order(1, status="paid", extra=True, note="gift",
-                                                             updated_at="2026-11-24T15:26:08.5Z"), ))),
-        (1, None),  # a tombstone: skipped, not quarantined
-        (2, b"not avro at all"),
-        (3, b"\x00" + struct.pack(">I", MISSING) + b"\x02"),
-        (4, b"\x00" + struct.pack(">I", V1) + b"\xff\xff\xff"),
-    ])
+    batch = raw(
+        spark,
+        [
+            (1, v1(event("c", 100, after=order(1)))),
+            (
+                1,
+                v2(
+                    event(
+                        "u",
+                        200,
+                        before=order(1),
+                        after=order(1, status="paid", extra=True, note="gift", updated_at="2026-11-24T15:26:08.5Z"),
+                    )
+                ),
+            ),
+            (1, None),  # a tombstone: skipped, not quarantined
+            (2, b"not avro at all"),
+            (3, b"\x00" + struct.pack(">I", MISSING) + b"\x02"),
+            (4, b"\x00" + struct.pack(">I", V1) + b"\xff\xff\xff"),
+        ],
+    )
     decoded = decode_batch(batch, registry)
     changes = decoded.tables["orders"].changes.orderBy("_kafka_offset").collect()
     assert decoded.tables["orders"].key_columns == ["id"]
@@ -127,8 +143,26 @@ def test_silver_keeps_the_newest_lsn_applies_deletes_and_ignores_replays(spark, 
     assert silver_rows(spark, layout) == rows
 
     # A newer change wins; a column added in PostgreSQL (schema v2) appears in silver.
-    writer(raw(spark, [(1, v2(event("u", 150, before=order(1, status="cancelled"),
-                                     after=order(1, status="cancelled", extra=True, note="late"))))], start=300), 3)
+    writer(
+        raw(
+            spark,
+            [
+                (
+                    1,
+                    v2(
+                        event(
+                            "u",
+                            150,
+                            before=order(1, status="cancelled"),
+                            after=order(1, status="cancelled", extra=True, note="late"),
+                        )
+                    ),
+                )
+            ],
+            start=300,
+        ),
+        3,
+    )
     rows = silver_rows(spark, layout)
     assert rows[1]["note"] == "late" and rows[1]["_lsn"] == 150
     assert rows[3]["note"] is None
@@ -159,25 +193,34 @@ def test_silver_follows_a_ddl_and_the_incremental_snapshot_rows_take_the_lsn_bef
     writer(raw(spark, after_ddl, start=10), 1)
     silver = spark.read.format("delta").load(layout.silver("orders"))
     source = [c for c in silver.columns if not c.startswith("_")]
-    assert sorted(source) == sorted(["id", "client_id", "quantity", "unit_price", "ship_date", "placed_at",
-                                     "updated_at", "big", "amount"])
+    assert sorted(source) == sorted(
+        ["id", "client_id", "quantity", "unit_price", "ship_date", "placed_at", "updated_at", "big", "amount"]
+    )
     assert silver.schema["quantity"].dataType == LongType()
     rows = silver_rows(spark, layout)
     assert (rows[1]["client_id"], rows[1]["_change_type"], rows[1]["_lsn"]) == (7, "snapshot", 110)
     assert (rows[2]["quantity"], rows[2]["_change_type"], rows[2]["_lsn"]) == (wide, "snapshot", 120)
     assert rows[2]["amount"] == Decimal("12.34") * wide
-    assert json.loads(PyDeltaTable(layout.silver("orders")).metadata().configuration["mdp.derivedColumns"]) == ["amount"]
+    assert json.loads(PyDeltaTable(layout.silver("orders")).metadata().configuration["mdp.derivedColumns"]) == [
+        "amount"
+    ]
 
     # Bronze, a change log, keeps the old columns, widens quantity, and stays readable without Spark.
     bronze = PyDeltaTable(layout.bronze("orders"))
     events = sorted(bronze.to_pyarrow_table().to_pylist(), key=lambda r: r["_kafka_offset"])
     assert [(e["_change_type"], e["_lsn"]) for e in events] == [
-        ("insert", 100), ("insert", 110), ("snapshot", 110), ("update", 120), ("snapshot", 120)]
+        ("insert", 100),
+        ("insert", 110),
+        ("snapshot", 110),
+        ("update", 120),
+        ("snapshot", 120),
+    ]
     assert events[0]["status"] == "placed" and events[3]["quantity"] == wide and events[2]["status"] is None
 
     # A newer change wins over the snapshot; the snapshot row re-delivered later does not undo it.
-    writer(raw(spark, [(1, v3(event("u", 130, before=altered_order(1), after=altered_order(1, quantity=5))))],
-               start=20), 2)
+    writer(
+        raw(spark, [(1, v3(event("u", 130, before=altered_order(1), after=altered_order(1, quantity=5))))], start=20), 2
+    )
     writer(raw(spark, after_ddl[:1], start=10), 3)
     assert silver_rows(spark, layout)[1]["quantity"] == 5
 
@@ -215,7 +258,14 @@ def test_a_truncate_empties_silver_and_what_came_before_it_never_returns(spark, 
     assert silver_rows(spark, layout) == {}
     bronze = spark.read.format("delta").load(layout.bronze("orders"))
     assert [r["_change_type"] for r in bronze.orderBy("_kafka_offset").collect()] == [
-        "insert", "insert", "truncate", "insert", "truncate", "insert", "insert"]
+        "insert",
+        "insert",
+        "truncate",
+        "insert",
+        "truncate",
+        "insert",
+        "insert",
+    ]
 
 
 def test_a_snapshot_taken_again_removes_the_rows_deleted_while_no_slot_recorded_them(spark, registry, tmp_path):
@@ -225,20 +275,49 @@ def test_a_snapshot_taken_again_removes_the_rows_deleted_while_no_slot_recorded_
     writer(raw(spark, streamed), 0)
     # The slot was lost: row 2 deleted, row 3 updated, row 4 inserted unseen. Debezium snapshots the
     # table again at LSN 500, across two batches: nothing goes before its last row.
-    writer(raw(spark, [(1, v1(event("r", 500, after=order(1), snapshot="first"))),
-                       (3, v1(event("r", 500, after=order(3, status="paid"))))], start=10), 1)
+    writer(
+        raw(
+            spark,
+            [
+                (1, v1(event("r", 500, after=order(1), snapshot="first"))),
+                (3, v1(event("r", 500, after=order(3, status="paid")))),
+            ],
+            start=10,
+        ),
+        1,
+    )
     assert sorted(silver_rows(spark, layout)) == [1, 2, 3]
-    writer(raw(spark, [(4, v1(event("r", 500, after=order(4), snapshot="last_in_data_collection"))),
-                       (1, v1(event("u", 510, before=order(1), after=order(1, status="shipped"))))], start=20), 2)
+    writer(
+        raw(
+            spark,
+            [
+                (4, v1(event("r", 500, after=order(4), snapshot="last_in_data_collection"))),
+                (1, v1(event("u", 510, before=order(1), after=order(1, status="shipped")))),
+            ],
+            start=20,
+        ),
+        2,
+    )
     rows = silver_rows(spark, layout)
     assert {n: (r["status"], r["_lsn"]) for n, r in rows.items()} == {
-        1: ("shipped", 510), 3: ("paid", 500), 4: ("placed", 500)}
+        1: ("shipped", 510),
+        3: ("paid", 500),
+        4: ("placed", 500),
+    }
     # row 2's insert re-delivered: it does not come back
     writer(raw(spark, streamed[1:2], start=30), 3)
     assert sorted(silver_rows(spark, layout)) == [1, 3, 4]
     bronze = spark.read.format("delta").load(layout.bronze("orders"))
     assert [r["_snapshot"] for r in bronze.orderBy("_kafka_offset").collect()] == [
-        None, None, None, "first", "true", "last_in_data_collection", None, None]
+        None,
+        None,
+        None,
+        "first",
+        "true",
+        "last_in_data_collection",
+        None,
+        None,
+    ]
     assert "_snapshot" not in spark.read.format("delta").load(layout.silver("orders")).columns
 
 
@@ -248,8 +327,9 @@ def stored_data_files(path: str) -> int:
 
 def test_every_nth_write_of_a_table_compacts_its_small_files_and_vacuums_the_replaced_ones(spark, registry, tmp_path):
     layout = Layout(str(tmp_path))
-    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-compact", compact_every=3,
-                         retain_hours=0)
+    writer = BatchWriter(
+        spark, registry, layout, logging.getLogger("test"), app_id="q-compact", compact_every=3, retain_hours=0
+    )
     for batch in range(3):
         ids = (2 * batch + 1, 2 * batch + 2)
         writer(raw(spark, [(n, v1(event("c", 100 + n, after=order(n)))) for n in ids], start=10 * batch), batch)
@@ -269,13 +349,16 @@ def test_every_nth_write_of_a_table_compacts_its_small_files_and_vacuums_the_rep
 def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):
     layout = Layout(str(tmp_path))
     writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q2")
-    batch = raw(spark, [
-        (1, v1(event("c", 100, after=order(1)))),
-        (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),
-        (1, v1(event("d", 130, before=order(1, status="paid")))),
-        (1, None),
-        (9, b"garbage"),
-    ])
+    batch = raw(
+        spark,
+        [
+            (1, v1(event("c", 100, after=order(1)))),
+            (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),
+            (1, v1(event("d", 130, before=order(1, status="paid")))),
+            (1, None),
+            (9, b"garbage"),
+        ],
+    )
     writer(batch, 7)
     versions = PyDeltaTable(layout.bronze("orders")).version()
     writer(batch, 7)  # the same batch id again, as after a crash mid-batch
@@ -286,7 +369,8 @@ def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):
     # the undecodable record is in the quarantine table once, with where it was read and why
     quarantined = spark.read.format("delta").load(layout.quarantine).collect()
     assert [(q["topic"], q["partition"], q["offset"], q["error_code"], q["batch_id"]) for q in quarantined] == [
-        (TOPIC, 0, 4, "NOT_FRAMED", 7)]
+        (TOPIC, 0, 4, "NOT_FRAMED", 7)
+    ]
     assert quarantined[0]["error"] and quarantined[0]["value"] == b"garbage"
     assert silver_rows(spark, layout) == {}
     # a different query (a new checkpoint) is a different writer: its batch 7 is new
@@ -311,20 +395,33 @@ def test_an_unchanged_toasted_value_keeps_its_value_in_silver_never_the_placehol
     unavailable = "__debezium_unavailable_value"
     long_note = "x" * 9000
     # Replica identity DEFAULT: an update that leaves a TOASTed column alone sends the placeholder.
-    writer(raw(spark, [
-        (1, v2(event("c", 100, after=order(1, extra=True, note=long_note)))),
-        (1, v2(event("u", 110, after=order(1, status="paid", extra=True, note=unavailable)))),
-        (2, v2(event("c", 120, after=order(2, extra=True, note=None)))),
-        (2, v2(event("u", 130, after=order(2, status="paid", extra=True, note=unavailable)))),
-    ]), 0)
+    writer(
+        raw(
+            spark,
+            [
+                (1, v2(event("c", 100, after=order(1, extra=True, note=long_note)))),
+                (1, v2(event("u", 110, after=order(1, status="paid", extra=True, note=unavailable)))),
+                (2, v2(event("c", 120, after=order(2, extra=True, note=None)))),
+                (2, v2(event("u", 130, after=order(2, status="paid", extra=True, note=unavailable)))),
+            ],
+        ),
+        0,
+    )
     rows = silver_rows(spark, layout)
     assert rows[1]["status"] == "paid" and rows[1]["note"] == long_note
     assert rows[2]["status"] == "paid" and rows[2]["note"] is None
     # In a later batch the value comes from silver itself; a real change replaces it.
-    writer(raw(spark, [
-        (1, v2(event("u", 140, after=order(1, status="shipped", extra=True, note=unavailable)))),
-        (2, v2(event("u", 150, after=order(2, status="shipped", extra=True, note="short")))),
-    ], start=10), 1)
+    writer(
+        raw(
+            spark,
+            [
+                (1, v2(event("u", 140, after=order(1, status="shipped", extra=True, note=unavailable)))),
+                (2, v2(event("u", 150, after=order(2, status="shipped", extra=True, note="short")))),
+            ],
+            start=10,
+        ),
+        1,
+    )
     rows = silver_rows(spark, layout)
     assert (rows[1]["status"], rows[1]["note"]) == ("shipped", long_note)
     assert (rows[2]["status"], rows[2]["note"]) == ("shipped", "short")
@@ -339,8 +436,10 @@ def test_a_key_that_cannot_be_read_is_quarantined_and_replayed_once_its_schema_i
     layout = Layout(str(tmp_path))
     log = logging.getLogger("test")
     writer = BatchWriter(spark, registry, layout, log, app_id="q6")
-    rows = [(TOPIC, 0, 0, KAFKA_TS, frame(late_key, KEY_SCHEMA, {"id": 1}), v1(event("c", 100, after=order(1)))),
-            (TOPIC, 0, 1, KAFKA_TS, b"not framed", v1(event("c", 110, after=order(2))))]
+    rows = [
+        (TOPIC, 0, 0, KAFKA_TS, frame(late_key, KEY_SCHEMA, {"id": 1}), v1(event("c", 100, after=order(1)))),
+        (TOPIC, 0, 1, KAFKA_TS, b"not framed", v1(event("c", 110, after=order(2)))),
+    ]
     writer(spark.createDataFrame(rows, RAW_SCHEMA), 0)
     # Neither reaches bronze or silver keyless: both wait in quarantine, saying why.
     codes = {q["offset"]: q["error_code"] for q in spark.read.format("delta").load(layout.quarantine).collect()}

@@ -9,7 +9,6 @@ import sys
 import threading
 
 import pytest
-
 from mdp_spark.config import load_config
 from mdp_spark.errors import ConfigError, ServiceUnavailableError
 from mdp_spark.preflight import check_bucket, check_kafka, check_registry
@@ -51,10 +50,24 @@ def test_config_lists_every_missing_setting():
     with pytest.raises(ConfigError) as err:
         load_config({"KAFKA_BROKERS": "127.0.0.1:1", "S3_ENDPOINT": "minio:9000", "MDP_SPARK_UI_PORT": "x"})
     assert err.value.code == "CONFIG_INVALID"
-    for name in ("SCHEMA_REGISTRY_URL", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET", "S3_ENDPOINT", "MDP_SPARK_UI_PORT"):
+    for name in (
+        "SCHEMA_REGISTRY_URL",
+        "S3_ACCESS_KEY",
+        "S3_SECRET_KEY",
+        "S3_BUCKET",
+        "S3_ENDPOINT",
+        "MDP_SPARK_UI_PORT",
+    ):
         assert name in str(err.value)
-    env = {"KAFKA_BROKERS": "b:1", "SCHEMA_REGISTRY_URL": "http://r/", "S3_ENDPOINT": "http://s",
-           "S3_ACCESS_KEY": "a", "S3_SECRET_KEY": "s", "S3_BUCKET": "lake", "MDP_PORT_OFFSET": "500"}
+    env = {
+        "KAFKA_BROKERS": "b:1",
+        "SCHEMA_REGISTRY_URL": "http://r/",
+        "S3_ENDPOINT": "http://s",
+        "S3_ACCESS_KEY": "a",
+        "S3_SECRET_KEY": "s",
+        "S3_BUCKET": "lake",
+        "MDP_PORT_OFFSET": "500",
+    }
     config = load_config(env)
     assert config.ui_port == 14540 and config.lake_root == "s3a://lake" and config.schema_registry_url == "http://r"
     assert load_config({**env, "MDP_SPARK_UI_PORT": "15000"}).ui_port == 15000
@@ -105,20 +118,33 @@ def test_bucket_check_names_minio_when_it_does_not_answer():
 def run_main(env_overrides: dict[str, str], *args: str) -> tuple[int, list[dict]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("KAFKA_", "SCHEMA_", "S3_"))}
     env.update(env_overrides)
-    done = subprocess.run([sys.executable, "-m", "mdp_spark.main", *args], cwd=SPARK_DIR, env=env,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-m", "mdp_spark.main", *args],
+        cwd=SPARK_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     return done.returncode, [json.loads(line) for line in done.stdout.splitlines() if line.startswith("{")]
 
 
 def test_job_exits_at_once_naming_the_unreachable_service(schema_store, tmp_path):
     ready = tmp_path / "ready"
     ready.write_text("stale")
-    env = {"KAFKA_BROKERS": f"127.0.0.1:{closed_port()}", "SCHEMA_REGISTRY_URL": schema_store.url,
-           "S3_ENDPOINT": f"http://127.0.0.1:{closed_port()}", "S3_ACCESS_KEY": "k", "S3_SECRET_KEY": "secret-key",
-           "S3_BUCKET": "lakehouse"}
+    env = {
+        "KAFKA_BROKERS": f"127.0.0.1:{closed_port()}",
+        "SCHEMA_REGISTRY_URL": schema_store.url,
+        "S3_ENDPOINT": f"http://127.0.0.1:{closed_port()}",
+        "S3_ACCESS_KEY": "k",
+        "S3_SECRET_KEY": "secret-key",
+        "S3_BUCKET": "lakehouse",
+    }
     code, lines = run_main(env, "--ready-file", str(ready))
     assert code == 3
-    assert lines[-1]["level"] == "error" and lines[-1]["service"] == "kafka" and lines[-1]["code"] == "SERVICE_UNAVAILABLE"
+    assert (
+        lines[-1]["level"] == "error" and lines[-1]["service"] == "kafka" and lines[-1]["code"] == "SERVICE_UNAVAILABLE"
+    )
     assert not ready.exists()  # a ready file left by an earlier run is gone
     code, lines = run_main({k: v for k, v in env.items() if k != "S3_BUCKET"})
     assert code == 2 and lines[-1]["code"] == "CONFIG_INVALID" and "S3_BUCKET" in lines[-1]["msg"]

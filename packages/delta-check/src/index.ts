@@ -30,7 +30,6 @@ export {
   canonicalFromLake,
   canonicalFromPg,
   kindOfPgType,
-  normalizeDecimal,
   type Canonical,
 } from './compare/canonical.js';
 export { formatReport, type CheckReport, type TableFailure } from './compare/report.js';

@@ -53,7 +53,15 @@ export {
   logLevelFromEnv,
   type LogLevel,
 } from './log-level.js';
+export { DURATION_FORMS, durationMs } from './duration.js';
 export { pollUntil } from './poll.js';
+export {
+  canonicalDecimal,
+  canonicalFloat,
+  canonicalJson,
+  canonicalTime,
+  canonicalTimestamp,
+} from './canonical.js';
 export {
   cliLogger,
   LOG_FORMATS,

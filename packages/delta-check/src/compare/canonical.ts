@@ -1,7 +1,8 @@
 /**
  * The canonical form both sides are reduced to before hashing: one string per
  * value (or null), chosen by the PostgreSQL column's type, so that a value
- * that is equal in meaning is equal in text whatever the lake stored it as:
+ * that is equal in meaning is equal in text whatever the lake stored it as
+ * (the texts are `@mdp/schemas`' canonical ones, which the validator uses too):
  *
  * | PostgreSQL type            | canonical                                   |
  * |----------------------------|---------------------------------------------|
@@ -17,8 +18,15 @@
  * | json / jsonb               | JSON with object keys sorted                |
  * | anything else (text, …)    | the text as is                              |
  */
+import {
+  canonicalDecimal,
+  canonicalFloat,
+  canonicalJson,
+  canonicalTime,
+  canonicalTimestamp,
+} from '@mdp/schemas';
 import type { DeltaValue } from '../delta/parquet-file.js';
-import { daysToDate, microsToIso, rescaleDecimal } from '../delta/values.js';
+import { daysToDate, microsToIso } from '../delta/values.js';
 
 export type Canonical = string | null;
 
@@ -96,17 +104,17 @@ export function canonicalFromPg(text: string | null, kind: CanonicalKind): Canon
   if (text === null) return null;
   switch (kind) {
     case 'decimal':
-      return normalizeDecimal(text);
+      return canonicalDecimal(text);
     case 'float4':
-      return floatText(Math.fround(Number(text)));
+      return canonicalFloat(Math.fround(Number(text)));
     case 'float8':
-      return floatText(Number(text));
+      return canonicalFloat(Number(text));
     case 'bool':
       return text === 't' || text === 'true' ? 'true' : 'false';
     case 'uuid':
       return text.toLowerCase();
     case 'json':
-      return stableJson(text);
+      return canonicalJson(text);
     default:
       return text;
   }
@@ -117,20 +125,18 @@ export function canonicalFromLake(value: DeltaValue | undefined, kind: Canonical
   if (value === null || value === undefined) return null;
   switch (kind) {
     case 'decimal':
-      return normalizeDecimal(scalarText(value));
+      return canonicalDecimal(scalarText(value));
     case 'integer':
-      return typeof value === 'string' ? (normalizeDecimal(value) ?? value) : scalarText(value);
+      return typeof value === 'string' ? canonicalDecimal(value) : scalarText(value);
     case 'float4':
-      return floatText(Math.fround(Number(scalarText(value))));
+      return canonicalFloat(Math.fround(Number(scalarText(value))));
     case 'float8':
-      return floatText(Number(scalarText(value)));
+      return canonicalFloat(Number(scalarText(value)));
     case 'timestamp':
       // Spark may have kept Debezium's epoch micros as a long.
       if (typeof value === 'bigint' || typeof value === 'number')
         return microsToIso(BigInt(value), true);
-      return typeof value === 'string' && !value.endsWith('Z') && /T\d{2}:/.test(value)
-        ? `${value}Z`
-        : scalarText(value);
+      return typeof value === 'string' ? canonicalTimestamp(value, 'utc') : scalarText(value);
     case 'date':
       return typeof value === 'number' || typeof value === 'bigint'
         ? daysToDate(Number(value))
@@ -139,7 +145,7 @@ export function canonicalFromLake(value: DeltaValue | undefined, kind: Canonical
       if (typeof value === 'bigint' || typeof value === 'number') {
         return microsToIso(BigInt(value), false).slice(11);
       }
-      return normalizeTime(scalarText(value));
+      return canonicalTime(scalarText(value));
     case 'bool':
       return typeof value === 'boolean'
         ? String(value)
@@ -150,56 +156,11 @@ export function canonicalFromLake(value: DeltaValue | undefined, kind: Canonical
       return scalarText(value).toLowerCase();
     case 'json':
       return typeof value === 'string'
-        ? stableJson(value)
-        : stableJson(JSON.stringify(toJsonable(value)));
+        ? canonicalJson(value)
+        : canonicalJson(JSON.stringify(toJsonable(value)));
     default:
       return scalarText(value);
   }
-}
-
-/** `012.500` → `12.5`; `-0.00` → `0`; `1E+3` → `1000`. Returns the input when it is not a number. */
-export function normalizeDecimal(text: string): string {
-  const trimmed = text.trim();
-  const exp = /^([+-]?\d*\.?\d*)[eE]([+-]?\d+)$/.exec(trimmed);
-  if (exp) return shiftDecimal(exp[1]!, Number(exp[2]));
-  const fixed = rescaleDecimal(trimmed, digitsAfterPoint(trimmed));
-  if (fixed === undefined) return trimmed; // NaN, Infinity
-  if (!fixed.includes('.')) return fixed;
-  const stripped = fixed.replace(/0+$/, '').replace(/\.$/, '');
-  return stripped === '-0' ? '0' : stripped;
-}
-
-function digitsAfterPoint(text: string): number {
-  const point = text.indexOf('.');
-  return point < 0 ? 0 : text.length - point - 1;
-}
-
-function shiftDecimal(mantissa: string, exponent: number): string {
-  const negative = mantissa.startsWith('-');
-  const body = mantissa.replace(/^[+-]/, '');
-  const point = body.indexOf('.');
-  const digits = body.replace('.', '');
-  let pointAt = (point < 0 ? body.length : point) + exponent;
-  let padded = digits;
-  if (pointAt > padded.length) padded = padded.padEnd(pointAt, '0');
-  if (pointAt < 0) {
-    padded = '0'.repeat(-pointAt) + padded;
-    pointAt = 0;
-  }
-  const text = `${padded.slice(0, pointAt) || '0'}.${padded.slice(pointAt)}`;
-  return normalizeDecimal(negative ? `-${text}` : text);
-}
-
-function normalizeTime(text: string): string {
-  const m = /^(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))?$/.exec(text);
-  return m ? `${m[1]}:${m[2]}:${m[3]}.${(m[4] ?? '').padEnd(6, '0')}` : text;
-}
-
-function floatText(n: number): string {
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Infinity) return 'Infinity';
-  if (n === -Infinity) return '-Infinity';
-  return Object.is(n, -0) ? '0' : String(n);
 }
 
 function scalarText(value: DeltaValue): string {
@@ -217,27 +178,6 @@ function toJsonable(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, toJsonable(v)]),
-    );
-  }
-  return value;
-}
-
-function stableJson(text: string): string {
-  try {
-    return JSON.stringify(sortKeys(JSON.parse(text)));
-  } catch {
-    return text;
-  }
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value && typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(obj)
-        .sort()
-        .map((k) => [k, sortKeys(obj[k])]),
     );
   }
   return value;

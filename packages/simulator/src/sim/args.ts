@@ -1,5 +1,5 @@
 /** Command-line flags of `sim:run`, parsed with node:util parseArgs. */
-import { parseFlags } from '@mdp/schemas';
+import { DURATION_FORMS, durationMs, parseFlags } from '@mdp/schemas';
 import { SimError } from './errors.js';
 
 export interface RunArgs {
@@ -63,12 +63,9 @@ export function parseRate(text: string): number | 'max' {
 }
 
 export function parseDuration(text: string, flag = 'duration'): number {
-  const m = /^(\d+(?:\.\d+)?)(ms|s|m|min|h)?$/.exec(text.trim());
-  const ms = m
-    ? Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, min: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1)
-    : NaN;
-  if (!(ms > 0))
-    throw bad(`--${flag} "${text}" is not a duration; accepted forms: 10s, 2m, 1h, 500ms`);
+  const ms = durationMs(text);
+  if (Number.isNaN(ms))
+    throw bad(`--${flag} "${text}" is not a duration; accepted forms: ${DURATION_FORMS}`);
   return ms;
 }
 

@@ -1,30 +1,18 @@
 /**
  * One text form for values from both sides: PostgreSQL's `::text` output (TimeZone UTC)
  * and the decoded stream (BigInt, exact decimal strings, ISO timestamps, booleans).
+ * Both sides are text already, so no type is needed: timestamps and decimals take
+ * `@mdp/schemas`' canonical texts, the ones delta-check compares the lake in.
  */
-import type { Row } from '@mdp/schemas';
-
-const TIMESTAMP =
-  /^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?(Z|[+-]\d{2}(?::?\d{2})?)?$/;
+import { canonicalDecimal, canonicalTimestamp, type Row } from '@mdp/schemas';
 
 export function canonical(value: unknown): string | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value ? 'true' : 'false'; // boolean::text
   if (typeof value === 'bigint' || typeof value === 'number') return value.toString();
-  if (typeof value === 'string') return canonicalString(value);
+  if (typeof value === 'string') return canonicalTimestamp(value);
   if (Buffer.isBuffer(value)) return `\\x${value.toString('hex')}`;
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
-}
-
-function canonicalString(text: string): string {
-  const m = TIMESTAMP.exec(text);
-  if (!m) return text;
-  const [, date, time, fraction = '', zone] = m;
-  const micros = fraction.padEnd(6, '0').slice(0, 6);
-  if (zone === undefined) return `${date}T${time}.${micros}`;
-  if (zone === 'Z' || /^[+-]00(:?00)?$/.test(zone)) return `${date}T${time}.${micros}Z`;
-  const utc = new Date(`${date}T${time}${zone.length === 3 ? `${zone}:00` : zone}`).toISOString();
-  return `${utc.slice(0, 19)}.${micros}Z`;
 }
 
 export function canonicalRow(row: Row): Record<string, string | null> {
@@ -40,9 +28,7 @@ export function keyString(row: Row, fields: readonly string[] = Object.keys(row)
 
 /** Decimal strings compared by value ("12.5" == "12.50"). */
 export function sameDecimal(a: unknown, b: unknown): boolean {
-  const norm = (v: unknown) => {
-    const s = String(v);
-    return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
-  };
-  return a !== null && a !== undefined && b !== null && b !== undefined && norm(a) === norm(b);
+  return (
+    typeof a === 'string' && typeof b === 'string' && canonicalDecimal(a) === canonicalDecimal(b)
+  );
 }

@@ -7,6 +7,7 @@
  * change, or the stream passed the watermark without it) was delivered out of order:
  * a reordering, reported at the offset of the old record.
  */
+import { tableOfTopic } from '@mdp/schemas';
 import { concatMap, from, type OperatorFunction } from 'rxjs';
 import type { Change } from '../avro/decoder.js';
 import { createStateStore, type StateStore } from '../streams/operators.js';
@@ -36,10 +37,13 @@ export type OrderingVerdict =
 
 const TABLES = new Map<string, string>();
 
-/** A topic's table (its last dot-separated part), remembered: it is asked several times a record. */
+/**
+ * A topic's table (`tableOfTopic`; a topic not named `<prefix>.<schema>.<table>` is its own
+ * table), remembered: it is asked several times a record.
+ */
 export function tableOf(topic: string): string {
   let table = TABLES.get(topic);
-  if (table === undefined) TABLES.set(topic, (table = topic.split('.').at(-1) ?? topic));
+  if (table === undefined) TABLES.set(topic, (table = tableOfTopic(topic)?.table ?? topic));
   return table;
 }
 

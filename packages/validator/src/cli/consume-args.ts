@@ -1,8 +1,8 @@
 /** `pnpm consume` flags. */
-import { parseFlags } from '@mdp/schemas';
+import { DURATION_FORMS, durationMs, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 
-export const CONSUME_HELP = `Usage: pnpm consume [--topic T …] [--from-beginning] [--max N] [--group G] [--timeout S]
+export const CONSUME_HELP = `Usage: pnpm consume [--topic T …] [--from-beginning] [--max N] [--group G] [--timeout D]
 
 Prints every change of the CDC topics, decoded from Avro through the schema registry,
 as one JSON line on stdout:
@@ -19,7 +19,7 @@ Options:
   --from-beginning   start from the earliest offset (default: only new records)
   --max N            exit 0 after N records (changes and tombstones; not undecodable ones)
   --group G          consumer group (commits offsets; default: a fresh random group)
-  --timeout S        exit after S seconds (exit 3 if --max was given and not reached)
+  --timeout D        exit after D: 30s, 5m, or seconds (exit 3 if --max was given and not reached)
   --help             this text
 
 Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
@@ -54,7 +54,7 @@ export function parseConsumeArgs(argv: readonly string[]): ConsumeArgs {
     max: values.max === undefined ? undefined : positiveInt('--max', values.max),
     group: values.group,
     timeoutSeconds:
-      values.timeout === undefined ? undefined : positiveNumber('--timeout', values.timeout),
+      values.timeout === undefined ? undefined : durationSeconds('--timeout', values.timeout),
   };
 }
 
@@ -65,9 +65,10 @@ export function positiveInt(flag: string, text: string): number {
   return n;
 }
 
-export function positiveNumber(flag: string, text: string): number {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0)
-    throw new UsageError(`${flag} must be a positive number of seconds, got "${text}"`);
-  return n;
+/** Seconds of a duration flag (`durationMs` of @mdp/schemas: 300, 300s, 5m, 1h, 500ms). */
+export function durationSeconds(flag: string, text: string): number {
+  const ms = durationMs(text);
+  if (Number.isNaN(ms))
+    throw new UsageError(`${flag} "${text}" is not a duration; accepted forms: ${DURATION_FORMS}`);
+  return ms / 1000;
 }

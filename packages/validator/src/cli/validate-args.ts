@@ -1,9 +1,9 @@
 /** `pnpm validate` flags. */
 import { BUSINESS_TABLES, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
-import { positiveNumber } from './consume-args.js';
+import { durationSeconds } from './consume-args.js';
 
-export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout S] [--json FILE] [--connector NAME] [--interval S]
+export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout D] [--json FILE] [--connector NAME] [--interval D]
 
 Replays the CDC topics from the beginning and proves, per table: every record decodes;
 per key the source LSN never goes backwards (a re-delivered key+LSN+op is a duplicate,
@@ -19,12 +19,13 @@ snapshot sees.
 
 Options:
   --tables a,b     tables to check (default: ${BUSINESS_TABLES.join(',')})
-  --timeout S      how long to wait for the connector to pass the watermark, and again
-                   for the consumer to read the topics to their end offsets (default 60)
+  --timeout D      how long to wait for the connector to pass the watermark, and again
+                   for the consumer to read the topics to their end offsets: 90s, 5m,
+                   or seconds (default 60)
   --json FILE      also write the report as JSON to FILE; - puts it alone on stdout
                    (--report FILE, its older name, still works)
   --follow         keep running: a rolling status line every second, a verdict every --interval
-  --interval S     seconds between verdicts with --follow (default 10)
+  --interval D     time between verdicts with --follow (default 10s)
   --connector N    Debezium connector name (default mdp-postgres)
   --help           this text
 
@@ -74,9 +75,10 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
     help: values.help ?? false,
     follow: values.follow ?? false,
     tables,
-    timeoutSeconds: values.timeout === undefined ? 60 : positiveNumber('--timeout', values.timeout),
+    timeoutSeconds:
+      values.timeout === undefined ? 60 : durationSeconds('--timeout', values.timeout),
     intervalSeconds:
-      values.interval === undefined ? 10 : positiveNumber('--interval', values.interval),
+      values.interval === undefined ? 10 : durationSeconds('--interval', values.interval),
     json: values.json ?? values.report,
     connector: values.connector ?? 'mdp-postgres',
   };

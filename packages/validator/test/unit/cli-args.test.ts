@@ -29,6 +29,13 @@ describe('command-line flags', () => {
       timeoutSeconds: 5,
     });
     expect(parseValidateArgs(['--json', '-']).json).toBe('-');
+    // durations as sim:run takes them; a bare number is seconds
+    expect(parseValidateArgs(['--timeout', '5m', '--interval', '500ms'])).toMatchObject({
+      timeoutSeconds: 300,
+      intervalSeconds: 0.5,
+    });
+    expect(usageCode(() => parseValidateArgs(['--timeout', '5 minutes']))).toBe('USAGE');
+    expect(usageCode(() => parseValidateArgs(['--interval', '0']))).toBe('USAGE');
     expect(parseValidateArgs(['--report', 'r.json']).json).toBe('r.json'); // its older name
     expect(usageCode(() => parseValidateArgs(['--tables', 'a;drop']))).toBe('USAGE');
     expect(usageCode(() => parseValidateArgs(['--folow']))).toBe('USAGE');
