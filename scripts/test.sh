@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the platform, as CI runs it (`./mdp test`, i.e. `pnpm test`):
-#   1. what needs no service: lint and typecheck of every TS package, ruff over
+#   1. what needs no service: lint and typecheck of every TS package, knip (no
+#      unused file, export or dependency), ruff over
 #      every Python file (scripts/lint-python.sh), the `unit`
 #      project of every package (`pnpm test:unit` runs the same), the Spark job's
 #      pytest suite on a local SparkSession;
@@ -32,6 +33,7 @@ step() { printf '\n== %s\n' "$*"; }
 
 step "lint and typecheck"
 pnpm exec turbo run lint typecheck --concurrency=2 --continue --output-logs=errors-only
+pnpm exec knip --no-progress
 bash scripts/lint-python.sh
 step "unit tests of every package (no service)"
 pnpm exec turbo run test:unit --concurrency=2 --continue --output-logs=full

@@ -5,10 +5,10 @@
 import { percentile } from './stats.js';
 
 /** The simulator must reach this share of the target rate (else PostgreSQL/the simulator is the limit). */
-export const MIN_ACHIEVED = 0.95;
+const MIN_ACHIEVED = 0.95;
 /** The lag of the last third may exceed the first third's by this factor plus one trigger of slack. */
-export const GROWTH_FACTOR = 1.5;
-export const SLACK_MS = 2000;
+const GROWTH_FACTOR = 1.5;
+const SLACK_MS = 2000;
 
 export const SUSTAIN_RULE =
   `sustained when sim:run reached ≥ ${MIN_ACHIEVED * 100} % of the rate, silver caught up with the step's last order event, ` +

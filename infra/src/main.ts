@@ -10,7 +10,7 @@ import { followLog } from './stack/logs.js';
 import { createStack, type ServiceStatus } from './stack/stack.js';
 import { readEnvFile, readVersions } from './versions.js';
 
-export const USAGE = `Usage: pnpm stack:<command> [service…]   (or: pnpm --filter @mdp/infra stack <command> …)
+const USAGE = `Usage: pnpm stack:<command> [service…]   (or: pnpm --filter @mdp/infra stack <command> …)
 
 The native stack: PostgreSQL, Kafka, Kafka Connect + Debezium, Apicurio Registry,
 MinIO as local processes under process-compose, bound to 127.0.0.1.

@@ -30,7 +30,7 @@ export function readEnvFile(path: string): Record<string, string> {
   }
 }
 
-export const VERSION_KEYS = [
+const VERSION_KEYS = [
   'POSTGRES_MAJOR',
   'KAFKA_VERSION',
   'KAFKA_SCALA_VERSION',

@@ -15,7 +15,7 @@ export interface Visible {
   readonly visibleMs: number;
 }
 
-export interface BronzeArrival {
+interface BronzeArrival {
   /** _commit_ts: the PostgreSQL commit, epoch ms. */
   readonly commitMs: number;
   /** _kafka_timestamp: the Kafka record's timestamp (Connect produced it), epoch ms. */

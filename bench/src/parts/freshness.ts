@@ -29,7 +29,7 @@ import { fmt, type Figure } from '../table.js';
 import type { Context, PartRunner } from './context.js';
 import { ensureTables, lastOrderEventMs, runSim } from './workload.js';
 
-export const POLL_MS = 500;
+const POLL_MS = 500;
 const RATE = 50;
 
 export function startPoller(ctx: Context, bronze = false) {

@@ -10,7 +10,7 @@ import { runProgram } from '../adapters/commands.js';
 import { childOptions, type Context } from '../parts/context.js';
 import { serviceMemory } from '../parts/stack-parts.js';
 
-export interface TableFiles {
+interface TableFiles {
   /** Files the table's current version reads. */
   readonly active: number;
   /** Parquet objects stored under the table's path. */

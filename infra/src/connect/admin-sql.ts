@@ -11,14 +11,14 @@ export interface AdminSqlOptions {
 }
 
 /** The schema Debezium captures (and the only one in the publication, besides the heartbeat). */
-export const CAPTURED_SCHEMA = 'public';
+const CAPTURED_SCHEMA = 'public';
 /** Holds the heartbeat and signal tables and the event-trigger functions, away from the captured schema. */
-export const CDC_SCHEMA = 'cdc';
-export const HEARTBEAT_TABLE = `${CDC_SCHEMA}.heartbeat`;
+const CDC_SCHEMA = 'cdc';
+const HEARTBEAT_TABLE = `${CDC_SCHEMA}.heartbeat`;
 /** Debezium's signal table (the connector's signal.data.collection): snapshot requests and window marks. */
-export const SIGNAL_TABLE = `${CDC_SCHEMA}.signal`;
+const SIGNAL_TABLE = `${CDC_SCHEMA}.signal`;
 /** Each captured table's columns (name:type, in order) as last seen by the DDL trigger. */
-export const SHAPE_TABLE = `${CDC_SCHEMA}.table_shape`;
+const SHAPE_TABLE = `${CDC_SCHEMA}.table_shape`;
 
 /** `name:type,…` of a table's live columns, in order (SQL over pg_attribute, `rel` an oid expression). */
 const shapeOf = (rel: string) =>
@@ -41,7 +41,7 @@ const shapeOf = (rel: string) =>
  *   dropped, renamed, retyped): logical decoding carries no DDL and no unchanged
  *   row, so without it the topics (and the lake) keep the rows' old shape.
  */
-export function adminSql(
+function adminSql(
   o: AdminSqlOptions,
   quote: { ident(s: string): string; literal(s: string): string },
 ): string[] {

@@ -1,8 +1,7 @@
 import { ConnectApiError } from './errors.js';
 import type { ConnectorConfig } from './connector-config.js';
 
-export type ConnectState =
-  'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'STOPPED';
+type ConnectState = 'RUNNING' | 'PAUSED' | 'FAILED' | 'UNASSIGNED' | 'RESTARTING' | 'STOPPED';
 
 export interface ConnectorStatus {
   name: string;

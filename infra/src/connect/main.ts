@@ -9,7 +9,7 @@ import { readEnvFile } from '../versions.js';
 import { registerConnector } from './register.js';
 import { DEFAULT_CONNECTOR_FILE } from './connector-config.js';
 
-export const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL] [--timeout S]
+const USAGE = `Usage: pnpm connect:register [--file F] [--connect-url URL] [--timeout S]
 
 Registers the Debezium PostgreSQL connector, idempotently:
   1. waits for PostgreSQL and, as a superuser, creates or updates the heartbeat

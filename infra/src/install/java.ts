@@ -7,7 +7,7 @@ import { JavaNotFoundError } from '../errors.js';
 const JVM_DIR = '/usr/lib/jvm';
 
 /** The major version a `java -version` banner reports (17, 21, 25). */
-export function parseJavaMajor(banner: string): number | undefined {
+function parseJavaMajor(banner: string): number | undefined {
   const match = /version "(\d+)(?:\.(\d+))?/.exec(banner);
   if (!match) return undefined;
   const first = Number(match[1]);

@@ -31,6 +31,6 @@ export function formatExports(env: Record<string, string>): string {
     .join('\n');
 }
 
-export function shellQuote(value: string): string {
+function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]+$/.test(value) ? value : `'${value.replaceAll("'", `'\\''`)}'`;
 }

@@ -3,7 +3,7 @@ import { PORTS, type PortName } from '../config.js';
 import { PortInUseError } from '../errors.js';
 
 /** true when nothing listens on 127.0.0.1:port (we can bind it ourselves). */
-export function isPortFree(port: number): Promise<boolean> {
+function isPortFree(port: number): Promise<boolean> {
   return new Promise((resolvePort) => {
     const server = createServer();
     server.once('error', () => resolvePort(false));

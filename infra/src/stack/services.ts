@@ -44,9 +44,3 @@ export function withDependencies(
   (names.length > 0 ? names : known).forEach(visit);
   return ordered;
 }
-
-/** The services that depend, directly or not, on `name` (they are restarted with it). */
-export function dependents(services: readonly ServiceSpec[], name: string): ServiceSpec[] {
-  const out = services.filter((service) => service.dependsOn.includes(name));
-  return [...new Set([...out, ...out.flatMap((service) => dependents(services, service.name))])];
-}

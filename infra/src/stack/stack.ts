@@ -48,7 +48,7 @@ export interface ServiceStatus {
   readonly failure?: string;
 }
 
-export interface UpResult {
+interface UpResult {
   /** Nothing was started: every requested service was already up. */
   readonly alreadyUp: boolean;
   readonly started: readonly string[];

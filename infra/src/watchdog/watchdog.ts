@@ -17,11 +17,11 @@ import { createCrashLoopGuard } from './crash-loop.js';
 
 export const RESTART_LIMIT = 10;
 export const RESTART_WINDOW_MS = 10 * 60_000;
-export const WATCHDOG = 'watchdog';
+const WATCHDOG = 'watchdog';
 const CONNECTOR_CHECK_MS = 5_000;
 
 /** What the watchdog found that a person must fix: why, and since when. */
-export interface Failure {
+interface Failure {
   readonly reason: string;
   readonly at: string;
 }

@@ -30,7 +30,7 @@ function pinnedVersions(): Record<string, string> {
   return versions as Record<string, string>;
 }
 
-export function venvDir(): string {
+function venvDir(): string {
   return path.join(process.env.MDP_CACHE ?? path.join(os.homedir(), '.cache', 'mdp'), 'pydelta');
 }
 

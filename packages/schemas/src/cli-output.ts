@@ -50,7 +50,13 @@ export function cliLogger(cli: string, options: CliLoggerOptions): Logger {
     ? pino(settings, pino.destination({ fd: 2, sync: true }))
     : pino(
         settings,
-        pretty({ destination: 2, sync: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
+        pretty({
+          destination: 2,
+          sync: true,
+          ignore: 'pid,hostname',
+          translateTime: 'HH:MM:ss',
+          colorize: process.stderr.isTTY === true, // pretty into a pipe or file: plain text
+        }),
       );
 }
 

@@ -47,7 +47,7 @@ const LOAD_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } satisfies FlagOptions;
 
-export const BENCH_PARTS = ['all', 'speed', 'pacing'] as const;
+const BENCH_PARTS = ['all', 'speed', 'pacing'] as const;
 
 export interface BenchSimArgs {
   seconds: number;

@@ -70,7 +70,7 @@ export interface BronzeStats {
 }
 
 /** Spark's change columns in bronze (spark/mdp_spark/transform.py). */
-export const BRONZE_COLUMNS = [
+const BRONZE_COLUMNS = [
   '_change_type',
   '_lsn',
   '_kafka_topic',
@@ -308,7 +308,7 @@ export async function compareTable(options: CompareOptions): Promise<TableReport
 }
 
 /** The Spark job's table property naming a silver table's derived columns (a JSON array). */
-export const DERIVED_PROPERTY = 'mdp.derivedColumns';
+const DERIVED_PROPERTY = 'mdp.derivedColumns';
 
 function derivedColumns(configuration: Record<string, string>, lakePath: string): Set<string> {
   const declared = configuration[DERIVED_PROPERTY];
@@ -368,8 +368,6 @@ function diffColumns(names: string[], pg: Canonical[], lake: Canonical[]): Colum
   });
   return out;
 }
-
-export type { CanonicalKind };
 
 /** How Debezium's placeholder for an unchanged TOASTed value reads in a column of `kind`. */
 function unavailableMarkers(kind: CanonicalKind): Set<string> | undefined {

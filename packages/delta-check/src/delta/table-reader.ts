@@ -108,7 +108,7 @@ export function createDeltaReader(options: DeltaReaderOptions): DeltaReader {
 }
 
 /** The store key of a data file named in the log (relative, URL-encoded path, or an absolute URI). */
-export function resolveKey(store: ObjectStore, table: string, filePath: string): string {
+function resolveKey(store: ObjectStore, table: string, filePath: string): string {
   if (!/^[a-z][a-z0-9+.-]*:/i.test(filePath)) return `${table}/${decodeURIComponent(filePath)}`;
   const url = new URL(filePath);
   if (url.protocol === 's3:' || url.protocol === 's3a:' || url.protocol === 's3n:') {

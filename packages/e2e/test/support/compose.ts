@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repo } from './platform.js';
 
-export const PROJECT = 'mdp-test';
+const PROJECT = 'mdp-test';
 
 /** The default host port of each published service port (compose.yaml's `${MDP_*_PORT:-…}`). */
 const PORTS = {

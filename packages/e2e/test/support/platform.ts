@@ -103,7 +103,7 @@ export function startSimulator(rate = '50/s', extra: readonly string[] = []): Ru
   };
 }
 
-export interface ValidateReport {
+interface ValidateReport {
   ok: boolean;
   caughtUp: boolean;
   tables: { table: string; records: number; tombstones: number; duplicates: number }[];
@@ -125,7 +125,7 @@ export async function validate(tables: readonly string[] = BUSINESS_TABLES, time
   return { ...result, report: parsed };
 }
 
-export interface DeltaTableReport {
+interface DeltaTableReport {
   table: string;
   lakePath: string;
   equal: boolean;

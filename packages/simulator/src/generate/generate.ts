@@ -35,7 +35,7 @@ import {
 export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS };
 
 /** Rows at scale 1 (the shipped data): 3,200 rows in all. */
-export const BASE_COUNTS = { customers: 1000, products: 200, orders: 2000 } as const;
+const BASE_COUNTS = { customers: 1000, products: 200, orders: 2000 } as const;
 
 // Fixed calendar, never the wall clock: the same seed gives the same bytes on any day.
 const CUSTOMERS_FROM = Date.UTC(2023, 0, 1);
@@ -43,7 +43,7 @@ const CUSTOMERS_TO = Date.UTC(2026, 5, 30);
 const PRODUCTS_FROM = Date.UTC(2022, 5, 1);
 const PRODUCTS_TO = Date.UTC(2026, 2, 31);
 /** The dataset's "now": the newest order is placed before it. */
-export const DATASET_END = Date.UTC(2026, 10, 1);
+const DATASET_END = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
@@ -73,7 +73,7 @@ function pad(n: number, width = 2): string {
 }
 
 /** ISO-8601 in a fixed offset: 2025-03-04T10:15:30.123+01:00 (Z for UTC). */
-export function formatTimestamp(ms: number, offsetMinutes: number): string {
+function formatTimestamp(ms: number, offsetMinutes: number): string {
   const d = new Date(ms + offsetMinutes * 60_000);
   const date = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
   const time = `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}.${pad(d.getUTCMilliseconds(), 3)}`;
@@ -206,7 +206,7 @@ export function orderRow(seed: number, id: number, counts: Counts): Order {
 }
 
 /** RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
-export function csvField(value: string | number | boolean | null): string {
+function csvField(value: string | number | boolean | null): string {
   if (value === null) return '';
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;

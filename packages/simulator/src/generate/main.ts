@@ -8,7 +8,7 @@ import { parseFlags } from '@mdp/schemas';
 import { countsForScale, generateDataset } from './generate.js';
 import { seedFromText } from './random.js';
 
-export const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--scale N] [--seed S]
+const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--scale N] [--seed S]
 
 Writes customers.csv, products.csv and orders.csv into DIR: the shipped
 data's columns and quirks (quoted commas and newlines, non-ASCII names, empty

@@ -12,7 +12,7 @@ import { LoadError } from './errors.js';
 import { createLoader, listCsvFiles } from './loader.js';
 import type { LoadProgress, TableReport, TypeDeclarations } from './loader.js';
 
-export const LOAD_USAGE = `Usage: pnpm sim:load [--dir DIR | FILE.csv ...] [--replace] [--schema NAME] [--types FILE.json]
+const LOAD_USAGE = `Usage: pnpm sim:load [--dir DIR | FILE.csv ...] [--replace] [--schema NAME] [--types FILE.json]
 
 Loads every CSV of a folder (default: the repository's data/) into PostgreSQL,
 one table per file, named after the file. Column names come from the header
@@ -71,7 +71,7 @@ function progressLine(p: LoadProgress): string {
   return `copying ${p.file} → ${p.table}: ${p.rows.toLocaleString('en-US')}/${p.totalRows.toLocaleString('en-US')} rows (${pct}%)`;
 }
 
-export function summaryText(reports: TableReport[], schema: string): string {
+function summaryText(reports: TableReport[], schema: string): string {
   const lines = reports.map((r) => {
     const seconds = r.scanSeconds + r.copySeconds;
     return (

@@ -17,7 +17,7 @@ export interface ColumnPlan {
   nullable: boolean;
 }
 
-export interface ForeignKeyPlan {
+interface ForeignKeyPlan {
   column: string;
   refTable: string;
   refColumn: string;

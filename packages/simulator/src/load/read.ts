@@ -48,7 +48,7 @@ export function mapParseError(err: unknown, file: string): unknown {
 }
 
 /** Wraps the UTF-8 check's findings as INVALID_UTF8. */
-export function createFileUtf8Validator(file: string, endings?: LineEndings) {
+function createFileUtf8Validator(file: string, endings?: LineEndings) {
   return createUtf8Validator(({ line, column, byte }) => {
     const location = { file: basename(file), line, column };
     return new LoadError(

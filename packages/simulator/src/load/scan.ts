@@ -16,7 +16,7 @@ import { readCsvBatches } from './read.js';
 import { fits, sqlType } from './types.js';
 import type { ColumnType } from './types.js';
 
-export interface ScannedColumn {
+interface ScannedColumn {
   name: string;
   header: string;
   inferrer: ColumnInferrer;
@@ -30,13 +30,13 @@ export interface ScannedColumn {
  * tracked before the memory budget ran out. `null`/`repeated`: the first such record's
  * line (looked up for a named key only: the one whose rejection is explained).
  */
-export type Uniqueness =
+type Uniqueness =
   | { kind: 'unique' | 'unknown' }
   | { kind: 'null'; line: number | undefined }
   | { kind: 'repeated'; line: number | undefined; value: string };
 
 /** Memory for the values of key candidates (bytes, roughly); past it PostgreSQL decides. */
-export const UNIQUENESS_BUDGET_BYTES = 64 * 1024 * 1024;
+const UNIQUENESS_BUDGET_BYTES = 64 * 1024 * 1024;
 /** What one tracked value costs beyond its characters (a Set entry, a string header). */
 const TRACKED_VALUE_OVERHEAD = 48;
 

@@ -16,7 +16,7 @@ export type ColumnType =
   | { kind: 'uuid' }
   | { kind: 'text' };
 
-export type ColumnKind = ColumnType['kind'];
+type ColumnKind = ColumnType['kind'];
 
 export function sqlType(type: ColumnType): string {
   switch (type.kind) {

@@ -26,7 +26,7 @@ export const batchOf = (events: GeneratedEvent[]): Batch => ({
 });
 
 /** What the event log told of the unsure events after a reconnect. */
-export interface Settlement {
+interface Settlement {
   /** In doubt and logged: they committed (the run counts them now). */
   readonly committed: readonly GeneratedEvent[];
   /** Counted as committed but not logged: lost in a PostgreSQL crash (the run uncounts them). */

@@ -84,7 +84,7 @@ function progressLine(p: Progress): string {
   return `sim:run  seq ${p.lastSeq}  applied ${p.applied}  ${p.ratePerSec.toFixed(1)} ev/s  in flight ${p.inFlight}  ${(p.elapsedMs / 1000).toFixed(1)} s`;
 }
 
-export function summaryText(s: SimulationSummary): string {
+function summaryText(s: SimulationSummary): string {
   const types = Object.entries(s.byType)
     .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
     .map(([type, n]) => `  ${type.padEnd(20)} ${n}`)

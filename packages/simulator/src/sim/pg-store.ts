@@ -107,7 +107,7 @@ const TABLES = {
 } as const;
 
 /** PostgreSQL's timestamp text (session time zone UTC) → ISO-8601 with at least milliseconds. */
-export function isoFromPg(text: string): string {
+function isoFromPg(text: string): string {
   const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?(\+00)?$/.exec(text);
   if (!m) return new Date(text).toISOString();
   const fraction = (m[3] ?? '').padEnd(3, '0');

@@ -28,8 +28,8 @@ export interface Snapshot {
   orders: readonly Order[];
 }
 
-export type OpenStatus = 'placed' | 'paid' | 'shipped';
-export const OPEN_STATUSES: readonly OpenStatus[] = ['placed', 'paid', 'shipped'];
+type OpenStatus = 'placed' | 'paid' | 'shipped';
+const OPEN_STATUSES: readonly OpenStatus[] = ['placed', 'paid', 'shipped'];
 
 export interface SimState {
   /** seq of the last event folded in (0 = the snapshot). */

@@ -79,17 +79,3 @@ export async function readSourceState(
     await client.end();
   }
 }
-
-/** The WAL position now (for the rolling status of --follow). */
-export async function currentWalLsn(config: PgConfig): Promise<bigint> {
-  const client = new pg.Client({ ...config, application_name: 'mdp-validator' });
-  await client.connect();
-  try {
-    const res = await client.query<{ lsn: string }>(
-      'SELECT pg_current_wal_insert_lsn()::text AS lsn',
-    );
-    return lsnToBigInt(res.rows[0]!.lsn);
-  } finally {
-    await client.end();
-  }
-}

@@ -8,7 +8,7 @@ export function decimalFromBytes(bytes: Uint8Array, scale: number): string {
   return formatUnscaled(unscaled, scale);
 }
 
-export function formatUnscaled(unscaled: bigint, scale: number): string {
+function formatUnscaled(unscaled: bigint, scale: number): string {
   const negative = unscaled < 0n;
   const digits = (negative ? -unscaled : unscaled).toString();
   if (scale <= 0) return (negative ? '-' : '') + digits + '0'.repeat(-scale);

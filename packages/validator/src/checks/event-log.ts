@@ -17,7 +17,7 @@ interface Expectation {
 
 const num = (v: unknown) => Number(v);
 
-export function expectationsOf(event: DomainEvent): Expectation[] {
+function expectationsOf(event: DomainEvent): Expectation[] {
   switch (event.type) {
     case 'customer_registered':
       return [

@@ -14,7 +14,7 @@ import { createStateStore, type StateStore } from '../streams/operators.js';
 import { keyString } from './canonical.js';
 
 /** A re-delivery in progress for one key: the old records seen so far and what must come next. */
-export interface Replay {
+interface Replay {
   /** Index in `KeyHistory.ids` of the change the re-delivery must show next. */
   next: number;
   /** The old records of the re-delivery so far, not yet judged. */
@@ -62,7 +62,7 @@ function broken(history: KeyHistory): OrderingVerdict[] {
 }
 
 /** One change in, the verdicts it settles out (none while a re-delivery is still open). */
-export function judgeOrder(store: StateStore<KeyHistory>, change: Change): OrderingVerdict[] {
+function judgeOrder(store: StateStore<KeyHistory>, change: Change): OrderingVerdict[] {
   const key = keyOf(change);
   if (change.op === 'tombstone' || change.lsn === null) return [{ kind: 'in-order', change, key }];
   const storeKey = `${change.topic}|${key}`;

@@ -1,5 +1,5 @@
 /** What the checks report: each problem is a value with the check that found it and where. */
-export type CheckName = 'decoding' | 'ordering' | 'completeness' | 'event-log' | 'business-rules';
+type CheckName = 'decoding' | 'ordering' | 'completeness' | 'event-log' | 'business-rules';
 export type ViolationKind =
   | 'poison'
   | 'duplicate'

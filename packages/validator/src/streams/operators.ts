@@ -6,11 +6,8 @@
 import {
   asyncScheduler,
   bufferTime,
-  concatMap,
   filter,
-  from,
   map,
-  scan,
   tap,
   type Observer,
   type OperatorFunction,
@@ -88,11 +85,6 @@ export function windowedCount<T>(
     );
 }
 
-/** Running total of values seen (for rolling status lines). */
-export function runningCount<T>(): OperatorFunction<T, number> {
-  return scan((n) => n + 1, 0);
-}
-
 /** Sends every `Left` to the violations sink and passes on only the good values. */
 export type Routed<V, T> = { ok: true; value: T } | { ok: false; violation: V };
 
@@ -107,9 +99,4 @@ export function routeViolations<V, T>(
       filter((item): item is { ok: true; value: T } => item.ok),
       map((item) => item.value),
     );
-}
-
-/** Applies an async step in order (one record at a time), e.g. decoding through the registry. */
-export function mapAsyncInOrder<T, R>(step: (value: T) => Promise<R>): OperatorFunction<T, R> {
-  return concatMap((value) => from(step(value)));
 }

@@ -197,5 +197,3 @@ export function createEngine() {
 
   return { accept, verdict, records: () => [...stats.values()].reduce((n, s) => n + s.records, 0) };
 }
-
-export type Engine = ReturnType<typeof createEngine>;
