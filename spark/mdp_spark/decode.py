@@ -186,6 +186,7 @@ def decode_batch(raw: DataFrame, registry: SchemaRegistry, logger: logging.Logge
                     F.col("env"),
                 ),
                 schema_json,
+                table=table_of_topic(topic),
             )
         except PySparkException as err:  # Spark rejects the schema itself: quarantine the group, say why
             reason = str(err).splitlines()[0][:500]

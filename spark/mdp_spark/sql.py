@@ -11,39 +11,8 @@ import os
 import sys
 
 from .check_tables import storage_options
+from .lake_sql import list_tables
 from .session import create_session
-
-
-def _tables(root: str, options: dict[str, str]) -> dict[str, str]:
-    """View name → s3a:// path of every Delta table under the lake's folders."""
-    import pyarrow.fs as pafs
-    from deltalake import DeltaTable
-    from deltalake.exceptions import TableNotFoundError
-
-    fs = pafs.S3FileSystem(
-        endpoint_override=options["AWS_ENDPOINT_URL"],
-        access_key=options["AWS_ACCESS_KEY_ID"],
-        secret_key=options["AWS_SECRET_ACCESS_KEY"],
-        region="us-east-1",
-        scheme=options["AWS_ENDPOINT_URL"].split("://")[0],
-    )
-    bucket = root.removeprefix("s3://")
-    views = {}
-    for folder in ("silver", "bronze", "quarantine"):
-        try:
-            entries = fs.get_file_info(pafs.FileSelector(f"{bucket}/{folder}", allow_not_found=True))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.type != pafs.FileType.Directory:
-                continue
-            name = entry.path.rsplit("/", 1)[-1]
-            try:
-                DeltaTable(f"s3://{entry.path}", storage_options=options)
-            except TableNotFoundError:
-                continue
-            views[f"{folder}_{name}"] = f"s3a://{entry.path}"
-    return views
 
 
 def main(argv: list[str]) -> int:
@@ -66,8 +35,9 @@ def main(argv: list[str]) -> int:
         extra={"spark.driver.memory": "1g"},
     )
     try:
-        for view, path in _tables(f"s3://{os.environ['S3_BUCKET']}", options).items():
-            spark.read.format("delta").load(path).createOrReplaceTempView(view)
+        for name, uri in list_tables(f"s3://{os.environ['S3_BUCKET']}", options).items():
+            view = name.replace(".", "_")  # silver.orders → silver_orders
+            spark.read.format("delta").load(uri.replace("s3://", "s3a://", 1)).createOrReplaceTempView(view)
         spark.sql(" ".join(argv)).show(n=1000, truncate=False)
     finally:
         spark.stop()

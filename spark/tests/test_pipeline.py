@@ -10,11 +10,13 @@ from pathlib import Path
 import pytest
 from debezium import KEY_SCHEMA, RENAMED_KEY_SCHEMA, TOPIC, altered_order, envelope_schema, event, frame, order
 from deltalake import DeltaTable as PyDeltaTable
+from mdp_spark import lake_sql
 from mdp_spark.decode import decode_batch
 from mdp_spark.errors import RegistryUnavailableError, SchemaNotFoundError
 from mdp_spark.job import BatchWriter, Layout
 from mdp_spark.registry import SchemaRegistry
 from mdp_spark.replay import replay_quarantine
+from pyspark.sql import functions as F
 from pyspark.sql.types import BinaryType, IntegerType, LongType, StringType, StructField, StructType, TimestampType
 
 V1, V2, V3, V4, KEY, KEY2, MISSING = 11, 12, 13, 14, 10, 15, 99
@@ -115,6 +117,21 @@ def test_decodes_confluent_framed_avro_exactly_and_quarantines_the_rest(spark, r
     assert quarantined[3]["error_code"] == "NOT_FRAMED" and quarantined[3]["value"] == b"not avro at all"
     assert quarantined[4]["error_code"] == "SCHEMA_NOT_FOUND" and quarantined[4]["schema_id"] == MISSING
     assert quarantined[5]["error_code"] == "UNDECODABLE" and quarantined[5]["topic"] == TOPIC
+
+
+def test_derived_columns_are_declared_per_table_not_guessed_from_column_names(spark, registry):
+    """The same row shape under another table's topic gets no amount or previous status: only the
+    tables of transform.DERIVED get derived columns, whatever columns another table has."""
+    changes = [
+        (1, v1(event("c", 100, after=order(1)))),
+        (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),
+    ]
+    lines = raw(spark, changes).withColumn("topic", F.lit("mdp.public.order_lines"))
+    decoded = decode_batch(lines, registry).tables["order_lines"]
+    assert decoded.derived == []
+    assert not {"amount", "previous_status", "time_in_previous_status_s"} & set(decoded.changes.columns)
+    orders = decode_batch(raw(spark, changes), registry).tables["orders"]
+    assert orders.derived == ["amount", "previous_status", "time_in_previous_status_s"]
 
 
 def test_silver_keeps_the_newest_lsn_applies_deletes_and_ignores_replays(spark, registry, tmp_path):
@@ -455,3 +472,50 @@ def test_a_key_that_cannot_be_read_is_quarantined_and_replayed_once_its_schema_i
     # Run again: nothing more decodes, nothing is written twice.
     assert replay_quarantine(spark, registry, layout, log) == {"replayed": 0, "left": 1}
     assert spark.read.format("delta").load(layout.bronze("orders")).count() == 1
+
+
+def test_lake_sql_answers_as_spark_sql_does_on_the_same_tables(spark, registry, tmp_path, capsys):
+    """pnpm lake:sql (Python deltalake's DataFusion, no JVM) reads the job's tables as Spark SQL does."""
+    layout = Layout(str(tmp_path))
+    writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q-sql")
+    changes = [
+        (1, v1(event("c", 100, after=order(1)))),
+        (2, v1(event("c", 110, after=order(2, quantity=2, unit_price="0.10")))),
+        (1, v1(event("u", 120, before=order(1), after=order(1, status="paid")))),
+        (3, v1(event("c", 130, after=order(3)))),
+        (3, v1(event("d", 140, before=order(3)))),
+        (9, b"garbage"),
+    ]
+    writer(raw(spark, changes), 0)
+    (tmp_path / "silver" / "not_a_table").mkdir()
+    queries = [
+        "SELECT id, status, amount, _lsn FROM {silver} ORDER BY id",
+        "SELECT _change_type, count(*) AS n FROM {bronze} GROUP BY _change_type ORDER BY _change_type",
+        "SELECT error_code, count(*) AS n FROM {quarantine} GROUP BY error_code",
+        "SELECT s.status, count(*) AS changes FROM {silver} s JOIN {bronze} b ON s.id = b.id"
+        " GROUP BY s.status ORDER BY s.status",
+    ]
+    spark_names = {
+        "silver": f"delta.`{layout.silver('orders')}`",
+        "bronze": f"delta.`{layout.bronze('orders')}`",
+        "quarantine": f"delta.`{layout.quarantine}`",
+    }
+    lake_names = {"silver": "silver.orders", "bronze": "bronze.orders_changes", "quarantine": "quarantine.cdc_errors"}
+    for sql in queries:
+        by_spark = [tuple(row) for row in spark.sql(sql.format(**spark_names)).collect()]
+        by_lake = [
+            tuple(row.values()) for row in lake_sql.query(str(tmp_path), {}, sql.format(**lake_names)).to_pylist()
+        ]
+        assert by_lake == by_spark, sql
+    assert by_spark  # the last query (the join) had rows to compare
+
+    # The CLI: an aligned table (or JSON alone on stdout), a table the lake lacks named with the ones it has.
+    assert lake_sql.main(["--root", str(tmp_path), "SELECT id, amount FROM silver.orders ORDER BY id"]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == "(2 rows)"
+    assert lake_sql.main(["--root", str(tmp_path), "--json", "-", "SELECT amount FROM silver.orders WHERE id = 2"]) == 0
+    assert json.loads(capsys.readouterr().out) == [{"amount": "0.20"}]
+    assert lake_sql.main(["--root", str(tmp_path), "SELECT * FROM silver.not_a_table"]) == 2
+    assert "has: bronze.orders_changes, quarantine.cdc_errors, silver.orders" in capsys.readouterr().err
+    assert lake_sql.main(["--root", str(tmp_path), "SELEC 1"]) == 2
+    assert lake_sql.main(["SELECT 1"], env={}) == 3
+    assert "S3_ENDPOINT, S3_BUCKET, S3_ACCESS_KEY, S3_SECRET_KEY not set" in capsys.readouterr().err

@@ -140,23 +140,25 @@ export function createStack(options: StackOptions): Stack {
     pluginPath: [paths.debeziumPlugin, paths.apicurioConverter],
   });
 
-  /** Work done before a service starts: installs, data dirs, config files, one-time formats. */
-  const prepare = async (service: ServiceSpec): Promise<void> => {
-    await installArtifacts(config, [service.name], log);
-    if (service.name === 'postgres') {
-      await preparePostgres(pg, config.versions.POSTGRES_MAJOR, logFile('postgres-initdb'), log);
-    } else if (service.name === 'kafka') {
-      await prepareKafka(config, await jvm(), log);
-    } else if (service.name === 'connect') {
-      await prepareConnect(config, await jvm(), log);
-    } else if (service.name === 'apicurio') {
+  /**
+   * What a service needs before it starts, beyond its installs: data dirs, config
+   * files, one-time formats. A service not listed needs nothing more.
+   */
+  const preparation: Record<string, () => Promise<unknown>> = {
+    postgres: () =>
+      preparePostgres(pg, config.versions.POSTGRES_MAJOR, logFile('postgres-initdb'), log),
+    kafka: async () => prepareKafka(config, await jvm(), log),
+    connect: async () => prepareConnect(config, await jvm(), log),
+    apicurio: async () => {
       await javaFor('apicurio', 21);
       await mkdir(join(state, 'apicurio'), { recursive: true });
-    } else if (service.name === 'minio') {
-      await mkdir(join(state, 'minio', 'data'), { recursive: true });
-    } else if (service.name === 'spark') {
-      await mkdir(join(state, 'spark'), { recursive: true });
-    }
+    },
+    minio: () => mkdir(join(state, 'minio', 'data'), { recursive: true }),
+    spark: () => mkdir(join(state, 'spark'), { recursive: true }),
+  };
+  const prepare = async (service: ServiceSpec): Promise<void> => {
+    await installArtifacts(config, [service.name], log);
+    await preparation[service.name]?.();
   };
 
   /** Java paths for the process env: empty when absent (only services that need one fail, in prepare). */

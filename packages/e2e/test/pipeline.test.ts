@@ -3,17 +3,30 @@
  * of business at 50 events/s (customer erasures included, so deletes and
  * tombstones flow), then both verdicts: the stream equals PostgreSQL
  * (`pnpm validate`) and the lake does too (`pnpm delta:check --bronze`), with
- * every Kafka record in bronze exactly once.
+ * every Kafka record in bronze exactly once; `pnpm lake:sql` reads the same lake.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  BUSINESS_TABLES,
   createPool,
   deltaCheckUntilEqual,
   ensureLoaded,
   eventCount,
+  pnpm,
   pnpmOk,
+  repo,
   validate,
 } from './support/platform.js';
+
+/** The arguments of every `pnpm lake:sql …` example of the README (quoted words kept whole). */
+function readmeLakeSqlExamples(): string[][] {
+  const readme = readFileSync(join(repo, 'README.md'), 'utf8');
+  return [...readme.matchAll(/^pnpm lake:sql (.+)$/gm)].map((m) =>
+    [...m[1]!.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((t) => t[1] ?? t[2] ?? t[3]!),
+  );
+}
 
 const pool = createPool();
 beforeAll(() => ensureLoaded(pool));
@@ -44,6 +57,23 @@ describe('CSV → PostgreSQL → Debezium → Kafka → Spark → Delta on MinIO
     }
     const silver = lake.tables.filter((t) => t.lakePath.startsWith('silver/'));
     expect(silver.map((t) => t.duplicateKeys)).toEqual([0, 0, 0]);
+
+    // pnpm lake:sql (no JVM) reads the same lake: each silver table has PostgreSQL's rows,
+    // and every example query of the README answers.
+    for (const table of BUSINESS_TABLES) {
+      const sql = `SELECT count(*) AS n FROM silver.${table}`;
+      const [answer] = JSON.parse(await pnpmOk(['lake:sql', '--json', '-', sql])) as {
+        n: number;
+      }[];
+      const source = await pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`);
+      expect(answer?.n, table).toBe(source.rows[0]!.n);
+    }
+    const examples = readmeLakeSqlExamples();
+    expect(examples.length).toBeGreaterThanOrEqual(3);
+    for (const args of examples) {
+      const run = await pnpm(['lake:sql', ...args]);
+      expect(run.code, `${args.join(' ')}\n${run.stderr}`).toBe(0);
+    }
     process.stdout.write(
       `pipeline: ${JSON.stringify(events)}; bronze events ${lake.tables
         .filter((t) => t.bronze)
