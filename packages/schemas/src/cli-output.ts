@@ -75,6 +75,11 @@ const PROCESS_STREAMS: ResultStreams = {
   stderr: (text) => process.stderr.write(text),
 };
 
+/** Where a CLI prints its human lines as they come: stdout, or stderr when `--json -` takes stdout. */
+export function humanLines(json: string | undefined): (line: string) => void {
+  return (line) => (json === '-' ? process.stderr : process.stdout).write(`${line}\n`);
+}
+
 /**
  * The `--json FILE` convention: the human text on stdout and the result as JSON in
  * FILE; with `-`, the JSON alone on stdout and the human text on stderr.

@@ -64,6 +64,7 @@ export {
 } from './canonical.js';
 export {
   cliLogger,
+  humanLines,
   LOG_FORMATS,
   logFormatFromEnv,
   resultJson,

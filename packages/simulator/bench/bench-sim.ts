@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
-import { ENV, parseStackEnv, writeResult } from '@mdp/schemas';
+import { ENV, humanLines, parseStackEnv, writeResult } from '@mdp/schemas';
 import { createSimStore, type SimStore } from '../src/sim/pg-store.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -67,9 +67,7 @@ async function main(argv: string[]): Promise<number> {
       reset: true,
       ...options,
     });
-  // the human lines as they come: on stdout, or on stderr when the JSON goes there
-  const say = (line: string) =>
-    (args.json === '-' ? process.stderr : process.stdout).write(`${line}\n`);
+  const say = humanLines(args.json);
   try {
     say(
       `bench:sim — ${args.seconds} s per run, 5000 customers / 500 products / 20000 orders, PostgreSQL ${process.env.PGHOST}:${process.env.PGPORT}`,

@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { writeResult } from '@mdp/schemas';
+import { humanLines, writeResult } from '@mdp/schemas';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
 import { BENCH_HELP, parseBenchArgs } from '../src/cli/bench-args.js';
 import { kafkaConfig } from '../src/config.js';
@@ -35,8 +35,7 @@ function usage(): { records: number; json?: string } {
 }
 
 const { records: N, json } = usage();
-// the human lines: on stdout, or on stderr when the JSON goes there
-const say = (line: string) => (json === '-' ? process.stderr : process.stdout).write(`${line}\n`);
+const say = humanLines(json);
 let config;
 try {
   config = kafkaConfig(process.env);
