@@ -59,6 +59,15 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         help="written (JSON: query id, Spark UI URL) once the query has completed its "
         "first trigger against Kafka; removed at start and at exit",
     )
+    parser.add_argument(
+        "--wait-for-services",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="wait up to SECONDS for Kafka, the registry and MinIO to answer before giving up with exit 3 "
+        "(default %(default)s: exit at once; the stack's supervised job waits, so a restarting "
+        "service does not use up its restarts)",
+    )
     parser.add_argument("--log-level", default="INFO", choices=["DEBUG", "INFO", "WARNING", "ERROR"])
     args = parser.parse_args(argv)
     if args.trigger_seconds < 2:
@@ -69,6 +78,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--compact-every must be positive")
     if args.retain_hours < 0:
         parser.error("--retain-hours must be 0 or more")
+    if args.wait_for_services < 0:
+        parser.error("--wait-for-services must be 0 or more")
     return args
 
 
@@ -97,7 +108,7 @@ def main(argv: list[str]) -> int:
     args = parse_args(argv)
     log = create_root_logger(args.log_level)
     _remove(args.ready_file)
-    ready = startup(os.environ, log, "spark/bin/run-job.sh")
+    ready = startup(os.environ, log, "spark/bin/run-job.sh", args.wait_for_services)
     if isinstance(ready, int):
         return ready
     config, jars_dir = ready

@@ -2,8 +2,8 @@
 
 A job started while Kafka, the registry or MinIO is down would otherwise hang in
 Spark's own retries or fail deep in a micro-batch; these checks make it exit at
-once with the service named (kafka, schema-registry, minio), the address tried
-and what to do next. Each check is a real request of the service's protocol:
+once (or after waiting as long as it was told to) with the service named (kafka,
+schema-registry, minio), the address tried and what to do next. Each check is a real request of the service's protocol:
 Kafka's ApiVersions, the registry's `GET /subjects`, S3's HEAD of the bucket
 with the job's keys (so a wrong key or a missing bucket is caught too).
 """
@@ -11,6 +11,7 @@ with the job's keys (so a wrong key or a missing bucket is caught too).
 import json
 import socket
 import struct
+import time
 import urllib.error
 import urllib.request
 
@@ -18,6 +19,7 @@ from .config import Config, load_config
 from .errors import MdpSparkError, ServiceUnavailableError
 
 _API_VERSIONS = 18
+_RECHECK_SECONDS = 2.0
 
 
 def _broker_addresses(brokers: str) -> list[tuple[str, int]]:
@@ -133,9 +135,36 @@ def check_services(config: Config) -> None:
     check_bucket(config.s3_endpoint, config.s3_access_key, config.s3_secret_key, config.s3_bucket)
 
 
-def startup(environ, log, script: str) -> tuple[Config, str] | int:
-    """The configuration and jars folder of a Spark entry point once every service answers,
-    or its exit code after saying why: 2 bad configuration, 3 a service unreachable."""
+def await_services(config: Config, wait_seconds: float, log, check=check_services) -> None:
+    """check_services until every service answers or `wait_seconds` have passed (then the last
+    ServiceUnavailableError is raised). A supervised job waits out a service's restart this way
+    instead of exiting at once and spending its supervisor's restarts; each service waited for is
+    logged once, when the wait for it begins."""
+    deadline = time.monotonic() + wait_seconds
+    waiting_for = None
+    while True:
+        try:
+            check(config)
+        except ServiceUnavailableError as err:
+            if time.monotonic() + _RECHECK_SECONDS > deadline:
+                raise
+            if err.service != waiting_for:
+                waiting_for = err.service
+                log.warning(
+                    f"waiting for {err.service} (up to {wait_seconds:g} s): {err}",
+                    extra={"code": err.code, "service": err.service},
+                )
+            time.sleep(_RECHECK_SECONDS)
+            continue
+        if waiting_for is not None:
+            log.info("every service answers", extra={"waited_for": waiting_for})
+        return
+
+
+def startup(environ, log, script: str, wait_seconds: float = 0) -> tuple[Config, str] | int:
+    """The configuration and jars folder of a Spark entry point once every service answers
+    (waiting up to `wait_seconds` for them), or its exit code after saying why: 2 bad
+    configuration, 3 a service unreachable."""
     try:
         config = load_config(environ)
     except MdpSparkError as err:
@@ -146,7 +175,7 @@ def startup(environ, log, script: str) -> tuple[Config, str] | int:
         log.error(f"MDP_SPARK_JARS_DIR is not set: run it with {script}", extra={"code": "CONFIG_INVALID"})
         return 2
     try:
-        check_services(config)
+        await_services(config, wait_seconds, log)
     except ServiceUnavailableError as err:
         log.error(f"cannot start: {err}", extra={"code": err.code, "service": err.service})
         return 3

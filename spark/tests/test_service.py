@@ -1,5 +1,6 @@
-"""The job as a service: its configuration, and the checks that make it exit at once, naming the
-service, when Kafka, the registry or MinIO does not answer. No Spark session: these run in seconds."""
+"""The job as a service: its configuration, and the checks that make it exit at once (or after the
+wait it was given), naming the service, when Kafka, the registry or MinIO does not answer. No Spark
+session: these run in seconds."""
 
 import json
 import os
@@ -148,3 +149,27 @@ def test_job_exits_at_once_naming_the_unreachable_service(schema_store, tmp_path
     assert not ready.exists()  # a ready file left by an earlier run is gone
     code, lines = run_main({k: v for k, v in env.items() if k != "S3_BUCKET"})
     assert code == 2 and lines[-1]["code"] == "CONFIG_INVALID" and "S3_BUCKET" in lines[-1]["msg"]
+
+
+def test_job_told_to_wait_rechecks_until_its_services_answer(talker, schema_store):
+    """Kafka answers only after a while: the job waits for it, then for MinIO (never up here),
+    and gives up naming MinIO once its wait is over."""
+    port, state = talker
+    api_versions = (0x6D6470).to_bytes(4, "big") + (0).to_bytes(2, "big") + (0).to_bytes(4, "big")
+    kafka_up = threading.Timer(2.0, lambda: state.update(reply=len(api_versions).to_bytes(4, "big") + api_versions))
+    kafka_up.start()
+    env = {
+        "KAFKA_BROKERS": f"127.0.0.1:{port}",
+        "SCHEMA_REGISTRY_URL": schema_store.url,
+        "S3_ENDPOINT": f"http://127.0.0.1:{closed_port()}",
+        "S3_ACCESS_KEY": "k",
+        "S3_SECRET_KEY": "secret-key",
+        "S3_BUCKET": "lakehouse",
+    }
+    try:
+        code, lines = run_main(env, "--wait-for-services", "8")
+    finally:
+        kafka_up.cancel()
+    waits = [line["service"] for line in lines if line["msg"].startswith("waiting for")]
+    assert waits == ["kafka", "minio"]
+    assert code == 3 and lines[-1]["service"] == "minio" and lines[-1]["msg"].startswith("cannot start")

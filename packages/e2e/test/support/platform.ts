@@ -116,13 +116,7 @@ export async function validate(tables: readonly string[] = BUSINESS_TABLES, time
     ['validate', '--tables', tables.join(','), '--timeout', String(timeoutS), '--json', report],
     (timeoutS + 300) * 1000,
   );
-  let parsed: ValidateReport | undefined;
-  try {
-    parsed = JSON.parse(readFileSync(report, 'utf8')) as ValidateReport;
-  } catch {
-    parsed = undefined;
-  }
-  return { ...result, report: parsed };
+  return { ...result, report: readReport<ValidateReport>(report) };
 }
 
 interface DeltaTableReport {
@@ -144,15 +138,20 @@ export interface DeltaReport {
 /**
  * `pnpm delta:check --bronze` until the lake equals PostgreSQL: the Spark job
  * lags the source by a few micro-batches, so a difference right after a fault
- * is retried; one that outlasts the deadline fails, with the checker's report.
- * The deadline is generous on purpose: on a busy 2-core machine the job may
- * first work through the backlog the other suites left in Kafka.
+ * is retried. It fails, with the checker's last report, when the lake stops
+ * moving (no row or bronze change in `stallMs`: the job is down or stuck) or
+ * at the deadline. The deadline is generous on purpose: on a busy 2-core
+ * machine the job may first work through the backlog the other suites left in
+ * Kafka, but then the lake moves.
  */
 export async function deltaCheckUntilEqual(
   tables: readonly string[] = BUSINESS_TABLES,
   timeoutMs = 1_800_000,
+  stallMs = 300_000,
 ): Promise<DeltaReport> {
-  const deadline = Date.now() + timeoutMs;
+  const started = Date.now();
+  let lakeState = '';
+  let movedAt = started;
   for (;;) {
     const file = join(workDir, `delta-${Date.now()}.json`);
     const result = await pnpm([
@@ -165,13 +164,34 @@ export async function deltaCheckUntilEqual(
       '--log-level',
       'warn',
     ]);
-    if (result.code === 0) return JSON.parse(readFileSync(file, 'utf8')) as DeltaReport;
-    if (result.code === 2 || Date.now() > deadline) {
+    const report = readReport<DeltaReport>(file);
+    if (result.code === 0 && report) return report;
+    const now = Date.now();
+    const state = JSON.stringify(report?.tables.map((t) => [t.lakeRows, t.bronze?.events]));
+    if (state !== lakeState) [lakeState, movedAt] = [state, now];
+    const why =
+      result.code === 2
+        ? 'refused its arguments'
+        : now - started > timeoutMs
+          ? `still differs after the ${timeoutMs / 1000} s deadline`
+          : now - movedAt > stallMs
+            ? `still differs and the lake has not changed for ${stallMs / 1000} s (is the Spark job running? pnpm stack:status, pnpm stack:logs spark)`
+            : undefined;
+    if (why) {
       throw new Error(
-        `delta:check exited ${result.code} (deadline ${timeoutMs / 1000} s):\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`,
+        `delta:check exited ${result.code}: ${why}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-2000)}`,
       );
     }
     await new Promise((r) => setTimeout(r, 5000));
+  }
+}
+
+/** A checker's JSON report, or undefined when it failed before writing one. */
+function readReport<T>(file: string): T | undefined {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return undefined;
   }
 }
 
