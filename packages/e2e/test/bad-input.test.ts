@@ -12,6 +12,7 @@ import {
   connectorTask,
   createPool,
   deltaCheckUntilEqual,
+  pipelineStatus,
   pnpm,
   pnpmOk,
   type TaskStatus,
@@ -86,6 +87,18 @@ describe('bad input end to end', () => {
     expect(new Set(quarantined.map((q) => q.error_code))).toEqual(
       new Set(['NOT_FRAMED', 'SCHEMA_NOT_FOUND']),
     );
+
+    // pipeline:status says so, and the query it suggests lists them
+    const status = await pipelineStatus();
+    expect(status.quarantined).toBeGreaterThanOrEqual(2);
+    const lake = status.stage('lake');
+    expect(lake.health, lake.summary).toBe('lagging');
+    const query = /pnpm lake:sql "([^"]+)"/.exec(lake.action ?? '')?.[1];
+    expect(query, lake.action).toBeDefined();
+    const listed = JSON.parse(await pnpmOk(['lake:sql', '--json', '-', query!])) as {
+      topic: string;
+    }[];
+    expect(listed.filter((q) => q.topic === topicFor(table))).toHaveLength(2);
   });
 
   it('a nullable column added while the pipeline runs flows to silver (a new schema version)', async () => {

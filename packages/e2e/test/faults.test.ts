@@ -18,6 +18,8 @@ import {
   connectorTask,
   createPool,
   ensureLoaded,
+  pipelineStatus,
+  type PipelineStage,
   pnpmOk,
   stackState,
   startSimulator,
@@ -214,6 +216,18 @@ describe('faults with the simulator at 50/s', () => {
           'the connector task FAILED',
           async () => (await connectorTask())?.state === 'FAILED',
         );
+        // pipeline:status stops the connect stage, with the task's trace and what to do
+        let connect: PipelineStage | undefined;
+        await pollUntil(
+          'pipeline:status names the FAILED task',
+          async () => {
+            connect = (await pipelineStatus()).stage('connect');
+            return connect.health === 'stopped';
+          },
+          20_000,
+        );
+        expect(connect!.summary).toMatch(/FAILED task 0: \S/);
+        expect(connect!.action).toContain('pnpm connect:register');
         await new Promise((resolveWait) => setTimeout(resolveWait, 20_000));
       } finally {
         asSuperuser(state, 'ALTER ROLE debezium LOGIN');

@@ -6,6 +6,8 @@
 export interface ObjectInfo {
   key: string;
   size: number;
+  /** When the object was written, where the store says (S3 does). */
+  modified?: Date;
 }
 
 export interface ObjectStore {

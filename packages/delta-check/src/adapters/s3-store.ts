@@ -91,7 +91,8 @@ export function createS3Store(options: S3StoreOptions): S3Store {
           throw wrap(err, prefix);
         }
         for (const item of page.Contents ?? []) {
-          if (item.Key !== undefined) yield { key: item.Key, size: item.Size ?? 0 };
+          if (item.Key !== undefined)
+            yield { key: item.Key, size: item.Size ?? 0, modified: item.LastModified };
         }
         token = page.IsTruncated ? page.NextContinuationToken : undefined;
       } while (token);

@@ -12,6 +12,7 @@ import {
   connectorRunning,
   createPool,
   eventCount,
+  pipelineCaughtUp,
   pnpmOk,
   sparkJobRunning,
   verdicts,
@@ -92,6 +93,8 @@ describe('docker compose up', () => {
     const counts = await verdicts('compose: docker kill connect and spark, restart kafka');
     expect(counts.silverDuplicates).toBe(0);
     expect(counts.bronzeStoredTwice).toBe(0);
+    // pipeline:status reads the compose stack the same way: every stage up to the job OK
+    await pipelineCaughtUp();
   });
 
   it('keeps every table, topic and lake file across down and up', async () => {

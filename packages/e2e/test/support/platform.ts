@@ -195,6 +195,63 @@ function readReport<T>(file: string): T | undefined {
   }
 }
 
+export interface PipelineStage {
+  name: string;
+  health: 'ok' | 'lagging' | 'stopped';
+  summary: string;
+  action?: string;
+}
+
+export interface PipelineStatus {
+  ok: boolean;
+  stages: PipelineStage[];
+  tables: {
+    table: string;
+    postgresRows?: number;
+    kafkaRecords?: number;
+    sparkBehind?: number;
+    bronze?: { rows?: number };
+    silver?: { rows?: number };
+  }[];
+  batches: { id: number; records?: number; durationMs?: number }[];
+  quarantined?: number;
+}
+
+type StatusWithStage = PipelineStatus & { stage(name: string): PipelineStage };
+
+/** `pnpm pipeline:status --json -`: exit 0 every stage OK, 1 a stage is not; anything else throws. */
+export async function pipelineStatus(): Promise<
+  PipelineStatus & { stage(name: string): PipelineStage }
+> {
+  const result = await pnpm(['pipeline:status', '--json', '-'], 60_000);
+  if (result.code !== 0 && result.code !== 1)
+    throw new Error(`pipeline:status exited ${result.code}:\n${result.stderr.slice(-3000)}`);
+  const status = JSON.parse(result.stdout) as PipelineStatus;
+  return { ...status, stage: (name) => status.stages.find((s) => s.name === name)! };
+}
+
+/**
+ * pipeline:status until every stage up to the Spark job is OK (the lake stage may
+ * say lagging: suites quarantine garbage on purpose); at the deadline, fails with
+ * the stages it last saw.
+ */
+export async function pipelineCaughtUp(timeoutMs = 120_000): Promise<StatusWithStage> {
+  const upToSpark = ['postgres', 'slot', 'connect', 'kafka', 'spark'];
+  let status = await pipelineStatus();
+  const deadline = Date.now() + timeoutMs;
+  while (!upToSpark.every((name) => status.stage(name).health === 'ok')) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `pipeline:status not caught up within ${timeoutMs / 1000} s:\n${status.stages
+          .map((s) => `${s.name} ${s.health}: ${s.summary}`)
+          .join('\n')}`,
+      );
+    await new Promise((r) => setTimeout(r, 2000));
+    status = await pipelineStatus();
+  }
+  return status;
+}
+
 /** The verdicts after a fault: both checkers pass; prints and returns the duplicate counts. */
 export async function verdicts(
   label: string,

@@ -1,0 +1,16 @@
+#!/usr/bin/env tsx
+import { main } from '../src/main.js';
+
+// The AWS SDK is pinned to a release that supports Node 20 (DESIGN.md): its
+// notice that later releases will not is noise on every run.
+process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
+
+const stop = new AbortController();
+process.once('SIGINT', () => stop.abort());
+process.once('SIGTERM', () => stop.abort());
+process.exitCode = await main(process.argv.slice(2), {
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  signal: stop.signal,
+});

@@ -1,0 +1,31 @@
+import type { Health, PipelineStatus } from './judge.js';
+import { count } from './units.js';
+
+const HEALTH: Record<Health, string> = { ok: 'OK', lagging: 'LAGGING', stopped: 'STOPPED' };
+
+/** The status as a person reads it: a line per stage (and what to do), then a row per table. */
+export function formatStatus(status: PipelineStatus): string {
+  const lines = [`pipeline at ${status.at}: ${status.ok ? 'every stage OK' : 'NOT OK'}`];
+  for (const stage of status.stages) {
+    lines.push(`  ${stage.name.padEnd(9)}${HEALTH[stage.health].padEnd(9)}${stage.summary}`);
+    if (stage.action) lines.push(`  ${''.padEnd(18)}→ ${stage.action}`);
+  }
+  const header = ['table', 'postgres', 'kafka', 'spark behind', 'bronze', 'silver'];
+  const rows = status.tables.map((t) => [
+    t.table,
+    figure(t.postgresRows),
+    figure(t.kafkaRecords),
+    figure(t.sparkBehind),
+    figure(t.bronze?.rows),
+    figure(t.silver?.rows),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const render = (cells: string[]) =>
+    `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
+  lines.push('', render(header), ...rows.map(render));
+  return lines.join('\n');
+}
+
+function figure(n: number | undefined): string {
+  return n === undefined ? '-' : count(n);
+}
