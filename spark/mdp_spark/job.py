@@ -75,6 +75,12 @@ class BatchWriter:
         if app_id is not None:
             self._app_id_ready.set()
 
+    def create_quarantine(self) -> None:
+        """Creates the quarantine table empty when it is missing, so that a reader (lake:sql, the
+        console) finds it in a healthy lake too, not only after a first record was quarantined."""
+        empty = self._spark.createDataFrame([], QUARANTINE_SCHEMA).withColumn("batch_id", F.lit(0))
+        self._tables.ensure(self._layout.quarantine, empty, {})
+
     def set_app_id(self, app_id: str) -> None:
         self._app_id = app_id
         self._app_id_ready.set()

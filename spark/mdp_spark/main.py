@@ -140,6 +140,7 @@ def main(argv: list[str]) -> int:
             compact_every=args.compact_every,
             retain_hours=args.retain_hours,
         )
+        writer.create_quarantine()
         query = start_query(
             spark,
             writer,

@@ -366,6 +366,9 @@ def test_every_nth_write_of_a_table_compacts_its_small_files_and_vacuums_the_rep
 def test_bronze_and_quarantine_write_each_batch_once(spark, registry, tmp_path):
     layout = Layout(str(tmp_path))
     writer = BatchWriter(spark, registry, layout, logging.getLogger("test"), app_id="q2")
+    writer.create_quarantine()  # as the job does at start: readers find the table before any error
+    empty = spark.read.format("delta").load(layout.quarantine)
+    assert empty.count() == 0 and empty.columns[-1] == "batch_id" and "error_code" in empty.columns
     batch = raw(
         spark,
         [
