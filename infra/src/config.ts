@@ -13,6 +13,7 @@ export const PORTS = {
   minio: { base: 19000, service: 'minio', env: 'MDP_MINIO_PORT' },
   minioConsole: { base: 19001, service: 'minio', env: 'MDP_MINIO_CONSOLE_PORT' },
   sparkUi: { base: 14040, service: 'spark', env: 'MDP_SPARK_UI_PORT' },
+  console: { base: 18088, service: 'console', env: 'MDP_CONSOLE_PORT' },
 } as const;
 
 export type PortName = keyof typeof PORTS;

@@ -21,6 +21,7 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     S3_READER_ACCESS_KEY: minio.readerAccessKey,
     S3_READER_SECRET_KEY: minio.readerSecretKey,
     S3_BUCKET: minio.bucket,
+    MDP_CONSOLE_URL: `http://127.0.0.1:${ports.console}`,
   };
 }
 

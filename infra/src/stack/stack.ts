@@ -183,6 +183,7 @@ export function createStack(options: StackOptions): Stack {
     MDP_MINIO_PORT: String(config.ports.minio),
     MDP_MINIO_CONSOLE_PORT: String(config.ports.minioConsole),
     MDP_SPARK_UI_PORT: String(config.ports.sparkUi),
+    MDP_CONSOLE_PORT: String(config.ports.console),
     APICURIO_REGISTRY_URL: `http://127.0.0.1:${config.ports.registry}/apis/registry/v2`,
     ...options.baseEnv,
     ...clientEnv(config),

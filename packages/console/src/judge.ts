@@ -63,12 +63,25 @@ export interface PipelineStatus {
   readonly tables: readonly TableFlow[];
   readonly batches: readonly Batch[];
   readonly quarantined?: number;
+  /** The figures the console charts over time (each absent when its stage could not say). */
+  readonly figures: Figures;
+}
+
+interface Figures {
+  readonly kafkaRecords?: number;
+  readonly sparkBehind?: number;
+  /** WAL the connector has not confirmed yet, in bytes. */
+  readonly walUnconfirmedBytes?: number;
+  /** The newest commit of any silver table. */
+  readonly silverCommittedAt?: string;
 }
 
 /** The replication slot's unconfirmed WAL above which its stage says lagging. */
 const SLOT_LAG_BYTES = 64 * 1024 * 1024;
-/** Records waiting with no batch finished for this long: the job is stopped. */
+/** Records waiting, no batch running and none finished for this long: the job is stopped. */
 export const SPARK_STALL_MS = 60_000;
+/** A batch running this long: the job is stuck (or died in it). */
+const SPARK_BATCH_STALL_MS = 600_000;
 
 export function judge(probes: Probes): PipelineStatus {
   const pg = valueOf(probes.postgres);
@@ -85,6 +98,19 @@ export function judge(probes: Probes): PipelineStatus {
     lakeStage(probes, tables),
   ];
   const quarantined = valueOf(probes.lake)?.quarantine?.rows;
+  const slot = valueOf(probes.postgres)?.slot;
+  const silverCommittedAt = tables
+    .map((t) => t.silver?.committedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
+  const figures = {
+    ...('value' in probes.kafka && { kafkaRecords: sum(tables.map((t) => t.kafkaRecords ?? 0)) }),
+    ...('value' in probes.kafka &&
+      'value' in probes.spark && { sparkBehind: sum(tables.map((t) => t.sparkBehind ?? 0)) }),
+    ...(slot && { walUnconfirmedBytes: slot.flushLagBytes }),
+    ...(silverCommittedAt && { silverCommittedAt }),
+  };
   return {
     at: new Date(probes.at).toISOString(),
     ok: stages.every((s) => s.health === 'ok'),
@@ -92,6 +118,7 @@ export function judge(probes: Probes): PipelineStatus {
     tables,
     batches: valueOf(probes.spark)?.batches ?? [],
     ...(quarantined !== undefined && { quarantined }),
+    figures,
   };
 }
 
@@ -250,16 +277,24 @@ function sparkStage(probes: Probes, tables: readonly TableFlow[]): Stage {
   const lastText = last
     ? `last batch ${ago(sinceMs)}: ${last.records === undefined ? '' : `${count(last.records)} records `}in ${seconds(last.durationMs)}`
     : 'no batch';
-  const summary = `${lastText}; ${count(behind)} records behind Kafka`;
-  if (behind === 0) return verdict('spark', 'ok', summary);
-  if (sinceMs !== undefined && sinceMs > SPARK_STALL_MS)
+  const runningMs = spark.running && probes.at - Date.parse(spark.running.startedAt);
+  const summary = `${lastText}; ${count(behind)} records behind Kafka${
+    spark.running ? `; batch ${spark.running.id} running for ${seconds(runningMs)}` : ''
+  }`;
+  if (behind === 0 && !spark.running) return verdict('spark', 'ok', summary);
+  // A batch may take minutes on a backlog; with none running, the next trigger starts one in seconds.
+  const stalled =
+    runningMs !== undefined
+      ? runningMs > SPARK_BATCH_STALL_MS
+      : sinceMs !== undefined && sinceMs > SPARK_STALL_MS;
+  if (stalled)
     return verdict(
       'spark',
       'stopped',
       summary,
       'records wait and no batch finishes: pnpm stack:status; pnpm stack:logs spark',
     );
-  return verdict('spark', 'lagging', summary);
+  return verdict('spark', behind === 0 ? 'ok' : 'lagging', summary);
 }
 
 function lakeStage(probes: Probes, tables: readonly TableFlow[]): Stage {

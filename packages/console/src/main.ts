@@ -6,7 +6,7 @@ import { judge } from './judge.js';
 
 export const EXIT = { ok: 0, notOk: 1, usage: 2, settings: 3 } as const;
 
-export const USAGE = `Usage: pnpm pipeline:status [options]
+const USAGE = `Usage: pnpm pipeline:status [options]
 
 The whole pipeline at a glance, stage by stage, each OK, LAGGING or STOPPED
 (and, when not OK, what to do):

@@ -10,6 +10,8 @@ export interface SparkProbe {
   readonly committed: ReadonlyMap<string, ReadonlyMap<number, number>>;
   /** The newest committed batches, oldest first. */
   readonly batches: readonly Batch[];
+  /** A batch started and not committed yet: the job is at work on it (or died in it). */
+  readonly running?: { readonly id: number; readonly startedAt: string };
 }
 
 export interface Batch {
@@ -33,6 +35,11 @@ export async function probeSpark(store: ObjectStore): Promise<SparkProbe | undef
     if (id !== undefined) commits.set(id, info.modified);
   }
   if (commits.size === 0) return undefined;
+  const started: number[] = [];
+  for await (const info of store.list(`${CHECKPOINT}/offsets/`)) {
+    const id = batchId(info.key);
+    if (id !== undefined) started.push(id);
+  }
   const ids = [...commits.keys()].sort((a, b) => a - b).slice(-(BATCHES_SHOWN + 1));
   const offsets = new Map<number, BatchOffsets>();
   for (const id of ids) {
@@ -56,7 +63,21 @@ export async function probeSpark(store: ObjectStore): Promise<SparkProbe | undef
     });
   }
   const newest = offsets.get(ids.at(-1)!);
-  return { committed: newest?.ends ?? new Map(), batches: batches.slice(-BATCHES_SHOWN) };
+  const runningId = Math.max(...started);
+  const running =
+    runningId > ids.at(-1)! ? await store.get(`${CHECKPOINT}/offsets/${runningId}`) : undefined;
+  return {
+    committed: newest?.ends ?? new Map(),
+    batches: batches.slice(-BATCHES_SHOWN),
+    ...(running && {
+      running: {
+        id: runningId,
+        startedAt: new Date(
+          parseOffsets(new TextDecoder().decode(running)).startedAtMs,
+        ).toISOString(),
+      },
+    }),
+  };
 }
 
 interface BatchOffsets {

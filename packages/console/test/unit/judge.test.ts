@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judge, type Probes, SPARK_STALL_MS } from '../../src/judge.js';
 import { formatStatus } from '../../src/format.js';
 import { formatLsn } from '../../src/probes/connect.js';
-import { parseOffsets } from '../../src/probes/spark.js';
+import { parseOffsets, type SparkProbe } from '../../src/probes/spark.js';
 
 const NOW = Date.parse('2026-12-04T02:00:00Z');
 const table = (path: string, rows: number) => ({
@@ -172,6 +172,19 @@ describe('judge: a verdict per stage', () => {
     const stalled = { ...behind, at: NOW + SPARK_STALL_MS };
     expect(stage(stalled, 'spark')).toMatchObject({ health: 'stopped' });
     expect(stage(stalled, 'spark').action).toContain('pnpm stack:logs spark');
+    // after a long idle, records arrive and the next trigger starts a batch: at work, not stopped
+    const spark = (behind.spark as { value: SparkProbe }).value;
+    const working = {
+      ...stalled,
+      spark: {
+        value: {
+          ...spark,
+          running: { id: 5, startedAt: new Date(NOW + SPARK_STALL_MS - 3000).toISOString() },
+        },
+      },
+    };
+    expect(stage(working, 'spark')).toMatchObject({ health: 'lagging' });
+    expect(stage(working, 'spark').summary).toContain('batch 5 running for 3.0 s');
   });
 
   it('an inactive slot, no checkpoint, quarantined records and an unwritten table each say what to do', () => {

@@ -58,6 +58,7 @@ describe('docker compose up', () => {
         'apicurio',
         'connect',
         'connect-register',
+        'console',
         'kafka',
         'minio',
         'minio-init',

@@ -30,6 +30,7 @@ const PORTS = {
   MDP_MINIO_PORT: 19000,
   MDP_MINIO_CONSOLE_PORT: 19001,
   MDP_SPARK_UI_PORT: 14040,
+  MDP_CONSOLE_PORT: 18088,
 } as const;
 
 /** The compose project's settings: .env.example with fresh secrets and moved ports. */
@@ -55,6 +56,7 @@ export function composeSettings(offset: number): Record<string, string> {
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port.MDP_REGISTRY_PORT}/apis/ccompat/v7`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${port.MDP_CONNECT_PORT}`,
     S3_ENDPOINT: `http://127.0.0.1:${port.MDP_MINIO_PORT}`,
+    MDP_CONSOLE_URL: `http://127.0.0.1:${port.MDP_CONSOLE_PORT}`,
   };
 }
 
