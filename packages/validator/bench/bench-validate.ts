@@ -41,7 +41,7 @@ try {
   config = kafkaConfig(process.env);
 } catch (err) {
   process.stderr.write(`error [${(err as ValidatorError).code}]: ${(err as Error).message}\n`);
-  process.exit(1);
+  process.exit(3);
 }
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 const logger = pino({ level: 'warn' }, pino.destination(2));

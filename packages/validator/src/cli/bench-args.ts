@@ -16,7 +16,7 @@ Options:
   --help        this text
 
 Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
-Exit codes: 0 done, 1 failure, 2 bad usage.`;
+Exit codes: 0 done, 1 failure, 2 bad usage, 3 a setting missing (the message names it).`;
 
 export interface BenchArgs {
   help: boolean;

@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs } from '../../src/cli/bench-args.js';
 import { parseConsumeArgs } from '../../src/cli/consume-args.js';
@@ -22,6 +24,16 @@ describe('command-line flags', () => {
     expect(usageCode(() => parseBenchArgs(['--records', '0']))).toBe('USAGE');
     expect(usageCode(() => parseBenchArgs(['extra']))).toBe('USAGE');
   });
+
+  it('bench:validate without its settings names them and exits 3, before touching a service', () => {
+    const bench = fileURLToPath(new URL('../../bench/bench-validate.ts', import.meta.url));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(KAFKA_|SCHEMA_REGISTRY)/.test(name)),
+    );
+    const run = spawnSync(process.execPath, ['--import', 'tsx', bench], { env, encoding: 'utf8' });
+    expect(run.status, run.stderr).toBe(3);
+    expect(run.stderr).toContain('KAFKA_BROKERS');
+  }, 30_000);
 
   it('validate and consume refuse unknown flags and bad numbers', () => {
     expect(parseValidateArgs(['--tables', 'a,b', '--timeout', '5'])).toMatchObject({
