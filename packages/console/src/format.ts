@@ -10,7 +10,7 @@ export function formatStatus(status: PipelineStatus): string {
     lines.push(`  ${stage.name.padEnd(9)}${HEALTH[stage.health].padEnd(9)}${stage.summary}`);
     if (stage.action) lines.push(`  ${''.padEnd(18)}→ ${stage.action}`);
   }
-  const header = ['table', 'postgres', 'kafka', 'spark behind', 'bronze', 'silver'];
+  const header = ['table', 'postgres', 'kafka', 'spark behind', 'bronze', 'silver', 'files'];
   const rows = status.tables.map((t) => [
     t.table,
     figure(t.postgresRows),
@@ -18,6 +18,7 @@ export function formatStatus(status: PipelineStatus): string {
     figure(t.sparkBehind),
     figure(t.bronze?.rows),
     figure(t.silver?.rows),
+    figure(t.silver?.files),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const render = (cells: string[]) =>

@@ -114,7 +114,7 @@ describe('judge: a verdict per stage', () => {
     expect(status.stages.every((s) => s.action === undefined)).toBe(true);
     const text = formatStatus(status);
     expect(text).toContain('every stage OK');
-    expect(text).toMatch(/orders\s+20\s+25\s+0\s+25\s+20/);
+    expect(text).toMatch(/orders\s+20\s+25\s+0\s+25\s+20\s+3/);
   });
 
   it('a FAILED task stops the connect stage with its trace and what to do', () => {
