@@ -99,11 +99,7 @@ export function judge(probes: Probes): PipelineStatus {
   ];
   const quarantined = valueOf(probes.lake)?.quarantine?.rows;
   const slot = valueOf(probes.postgres)?.slot;
-  const silverCommittedAt = tables
-    .map((t) => t.silver?.committedAt)
-    .filter((at): at is string => at !== undefined)
-    .sort()
-    .at(-1);
+  const silverCommittedAt = newestSilverCommit(tables);
   const figures = {
     ...('value' in probes.kafka && { kafkaRecords: sum(tables.map((t) => t.kafkaRecords ?? 0)) }),
     ...('value' in probes.kafka &&
@@ -302,11 +298,7 @@ function lakeStage(probes: Probes, tables: readonly TableFlow[]): Stage {
     return down('lake', 'MinIO', probes.where.lake, probes.lake.error, 'minio');
   const silver = tables.filter((t) => t.silver);
   const rows = sum(silver.map((t) => t.silver!.rows ?? 0));
-  const newest = silver
-    .map((t) => t.silver!.committedAt)
-    .filter((at): at is string => at !== undefined)
-    .sort()
-    .at(-1);
+  const newest = newestSilverCommit(tables);
   const quarantined = probes.lake.value.quarantine?.rows ?? 0;
   const summary = `silver ${count(rows)} rows in ${silver.length} tables${
     newest ? `, newest commit ${ago(probes.at - Date.parse(newest))}` : ''
@@ -327,6 +319,14 @@ function lakeStage(probes: Probes, tables: readonly TableFlow[]): Stage {
       'records the job could not decode wait in quarantine: pnpm lake:sql "SELECT topic, error_code, error FROM quarantine.cdc_errors"; fix the cause, then pnpm stack lake-replay',
     );
   return verdict('lake', 'ok', summary);
+}
+
+function newestSilverCommit(tables: readonly TableFlow[]): string | undefined {
+  return tables
+    .map((t) => t.silver?.committedAt)
+    .filter((at): at is string => at !== undefined)
+    .sort()
+    .at(-1);
 }
 
 function verdict(name: StageName, health: Health, summary: string, action?: string): Stage {
