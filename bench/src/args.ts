@@ -18,7 +18,7 @@ export const PARTS = [
 ] as const;
 export type Part = (typeof PARTS)[number];
 
-export const USAGE = `Usage: pnpm bench [--quick] [--only PART,…] [--json FILE]
+export const USAGE = `Usage: pnpm bench [--quick] [--only PART,…] [--json FILE] [--plot FILE]
 
 Measures every figure of the platform in one run against the native stack of
 $MDP_STATE (started with pnpm stack:up when it is not running; settings from
@@ -38,6 +38,9 @@ Options:
   --quick          shorter runs and fewer steps (a smoke run; figures are rough)
   --only PART,…    run only these parts (comma-separated)
   --json FILE      also write the results as JSON to FILE; - puts them alone on stdout
+  --plot FILE      also draw the run's samples as charts in FILE, one HTML page that
+                   opens in any browser without a network (freshness and CDC lag per
+                   change, Spark batches, the sustained-rate steps)
   -h, --help       this help
 
 Every run is kept as JSON under $MDP_STATE/bench/; the table shows each figure
@@ -49,6 +52,7 @@ const FLAGS = {
   quick: { type: 'boolean' },
   only: { type: 'string' },
   json: { type: 'string' },
+  plot: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -56,6 +60,7 @@ export interface BenchArgs {
   readonly quick: boolean;
   readonly parts: readonly Part[];
   readonly jsonFile: string | undefined;
+  readonly plotFile: string | undefined;
 }
 
 /** The flags, or 'help'. Throws a UsageError naming the allowed flags or parts. */
@@ -75,7 +80,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
       );
     parts = PARTS.filter((p) => names.includes(p));
   }
-  if (values.json !== undefined && values.json.trim() === '')
-    throw new UsageError('--json needs a file name');
-  return { quick: values.quick ?? false, parts, jsonFile: values.json };
+  for (const flag of ['json', 'plot'] as const)
+    if (values[flag] !== undefined && values[flag].trim() === '')
+      throw new UsageError(`--${flag} needs a file name`);
+  return { quick: values.quick ?? false, parts, jsonFile: values.json, plotFile: values.plot };
 }

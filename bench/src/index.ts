@@ -24,3 +24,5 @@ export {
 } from './table.js';
 export { main } from './main.js';
 export { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './soak/args.js';
+export { benchPlot } from './plot.js';
+export { overRun } from './charts.js';

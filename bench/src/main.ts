@@ -3,9 +3,11 @@
  * is not running) → every chosen part in order → one table on stdout (and JSON).
  * A part that fails is reported in its row; the others still run; exit 1 then.
  */
+import { writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plotPage } from '@mdp/console';
 import { parseStackEnv, writeResult } from '@mdp/schemas';
 import { runScript } from './adapters/commands.js';
 import { stackStateDir } from './adapters/spark-job.js';
@@ -19,6 +21,7 @@ import { freshnessPart } from './parts/freshness.js';
 import { loadPart, simPart, validatePart } from './parts/platform-benches.js';
 import { memoryPart, startupPart } from './parts/stack-parts.js';
 import { sustainedPart } from './parts/sustained.js';
+import { benchPlot } from './plot.js';
 import { renderReport, type PartResult, type Report } from './table.js';
 
 const RUNNERS: Record<Part, PartRunner> = {
@@ -99,6 +102,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     parts,
   };
   await writeResult(args.jsonFile, report, renderReport(report, previous));
+  if (args.plotFile) {
+    writeFileSync(args.plotFile, plotPage(benchPlot(report)));
+    log.info({ file: args.plotFile }, 'bench: charts written');
+  }
   if (history) log.info({ file: await keepReport(history, report) }, 'bench: run kept');
   end();
   return parts.every((p) => p.ok) ? 0 : 1;

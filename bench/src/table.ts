@@ -1,4 +1,5 @@
 /** The report of one run: its figures as a markdown table (for the README) and as JSON. */
+import type { PlotChart } from '@mdp/console';
 import type { Part } from './args.js';
 
 export interface Figure {
@@ -10,6 +11,8 @@ export interface Figure {
   readonly note?: string;
   /** The numbers behind the figure, for the JSON report. */
   readonly data?: Readonly<Record<string, unknown>>;
+  /** The figure drawn, for `--plot` (the samples behind it, over the run). */
+  readonly charts?: readonly PlotChart[];
 }
 
 export interface PartResult {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  benchPlot,
+  overRun,
   groupJobs,
   jobKind,
   keepReport,
@@ -60,15 +62,30 @@ describe('percentile', () => {
 
 describe('args', () => {
   it('defaults to every part', () => {
-    expect(parseBenchArgs([])).toEqual({ quick: false, parts: PARTS, jsonFile: undefined });
+    expect(parseBenchArgs([])).toEqual({
+      quick: false,
+      parts: PARTS,
+      jsonFile: undefined,
+      plotFile: undefined,
+    });
   });
-  it('reads --quick, --only (in run order) and --json, after pnpm’s --', () => {
+  it('reads --quick, --only (in run order), --json and --plot, after pnpm’s --', () => {
     expect(
-      parseBenchArgs(['--', '--quick', '--only', 'memory, load', '--json', 'out.json']),
+      parseBenchArgs([
+        '--',
+        '--quick',
+        '--only',
+        'memory, load',
+        '--json',
+        'out.json',
+        '--plot',
+        'out.html',
+      ]),
     ).toEqual({
       quick: true,
       parts: ['load', 'memory'],
       jsonFile: 'out.json',
+      plotFile: 'out.html',
     });
   });
   it('returns help', () => {
@@ -116,6 +133,53 @@ describe('soak flags', () => {
     expect(message).toContain('--fault-every');
     expect(codeOf(() => parseSoakArgs(['--rate', '0']))).toBe('BENCH_USAGE');
     expect(codeOf(() => parseSoakArgs(['--minutes', 'soon']))).toBe('BENCH_USAGE');
+  });
+  it('--from draws a kept run, so it needs --plot', () => {
+    expect(parseSoakArgs(['--from', 'run.json', '--plot', 'run.html'])).toMatchObject({
+      from: 'run.json',
+      plot: 'run.html',
+    });
+    expect(codeOf(() => parseSoakArgs(['--from', 'run.json']))).toBe('BENCH_USAGE');
+  });
+});
+
+describe('--plot', () => {
+  it('a chart over a run: seconds since its start, in time order, a value per series', () => {
+    const chart = overRun({ id: 'lag', title: 'lag', unit: 'ms', labels: ['a', 'b'] }, 1000, [
+      { atMs: 4000, values: [3, 4] },
+      { atMs: 2000, values: [1] },
+    ]);
+    expect(chart.x).toEqual([1, 3]);
+    expect(chart.series).toEqual([
+      { label: 'a', values: [1, 3] },
+      { label: 'b', values: [null, 4] },
+    ]);
+  });
+  it("the bench's page: every figure's charts, the figure's value and the load average as notes", () => {
+    const chart = overRun({ id: 'lag', title: 'lag', unit: 'ms', labels: ['lag'] }, 0, []);
+    const page = benchPlot({
+      date: '2026-12-04T06:00:00.000Z',
+      nproc: 2,
+      loadAverageStart: [0.5, 0.4, 0.3],
+      loadAverageEnd: [2, 1, 1],
+      quick: false,
+      parts: [
+        {
+          part: 'cdc-lag',
+          ok: true,
+          seconds: 60,
+          figures: [
+            { name: 'CDC lag', value: 'p50 25 ms', charts: [chart] },
+            { name: 'no chart', value: '1' },
+          ],
+        },
+      ],
+    });
+    expect(page.charts).toEqual([chart]);
+    expect(page.notes).toEqual([
+      '2 cores; load average at the start 0.50 0.40 0.30, at the end 2.00 1.00 1.00',
+      'CDC lag: p50 25 ms',
+    ]);
   });
 });
 

@@ -10,6 +10,7 @@
 import { startScript } from '../adapters/commands.js';
 import { MeasureError } from '../errors.js';
 import { summarize } from '../stats.js';
+import { overRun } from '../charts.js';
 import { fmt } from '../table.js';
 import { childOptions, type PartRunner } from './context.js';
 import { ORDERS_TOPIC, ensureTables, startSim } from './workload.js';
@@ -55,7 +56,8 @@ export const cdcLagPart: PartRunner = async (ctx) => {
     // the last changes are a few hundred ms behind: wait until none came for 2 s (at most 30 s)
     while (Date.now() < stoppedAt + 30_000 && Date.now() - (received.at(-1)?.atMs ?? 0) < 2000)
       await wait(250);
-    const lags = received.filter((r) => r.commitMs >= firstAt).map((r) => r.atMs - r.commitMs);
+    const measured = received.filter((r) => r.commitMs >= firstAt);
+    const lags = measured.map((r) => r.atMs - r.commitMs);
     if (lags.length === 0)
       throw new MeasureError(
         'BENCH_NO_SAMPLES',
@@ -68,6 +70,19 @@ export const cdcLagPart: PartRunner = async (ctx) => {
         value: `p50 ${fmt.ms(s.p50)}, p95 ${fmt.ms(s.p95)}, max ${fmt.ms(s.max)}`,
         note: `${s.n} orders changes committed after pnpm consume's first line; receive time of each line − its commitTime (source.ts_ms, ms resolution)`,
         data: { ...s, unit: 'ms', rate: RATE, seconds },
+        charts: [
+          overRun(
+            {
+              id: 'cdc-lag',
+              title: 'CDC lag: commit → decoded in Node, per change',
+              unit: 'ms',
+              labels: ['lag'],
+              points: true,
+            },
+            firstAt,
+            measured.map((r) => ({ atMs: r.commitMs, values: [r.atMs - r.commitMs] })),
+          ),
+        ],
       },
     ];
   } finally {

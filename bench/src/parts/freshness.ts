@@ -25,6 +25,7 @@ import {
 } from '../adapters/silver-poller.js';
 import { MeasureError } from '../errors.js';
 import { summarize, type Summary } from '../stats.js';
+import { overRun } from '../charts.js';
 import { fmt, type Figure } from '../table.js';
 import type { Context, PartRunner } from './context.js';
 import { ensureTables, lastOrderEventMs, runSim } from './workload.js';
@@ -99,6 +100,21 @@ export const freshnessPart: PartRunner = async (ctx) => {
         value: `p50 ${fmt.s(s.p50 / 1000)}, p95 ${fmt.s(s.p95 / 1000)}, max ${fmt.s(s.max / 1000)}`,
         note: `${s.n} rows (id, _lsn); poll every ${POLL_MS} ms (resolution; a poll took p50 ${fmt.ms(polls.p50)}); Python deltalake, read-only key`,
         data: { ...s, unit: 'ms', rate: RATE, seconds, pollMs: POLL_MS, pollDurationMs: polls },
+        charts: [
+          overRun(
+            {
+              id: 'freshness',
+              title: 'commit → visible in silver/orders, per change',
+              unit: 's',
+              labels: ['silver'],
+              points: true,
+            },
+            sim.startMs,
+            poller.visible
+              .filter((v) => v.commitMs >= sim.startMs)
+              .map((v) => ({ atMs: v.commitMs, values: [(v.visibleMs - v.commitMs) / 1000] })),
+          ),
+        ],
       },
     ];
   } finally {
@@ -127,12 +143,41 @@ function hopFigures(
       value: `Kafka ${span(toKafka)}; bronze ${span(toBronze)}; silver ${span(toSilver)}`,
       note: `${arrivals.length} changes of bronze/orders_changes; Kafka: the record's timestamp (Connect produced it); bronze and silver: the first poll that saw the change`,
       data: { unit: 'ms', toKafka, toBronze, toSilver },
+      charts: [
+        overRun(
+          {
+            id: 'freshness-hops',
+            title: 'commit → Kafka record, → visible in bronze/orders_changes, per change',
+            unit: 's',
+            labels: ['Kafka', 'bronze'],
+            points: true,
+          },
+          fromMs,
+          arrivals.map((b) => ({
+            atMs: b.commitMs,
+            values: [(b.kafkaMs - b.commitMs) / 1000, (b.visibleMs - b.commitMs) / 1000],
+          })),
+        ),
+      ],
     },
     {
       name: 'Spark micro-batches during the freshness run',
       value: `${batches.length} batches: ${span(seconds)}, max ${fmt.s(seconds.max / 1000)} each`,
       note: `records per batch (every topic) p50 ${records.p50}, max ${records.max}; one batch ended every ${fmt.s(gaps.p50 / 1000)} (p50); from the job's log ("batch written")`,
       data: { unit: 'ms', seconds, records, gaps },
+      charts: [
+        overRun(
+          {
+            id: 'batches',
+            title: 'Spark micro-batches: duration, at the time each ended',
+            unit: 's',
+            labels: ['duration'],
+            points: true,
+          },
+          fromMs,
+          batches.map((b) => ({ atMs: b.endMs, values: [b.seconds] })),
+        ),
+      ],
     },
   ];
 }

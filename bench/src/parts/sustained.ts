@@ -4,6 +4,7 @@
  * order event, then judge the step (src/sustain.ts). Stops at the first rate
  * that is not sustained.
  */
+import { overRun } from '../charts.js';
 import { judgeStep, SUSTAIN_RULE, type StepVerdict } from '../sustain.js';
 import { fmt, type Figure } from '../table.js';
 import type { PartRunner } from './context.js';
@@ -16,11 +17,13 @@ export const sustainedPart: PartRunner = async (ctx) => {
   const seconds = ctx.quick ? 15 : 45;
   const poller = startPoller(ctx);
   const steps: (StepVerdict & { rate: number; achieved: number; catchUpMs: number })[] = [];
+  let firstStartMs = Date.now();
   try {
     await poller.ready;
     for (const rate of rates) {
       ctx.log.info({ rate, seconds }, 'sustained: next step');
       const sim = await runSim(ctx, rate, seconds);
+      if (steps.length === 0) firstStartMs = sim.startMs;
       const target = await lastOrderEventMs(ctx);
       const catchUpMs = await catchUp(poller, target, Date.now() + (ctx.quick ? 90_000 : 240_000));
       const rows = poller.visible
@@ -48,6 +51,21 @@ export const sustainedPart: PartRunner = async (ctx) => {
       value: best ? `${best.rate} events/s` : `below ${rates[0]} events/s`,
       note: `${stopped ? `${stopped.rate}/s not sustained: ${stopped.reason}. ` : `every step passed (the top step is a lower bound). `}${SUSTAIN_RULE}. Steps: ${stepText}`,
       data: { highest: best?.rate ?? null, seconds, rates, steps, rule: SUSTAIN_RULE },
+      charts: [
+        overRun(
+          {
+            id: 'sustained',
+            title: `commit → visible in silver/orders per change, steps of ${seconds} s at ${steps.map((s) => s.rate).join(' → ')}/s`,
+            unit: 's',
+            labels: ['silver'],
+            points: true,
+          },
+          firstStartMs,
+          poller.visible
+            .filter((v) => v.commitMs >= firstStartMs)
+            .map((v) => ({ atMs: v.commitMs, values: [(v.visibleMs - v.commitMs) / 1000] })),
+        ),
+      ],
     },
   ];
   return figures;

@@ -2,7 +2,8 @@
 import { parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 
-export const SOAK_USAGE = `Usage: pnpm soak [--minutes N] [--rate R] [--fault-every M] [--json FILE]
+export const SOAK_USAGE = `Usage: pnpm soak [--minutes N] [--rate R] [--fault-every M] [--json FILE] [--plot FILE]
+       pnpm soak --from RUN.json --plot FILE
 
 Runs the whole native stack of $MDP_STATE (started with pnpm stack:up when it is
 not running) under the simulator for a long time, with a fault every few
@@ -17,6 +18,9 @@ Options:
   --rate R         simulator events per second (default 200)
   --fault-every M  minutes between two faults (default 5)
   --json FILE      also write every sample and figure as JSON to FILE; - puts them alone on stdout
+  --plot FILE      also draw the samples as charts in FILE (one HTML page, no network needed):
+                   memory per service, files per Delta table, each fault's recovery
+  --from RUN.json  no run: draw the run a --json FILE kept (with --plot)
   -h, --help       this help
 
 Progress goes to stderr, the figures to stdout. Exit 0 when both verdicts
@@ -27,6 +31,8 @@ const FLAGS = {
   rate: { type: 'string', default: '200' },
   'fault-every': { type: 'string', default: '5' },
   json: { type: 'string' },
+  plot: { type: 'string' },
+  from: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -35,6 +41,8 @@ export interface SoakArgs {
   readonly rate: number;
   readonly faultEveryMinutes: number;
   readonly json?: string;
+  readonly plot?: string;
+  readonly from?: string;
 }
 
 function positive(name: string, text: string): number {
@@ -47,10 +55,14 @@ function positive(name: string, text: string): number {
 export function parseSoakArgs(argv: readonly string[]): SoakArgs | 'help' {
   const { values } = parseFlags(argv, FLAGS, (message) => new UsageError(message));
   if (values.help) return 'help';
+  if (values.from !== undefined && values.plot === undefined)
+    throw new UsageError('--from draws a kept run: it needs --plot FILE');
   return {
     minutes: positive('minutes', values.minutes),
     rate: positive('rate', values.rate),
     faultEveryMinutes: positive('fault-every', values['fault-every']),
     ...(values.json === undefined ? {} : { json: values.json }),
+    ...(values.plot === undefined ? {} : { plot: values.plot }),
+    ...(values.from === undefined ? {} : { from: values.from }),
   };
 }

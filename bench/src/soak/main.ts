@@ -3,10 +3,11 @@
  * simulator for the whole run, a fault every few minutes, a sample every minute,
  * then both verdicts and one table of figures on stdout (and JSON).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { plotPage } from '@mdp/console';
 import { BUSINESS_TABLES, parseStackEnv, writeResult } from '@mdp/schemas';
 import { failure, runScript, startScript, type Finished } from '../adapters/commands.js';
 import { flagsOrExit, startCli } from '../cli.js';
@@ -17,6 +18,7 @@ import { fmt, markdownTable } from '../table.js';
 import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './args.js';
 import { FAULTS } from './faults.js';
 import { stackStateDir } from '../adapters/spark-job.js';
+import { soakPlot, type SoakRun } from './plot.js';
 import { lakePaths, takeSample, type Sample } from './samples.js';
 
 const SAMPLE_EVERY_MS = 60_000;
@@ -136,6 +138,13 @@ function render(
 export async function main(argv: readonly string[]): Promise<number> {
   const args = flagsOrExit('soak', SOAK_USAGE, () => parseSoakArgs(argv));
   if (typeof args === 'number') return args;
+  if (args.from !== undefined) {
+    writeFileSync(
+      args.plot!,
+      plotPage(soakPlot(JSON.parse(readFileSync(args.from, 'utf8')) as SoakRun)),
+    );
+    return 0;
+  }
   const { log, end } = startCli('soak');
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -198,9 +207,11 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (simError !== undefined) log.error({ err: simError }, 'soak: the simulator ended early');
   samples.push(await takeSample(ctx, where));
   const verdicts = await takeVerdicts(ctx, workDir);
+  const run: SoakRun = { args, samples, faults, verdicts, loadStart, loadEnd: loadavg() };
+  if (args.plot) writeFileSync(args.plot, plotPage(soakPlot(run)));
   await writeResult(
     args.json,
-    { args, samples, faults, verdicts, loadStart, loadEnd: loadavg() },
+    run,
     render(args, samples, faults, verdicts) +
       `\nload average at the start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at the end ${loadavg()
         .map((x) => x.toFixed(2))

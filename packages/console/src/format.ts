@@ -1,5 +1,5 @@
 import type { Health, PipelineStatus } from './judge.js';
-import { count } from './units.js';
+import { ago, count } from './units.js';
 
 const HEALTH: Record<Health, string> = { ok: 'OK', lagging: 'LAGGING', stopped: 'STOPPED' };
 
@@ -24,9 +24,20 @@ export function formatStatus(status: PipelineStatus): string {
   const render = (cells: string[]) =>
     `  ${cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`;
   lines.push('', render(header), ...rows.map(render));
+  lines.push('', ...verdictLines(status));
   return lines.join('\n');
 }
 
 function figure(n: number | undefined): string {
   return n === undefined ? '-' : count(n);
+}
+
+function verdictLines(status: PipelineStatus): string[] {
+  if (status.verdicts.length === 0)
+    return ['  no verdict yet: pnpm validate and pnpm delta:check give one'];
+  const now = Date.parse(status.at);
+  return status.verdicts.map(
+    (v) =>
+      `  ${v.checker.padEnd(12)}${(v.ok ? 'OK' : 'FAILED').padEnd(8)}${ago(now - Date.parse(v.finishedAt)).padEnd(12)}${v.summary}`,
+  );
 }

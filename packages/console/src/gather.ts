@@ -3,7 +3,7 @@
  * is down makes its own probe an error, and the others still report.
  */
 import { createS3Store, type S3Store } from '@mdp/delta-check';
-import { DEFAULT_TOPIC_PREFIX, SOURCE_SCHEMA, topicFor } from '@mdp/schemas';
+import { DEFAULT_TOPIC_PREFIX, readVerdicts, SOURCE_SCHEMA, topicFor } from '@mdp/schemas';
 import pg from 'pg';
 import type { Config } from './config.js';
 import type { LakeProbe, Probed, Probes } from './judge.js';
@@ -46,6 +46,7 @@ export function createGatherer(config: Config): Gatherer {
           slot: connector?.slot,
         }),
       );
+      const verdicts = await probed(() => readVerdicts(pool));
       const topicPrefix = connector?.topicPrefix ?? DEFAULT_TOPIC_PREFIX;
       const tables = 'value' in postgres ? postgres.value.tables.map((t) => t.table) : [];
       const topics = tables.map((t) => topicFor(t, topicPrefix, SOURCE_SCHEMA));
@@ -64,6 +65,7 @@ export function createGatherer(config: Config): Gatherer {
         kafka,
         spark,
         lake,
+        verdicts,
       };
     },
     async close() {

@@ -3,7 +3,7 @@
  * lagging, stopped) with what to do when it is not ok, and per table the count
  * at every stage. Pure: the probes are gathered elsewhere (gather.ts).
  */
-import { topicFor } from '@mdp/schemas';
+import { topicFor, type Verdict } from '@mdp/schemas';
 import type { ConnectProbe } from './probes/connect.js';
 import type { KafkaProbe } from './probes/kafka.js';
 import type { LakeTable } from './probes/lake.js';
@@ -30,6 +30,8 @@ export interface Probes {
   readonly kafka: Probed<KafkaProbe>;
   readonly spark: Probed<SparkProbe | undefined>;
   readonly lake: Probed<LakeProbe>;
+  /** The checkers' last verdicts, from PostgreSQL. */
+  readonly verdicts: Probed<readonly Verdict[]>;
 }
 
 export type Health = 'ok' | 'lagging' | 'stopped';
@@ -63,6 +65,11 @@ export interface PipelineStatus {
   readonly tables: readonly TableFlow[];
   readonly batches: readonly Batch[];
   readonly quarantined?: number;
+  /**
+   * The last verdict of validate and of delta:check, as they were at their time:
+   * shown beside the stages, not part of `ok` (which is the flow now).
+   */
+  readonly verdicts: readonly Verdict[];
   /** The figures the console charts over time (each absent when its stage could not say). */
   readonly figures: Figures;
 }
@@ -114,6 +121,7 @@ export function judge(probes: Probes): PipelineStatus {
     tables,
     batches: valueOf(probes.spark)?.batches ?? [],
     ...(quarantined !== undefined && { quarantined }),
+    verdicts: valueOf(probes.verdicts) ?? [],
     figures,
   };
 }

@@ -1,8 +1,16 @@
 // The console page: polls the service's JSON every 2 s and draws the flow, the
 // tables and the charts (uPlot, served by the console from node_modules).
+import { lineChart } from './charts.js';
+
 const $ = (selector) => document.querySelector(selector);
 const number = (n) => (n === undefined || n === null ? '-' : n.toLocaleString('en-US'));
 const HEALTH = { ok: 'OK', lagging: 'LAGGING', stopped: 'STOPPED' };
+const compact = (value) => (value === null || value === undefined ? '' : JSON.stringify(value));
+
+function ago(iso, now) {
+  const s = Math.max(0, Math.round((now - Date.parse(iso)) / 1000));
+  return s < 120 ? `${s} s ago` : `${Math.round(s / 60)} min ago`;
+}
 
 function element(tag, attributes = {}, ...children) {
   const node = document.createElement(tag);
@@ -56,6 +64,83 @@ function drawStatus({ status, links }) {
   );
 }
 
+function drawVerdicts(status) {
+  const now = Date.parse(status.at);
+  $('#verdicts tbody').replaceChildren(
+    ...(status.verdicts.length === 0
+      ? [
+          element(
+            'tr',
+            {},
+            element('td', { colspan: '4' }, 'none yet: run pnpm validate or pnpm delta:check'),
+          ),
+        ]
+      : status.verdicts.map((v) =>
+          element(
+            'tr',
+            { 'data-checker': v.checker, 'data-ok': String(v.ok) },
+            element('td', {}, v.checker),
+            element(
+              'td',
+              {},
+              element(
+                'span',
+                { class: `badge ${v.ok ? 'ok' : 'stopped'}` },
+                v.ok ? 'OK' : 'FAILED',
+              ),
+            ),
+            element('td', { title: v.finishedAt }, ago(v.finishedAt, now)),
+            element('td', {}, v.summary),
+          ),
+        )),
+  );
+}
+
+/** The table choice follows the captured tables; the first one until the user picks. */
+function drawTableChoice(status) {
+  const select = $('#change-table');
+  const names = status.tables.map((t) => t.table);
+  const shown = [...select.options].map((o) => o.value);
+  if (names.join() === shown.join()) return;
+  const chosen = select.value;
+  select.replaceChildren(...names.map((name) => element('option', { value: name }, name)));
+  if (names.includes(chosen)) select.value = chosen;
+}
+
+async function refreshChanges() {
+  const table = $('#change-table').value;
+  if (!table) return;
+  const response = await fetch(`/api/changes?table=${encodeURIComponent(table)}&limit=20`);
+  if (!response.ok) {
+    $('#changes-note').textContent = await response.text();
+    return;
+  }
+  const rows = await response.json();
+  if (table !== $('#change-table').value) return; // the user picked another meanwhile
+  $('#changes-note').textContent = rows.length === 0 ? 'no change in its topic yet' : '';
+  $('#changes tbody').replaceChildren(
+    ...rows.map((row) =>
+      element(
+        'tr',
+        { 'data-op': row.op ?? 'undecodable' },
+        ...(row.error
+          ? [
+              element('td', {}, `${row.partition}@${row.offset}`),
+              element('td', { colspan: '5' }, row.error),
+            ]
+          : [
+              `${row.partition}@${row.offset}`,
+              row.op,
+              row.commitTime ?? '',
+              compact(row.key),
+              compact(row.before),
+              compact(row.after),
+            ].map((text) => element('td', {}, text))),
+      ),
+    ),
+  );
+}
+
 const CHARTS = [
   { id: 'events', title: 'events/s into Kafka', unit: 'events/s', pick: (s) => s.eventsPerSecond },
   {
@@ -85,30 +170,23 @@ function drawCharts({ samples, batches }) {
     const data = chart.batches
       ? [batches.map((b) => b.endedAt / 1000), batches.map((b) => b.durationMs / 1000)]
       : [samples.map((s) => s.at / 1000), samples.map((s) => chart.pick(s) ?? null)];
-    let plot = plots.get(chart.id);
-    if (!plot) {
-      const figure = element(
-        'figure',
-        { 'data-chart': chart.id },
-        element('figcaption', {}, chart.title),
+    const plot = plots.get(chart.id);
+    if (plot) plot.setData(data);
+    else
+      plots.set(
+        chart.id,
+        lineChart(
+          $('#charts'),
+          {
+            id: chart.id,
+            title: chart.title,
+            unit: chart.unit,
+            series: [chart.unit],
+            points: chart.batches,
+          },
+          data,
+        ),
       );
-      $('#charts').append(figure);
-      plot = new uPlot(
-        {
-          width: 460,
-          height: 200,
-          series: [
-            {},
-            { label: chart.unit, stroke: '#0969da', width: 2, points: { show: chart.batches } },
-          ],
-          axes: [{}, { size: 60 }],
-          legend: { show: false },
-        },
-        data,
-        figure,
-      );
-      plots.set(chart.id, plot);
-    } else plot.setData(data);
   }
 }
 
@@ -119,6 +197,10 @@ async function refresh() {
       fetch('/api/history').then((r) => r.json()),
     ]);
     drawStatus(status);
+    if (status.status) {
+      drawVerdicts(status.status);
+      drawTableChoice(status.status);
+    }
     drawCharts(history);
   } catch (err) {
     $('#verdict').textContent = `the console service does not answer (${err.message})`;
@@ -126,5 +208,16 @@ async function refresh() {
   }
 }
 
+async function refreshChangesSafely() {
+  try {
+    await refreshChanges();
+  } catch (err) {
+    $('#changes-note').textContent = `the console service does not answer (${err.message})`;
+  }
+}
+
 await refresh();
+await refreshChangesSafely();
 setInterval(refresh, 2000);
+setInterval(refreshChangesSafely, 5000);
+$('#change-table').addEventListener('change', refreshChangesSafely);

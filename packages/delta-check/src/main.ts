@@ -11,7 +11,12 @@ import type { Logger } from 'pino';
 import { createPgSource, type PgSource } from './adapters/postgres.js';
 import { createS3Store, type S3Store } from './adapters/s3-store.js';
 import { compareTable, type TableReport } from './compare/compare-table.js';
-import { formatReport, type CheckReport, type TableFailure } from './compare/report.js';
+import {
+  formatReport,
+  verdictSummary,
+  type CheckReport,
+  type TableFailure,
+} from './compare/report.js';
 import { parseConfig } from './config.js';
 import { createDeltaReader } from './delta/table-reader.js';
 import { DeltaCheckError, isDeltaCheckError } from './errors.js';
@@ -86,6 +91,7 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     store = createS3Store(config.s3);
     pg = createPgSource(config.pg, logger.child({ component: 'postgres' }));
     const report = await check(options, store, pg, logger);
+    await keep(pg, report.equal, verdictSummary(report), logger);
     await writeResult(options.json, report, formatReport(report), io);
     if (report.errors.length > 0) return EXIT.cannotCheck;
     return report.equal ? EXIT.equal : EXIT.different;
@@ -93,6 +99,8 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     if (!isDeltaCheckError(err)) logger.error({ err }, 'delta-check failed');
     const code = isDeltaCheckError(err) ? err.code : 'INTERNAL';
     io.stderr(`delta-check: [${code}] ${(err as Error).message}`);
+    if (pg && code !== 'POSTGRES_UNAVAILABLE')
+      await keep(pg, false, `could not check: [${code}] ${(err as Error).message}`, logger);
     if (options.json)
       await writeResult(
         options.json,
@@ -106,6 +114,24 @@ export async function main(argv: string[], io: MainIo): Promise<number> {
     await pg?.close().catch(() => undefined);
     logger.flush();
   }
+}
+
+/** Each verdict is kept for pipeline:status and the console; failing to keep it only warns. */
+async function keep(pg: PgSource, ok: boolean, summary: string, logger: Logger): Promise<void> {
+  const verdict = {
+    checker: 'delta:check',
+    ok,
+    summary,
+    finishedAt: new Date().toISOString(),
+  } as const;
+  await pg
+    .keepVerdict(verdict)
+    .catch((err: unknown) =>
+      logger.warn(
+        { err },
+        `the verdict could not be kept in PostgreSQL for pnpm pipeline:status (${(err as Error).message})`,
+      ),
+    );
 }
 
 async function check(

@@ -4,7 +4,7 @@
  * service (MDP_CONSOLE_URL). A screenshot is saved under test-artifacts/.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pollUntil } from '@mdp/schemas';
 import { type Browser, chromium, type Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import {
   BUSINESS_TABLES,
   createPool,
   ensureLoaded,
+  pnpm,
   pnpmOk,
   repo,
   startSimulator,
@@ -48,10 +49,11 @@ async function tableCounts(page: Page): Promise<Map<string, number[]>> {
 }
 
 describe('the console page', () => {
-  it('shows every stage and every table counted while the simulator runs; a stopped Connect turns its stage red with the reason', async () => {
+  it("shows every stage and every table counted while the simulator runs, the checkers' verdicts and a table's newest changes decoded; a stopped Connect turns its stage red with the reason", async () => {
     const sim = startSimulator('20/s');
     const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
     let connectStopped = false;
+    let simRunning = true;
     try {
       await page.goto(consoleUrl);
       await page.waitForSelector('#flow li[data-stage]');
@@ -81,6 +83,41 @@ describe('the console page', () => {
         30_000,
       );
 
+      await sim.stop();
+      simRunning = false;
+
+      // delta:check's verdict, just taken, is on the page with its answer and time
+      const checkedFrom = Date.now();
+      const check = await pnpm(['delta:check', '--tables', 'products', '--json', '-']);
+      const { equal } = JSON.parse(check.stdout) as { equal: boolean };
+      const verdict = page.locator('#verdicts tr[data-checker="delta:check"]');
+      await pollUntil(
+        "delta:check's verdict on the page",
+        async () =>
+          (await verdict.count()) === 1 &&
+          (await verdict.getAttribute('data-ok')) === String(equal) &&
+          Date.parse((await verdict.locator('td').nth(2).getAttribute('title')) ?? '') >=
+            checkedFrom,
+        30_000,
+      );
+
+      // a change made now is among the newest changes of its table, decoded
+      const marker = `console-${Date.now()}@example.com`;
+      const updated = await pool.query(
+        'UPDATE customers SET email = $1 WHERE id = (SELECT max(id) FROM customers) RETURNING id',
+        [marker],
+      );
+      expect(updated.rowCount).toBe(1);
+      await page.selectOption('#change-table', 'customers');
+      await pollUntil(
+        'the update decoded among the newest changes of customers',
+        async () => (await page.locator('#changes tbody').innerText()).includes(marker),
+        60_000,
+      );
+      expect(
+        await page.locator(`#changes tbody tr[data-op="u"]`, { hasText: marker }).count(),
+      ).toBe(1);
+
       await pnpmOk(['stack', 'stop', 'connect']);
       connectStopped = true;
       const connect = page.locator('#flow li[data-stage="connect"][data-health="stopped"]');
@@ -97,7 +134,59 @@ describe('the console page', () => {
         await pnpmOk(['stack', 'start', 'connect']);
         await pnpmOk(['connect:register']); // waits for the task RUNNING again
       }
-      await sim.stop();
+      if (simRunning) await sim.stop();
+    }
+  });
+
+  it("the soak's and the bench's plot page draws every chart with the console's code, offline", async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const run = join(artifacts, 'soak-run.json');
+    const plot = join(artifacts, 'soak-plot.html');
+    const sample = (minute: number) => ({
+      at: minute * 60,
+      memoryBytes: { kafka: (400 + minute) * 1024 ** 2, spark: (700 + 50 * minute) * 1024 ** 2 },
+      files: { 'silver/orders': { active: 2, stored: 10 + minute } },
+    });
+    writeFileSync(
+      run,
+      JSON.stringify({
+        args: { minutes: 3, rate: 200, faultEveryMinutes: 1 },
+        samples: [0, 1, 2, 3].map(sample),
+        faults: [{ name: 'kill -9 Kafka Connect', at: 60, recoverySeconds: 42 }],
+        verdicts: { validateOk: true },
+        loadStart: [1, 1, 1],
+        loadEnd: [2, 2, 2],
+      }),
+    );
+    await pnpmOk(['soak', '--from', run, '--plot', plot]);
+    const page = await browser.newPage({ viewport: { width: 1500, height: 1100 } });
+    const errors: string[] = [];
+    page.on('pageerror', (err) => errors.push(err.message));
+    // offline: the page may fetch nothing
+    await page.route('**', (route) =>
+      route.request().url().startsWith('file:') ? route.continue() : route.abort(),
+    );
+    try {
+      await page.goto(`file://${plot}`);
+      await page.waitForSelector('#charts figure canvas');
+      const figures = await page.locator('#charts figure').all();
+      expect(await Promise.all(figures.map((f) => f.getAttribute('data-chart')))).toEqual([
+        'memory',
+        'files-read',
+        'files-stored',
+        'recovery',
+      ]);
+      for (const figure of figures) expect(await figure.locator('canvas').count()).toBe(1);
+      // one line per service in the memory chart's legend
+      const legend = await page.locator('[data-chart="memory"] .u-legend').innerText();
+      expect(legend).toContain('kafka');
+      expect(legend).toContain('spark');
+      expect(await page.locator('body').innerText()).toContain(
+        'kill -9 Kafka Connect, back in 42 s',
+      );
+      expect(errors).toEqual([]);
+    } finally {
+      await page.close();
     }
   });
 });

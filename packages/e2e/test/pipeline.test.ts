@@ -45,6 +45,7 @@ describe('CSV → PostgreSQL → Debezium → Kafka → Spark → Delta on MinIO
     expect(Object.values(events).reduce((a, b) => a + b, 0)).toBe(3000);
     expect(events['customer_erased']).toBeGreaterThan(0); // deletes (and tombstones) flow too
 
+    const checkedFrom = new Date().toISOString();
     const validated = await validate();
     expect(validated.code, validated.stdout).toBe(0);
     const lake = await deltaCheckUntilEqual();
@@ -81,6 +82,13 @@ describe('CSV → PostgreSQL → Debezium → Kafka → Spark → Delta on MinIO
       expect(flow.sparkBehind, table).toBe(0);
     }
     expect(status.batches.some((b) => (b.records ?? 0) > 0 && (b.durationMs ?? 0) > 0)).toBe(true);
+    // and the checkers' verdicts of this test, as they kept them
+    const kept = new Map(status.verdicts.map((v) => [v.checker, v]));
+    expect(kept.get('validate')?.ok).toBe(true);
+    expect(kept.get('validate')?.summary).toMatch(/^consistent \(/);
+    expect(kept.get('delta:check')?.ok).toBe(true);
+    expect(kept.get('delta:check')?.summary).toMatch(/^equal \(6 lake tables/);
+    for (const verdict of kept.values()) expect(verdict.finishedAt > checkedFrom).toBe(true);
 
     const examples = readmeLakeSqlExamples();
     expect(examples.length).toBeGreaterThanOrEqual(3);

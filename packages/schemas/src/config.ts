@@ -68,3 +68,33 @@ export function readPostgresEnv(env: Record<string, string | undefined>): {
   };
   return { settings, problems };
 }
+
+/** An S3 client's settings (MinIO's API, the lake's bucket). */
+export interface S3Settings {
+  readonly endpoint: string;
+  readonly accessKey: string;
+  readonly secretKey: string;
+  readonly bucket: string;
+}
+
+/**
+ * `S3_*` → the settings of a client that only reads the lake: the stack's
+ * read-only key (`S3_READER_*`) when it is set, the writer's otherwise; with
+ * every problem at once, like {@link readPostgresEnv}.
+ */
+export function readS3ReaderEnv(env: Record<string, string | undefined>): {
+  settings: S3Settings;
+  problems: string[];
+} {
+  const problems = ENV.s3.filter((name) => !env[name]).map((name) => `${name} is not set`);
+  if (env['S3_ENDPOINT'] && !/^https?:\/\/[^/]+/.test(env['S3_ENDPOINT']))
+    problems.push(`S3_ENDPOINT="${env['S3_ENDPOINT']}" is not an http(s) URL`);
+  const reader = Boolean(env['S3_READER_ACCESS_KEY'] && env['S3_READER_SECRET_KEY']);
+  const settings = {
+    endpoint: env['S3_ENDPOINT'] ?? '',
+    accessKey: env[reader ? 'S3_READER_ACCESS_KEY' : 'S3_ACCESS_KEY'] ?? '',
+    secretKey: env[reader ? 'S3_READER_SECRET_KEY' : 'S3_SECRET_KEY'] ?? '',
+    bucket: env['S3_BUCKET'] ?? '',
+  };
+  return { settings, problems };
+}

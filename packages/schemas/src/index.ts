@@ -40,9 +40,11 @@ export {
   ENV,
   parseStackEnv,
   readPostgresEnv,
+  readS3ReaderEnv,
   STACK_ENV_HINT,
   type EnvName,
   type PostgresSettings,
+  type S3Settings,
 } from './config.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';
 export { allowedFlags, parseFlags, type FlagOptions } from './flags.js';
@@ -73,3 +75,10 @@ export {
   type LogFormat,
   type ResultStreams,
 } from './cli-output.js';
+export {
+  readVerdicts,
+  recordVerdict,
+  VERDICTS_TABLE,
+  type Checker,
+  type Verdict,
+} from './verdicts.js';

@@ -4,6 +4,7 @@ import {
   canTransition,
   parseStackEnv,
   readPostgresEnv,
+  readS3ReaderEnv,
   tableOfTopic,
   topicFor,
 } from '../src/index.js';
@@ -57,6 +58,32 @@ describe('pnpm stack:env output', () => {
     expect(readPostgresEnv({ PGHOST: 'h', PGPORT: '54x', PGDATABASE: 'd' }).problems).toEqual([
       'PGUSER is not set',
       'PGPORT="54x" is not a port',
+    ]);
+  });
+  it("reads a lake reader's S3 settings: the read-only key when the stack has one, every problem at once", () => {
+    const env = {
+      S3_ENDPOINT: 'http://127.0.0.1:19000',
+      S3_BUCKET: 'lakehouse',
+      S3_ACCESS_KEY: 'writer',
+      S3_SECRET_KEY: 'writer-secret',
+    };
+    expect(readS3ReaderEnv(env)).toEqual({
+      settings: {
+        endpoint: 'http://127.0.0.1:19000',
+        bucket: 'lakehouse',
+        accessKey: 'writer',
+        secretKey: 'writer-secret',
+      },
+      problems: [],
+    });
+    expect(
+      readS3ReaderEnv({ ...env, S3_READER_ACCESS_KEY: 'reader', S3_READER_SECRET_KEY: 'r' })
+        .settings,
+    ).toMatchObject({ accessKey: 'reader', secretKey: 'r' });
+    expect(readS3ReaderEnv({ S3_ENDPOINT: 'minio:9000', S3_BUCKET: 'b' }).problems).toEqual([
+      'S3_ACCESS_KEY is not set',
+      'S3_SECRET_KEY is not set',
+      'S3_ENDPOINT="minio:9000" is not an http(s) URL',
     ]);
   });
 });

@@ -7,8 +7,10 @@ import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
 import { setTimeout as delay } from 'node:timers/promises';
 import { cliLogger, topicFor, writeResult } from '@mdp/schemas';
 import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
-import { kafkaConfig, pgConfig } from './config.js';
-import { formatReport } from './validate/report.js';
+import { kafkaConfig, pgConfig, type PgConfig } from './config.js';
+import type { Logger } from 'pino';
+import { keepVerdict } from './adapters/postgres.js';
+import { formatReport, verdictSummary } from './validate/report.js';
 import {
   judgeAt,
   startConsuming,
@@ -110,6 +112,22 @@ function statusLine(
   return `${clock()} records=${records} rate=${rate}/s | verdict ${judgedAt} at W=${result.watermark}: ${verdict} | ${phase}`;
 }
 
+/** Each verdict is kept for pipeline:status and the console; failing to keep it only warns. */
+async function keep(pg: PgConfig, result: ValidateResult, logger: Logger): Promise<void> {
+  const verdict = {
+    checker: 'validate',
+    ok: result.ok,
+    summary: verdictSummary(result),
+    finishedAt: new Date().toISOString(),
+  } as const;
+  await keepVerdict(pg, verdict).catch((err: unknown) =>
+    logger.warn(
+      { err },
+      `validate: the verdict could not be kept in PostgreSQL for pnpm pipeline:status (${(err as Error).message})`,
+    ),
+  );
+}
+
 export async function mainValidate(argv: readonly string[]): Promise<void> {
   try {
     const args = parseValidateArgs(argv);
@@ -143,6 +161,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
     const consuming = await startConsuming(options);
     try {
       let result = await judgeAt(options, consuming);
+      await keep(pg, result, logger);
       if (args.follow) {
         let judgedAt = clock();
         phase = 'waiting for the next verdict';
@@ -163,6 +182,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
           // Ctrl-C during a verdict cuts its waits short: keep the last complete one.
           if (controller.signal.aborted) break;
           result = next;
+          await keep(pg, result, logger);
           judgedAt = clock();
           phase = 'waiting for the next verdict';
         }

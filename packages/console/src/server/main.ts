@@ -3,6 +3,7 @@ import { cliLogger, cliLogLevel, parseFlags } from '@mdp/schemas';
 import { pino } from 'pino';
 import { parseConfig } from '../config.js';
 import { createGatherer } from '../gather.js';
+import { createChangeReader } from './changes.js';
 import { startConsole } from './server.js';
 
 const DEFAULT_PORT = 18088;
@@ -10,12 +11,14 @@ const DEFAULT_PORT = 18088;
 const USAGE = `Usage: pnpm console [--help]
 
 Serves the pipeline's live page: every stage from PostgreSQL to the lake with its
-state and counts (what pnpm pipeline:status shows), charts of events/s, records
+state and counts (what pnpm pipeline:status shows), the last verdicts of validate
+and delta:check, the newest changes of a chosen table decoded, charts of events/s, records
 the Spark job has not done, WAL not yet confirmed, silver's age and batch
 durations, and links to MinIO's console and the Spark UI. The stack starts it
 (pnpm stack:up; MDP_CONSOLE_URL in pnpm stack:env).
 
 Settings (environment): those of pipeline:status (pnpm pipeline:status --help), and
+  SCHEMA_REGISTRY_URL   to decode each table's newest changes
   MDP_CONSOLE_PORT   port (default ${DEFAULT_PORT} + MDP_PORT_OFFSET)
   MDP_CONSOLE_HOST   address to bind (default 127.0.0.1)
   MDP_MINIO_CONSOLE_PORT, MDP_SPARK_UI_PORT   for the links (on 127.0.0.1)`;
@@ -63,6 +66,13 @@ export async function main(argv: readonly string[], env = process.env): Promise<
     port,
     links,
     intervalMs: 2000,
+    ...(config.registryUrl && {
+      changes: createChangeReader({
+        brokers: config.kafkaBrokers,
+        registryUrl: config.registryUrl,
+        log: log.child({ component: 'changes' }, { level: 'warn' }), // not a line per page refresh
+      }),
+    }),
     log,
   });
   await new Promise((resolve) => {

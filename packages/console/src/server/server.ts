@@ -12,6 +12,8 @@ import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import type { Gatherer } from '../gather.js';
 import { judge, type PipelineStatus } from '../judge.js';
+import { jsonReplacer } from '@mdp/validator';
+import type { ChangeReader, ChangeRow } from './changes.js';
 import { createHistory } from './history.js';
 
 export interface ConsoleOptions {
@@ -21,6 +23,8 @@ export interface ConsoleOptions {
   /** Other pages worth a link (MinIO's console, the Spark UI). */
   readonly links: Readonly<Record<string, string>>;
   readonly intervalMs: number;
+  /** Reads a table's newest changes; undefined when the registry's address is not set. */
+  readonly changes?: ChangeReader;
   readonly log: Logger;
 }
 
@@ -33,6 +37,7 @@ const require = createRequire(import.meta.url);
 const FILES: Record<string, string> = {
   '/': fileURLToPath(new URL('../../web/index.html', import.meta.url)),
   '/app.js': fileURLToPath(new URL('../../web/app.js', import.meta.url)),
+  '/charts.js': fileURLToPath(new URL('../../web/charts.js', import.meta.url)),
   '/style.css': fileURLToPath(new URL('../../web/style.css', import.meta.url)),
   '/vendor/uPlot.iife.min.js': require.resolve('uplot/dist/uPlot.iife.min.js'),
   '/vendor/uPlot.min.css': require.resolve('uplot/dist/uPlot.min.css'),
@@ -79,11 +84,36 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
         'application/json',
         JSON.stringify({ status: latest, links: options.links }),
       );
+    if (path === '/api/changes') return sendChanges(res, new URL(req.url!, 'http://console'));
     if (path === '/api/history')
       return send(res, 200, 'application/json', JSON.stringify(history.snapshot()));
     const file = FILES[path];
     if (!file) return send(res, 404, 'text/plain', 'not found');
     send(res, 200, TYPES[extname(file)] ?? 'application/octet-stream', await readFile(file));
+  };
+
+  // One read per topic at a time, its answer shared for a second: any number of open pages cost one consumer.
+  const reads = new Map<string, { at: number; rows: Promise<ChangeRow[]> }>();
+  const sendChanges = async (res: ServerResponse, url: URL): Promise<void> => {
+    if (!options.changes)
+      return send(res, 503, 'text/plain', 'SCHEMA_REGISTRY_URL is not set: no decoded changes');
+    const table = url.searchParams.get('table') ?? '';
+    const topic = latest?.tables.find((t) => t.table === table)?.topic;
+    if (!topic) return send(res, 404, 'text/plain', `no captured table "${table}"`);
+    const limit = Math.min(100, Math.max(1, Number(url.searchParams.get('limit')) || 20));
+    const key = `${topic}/${limit}`;
+    let read = reads.get(key);
+    if (!read || Date.now() - read.at > 1000) {
+      read = { at: Date.now(), rows: options.changes.newest(topic, limit) };
+      reads.set(key, read);
+    }
+    try {
+      send(res, 200, 'application/json', JSON.stringify(await read.rows, jsonReplacer));
+    } catch (err) {
+      reads.delete(key);
+      log.warn({ err, topic }, 'reading the newest changes failed');
+      send(res, 503, 'text/plain', `could not read ${topic}: ${(err as Error).message}`);
+    }
   };
 
   await new Promise<void>((resolve, reject) => {

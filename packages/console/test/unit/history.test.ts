@@ -10,6 +10,7 @@ function status(atMs: number, kafkaRecords: number, batchId: number): PipelineSt
     ok: true,
     stages: [],
     tables: [],
+    verdicts: [],
     batches: [
       {
         id: batchId,

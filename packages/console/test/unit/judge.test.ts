@@ -85,6 +85,7 @@ function healthy(): Probes {
         ]),
       },
     },
+    verdicts: { value: [] },
   };
 }
 
@@ -115,6 +116,36 @@ describe('judge: a verdict per stage', () => {
     const text = formatStatus(status);
     expect(text).toContain('every stage OK');
     expect(text).toMatch(/orders\s+20\s+25\s+0\s+25\s+20\s+3/);
+  });
+
+  it("the checkers' last verdicts are shown with their age, and do not change the flow's verdict", () => {
+    const verdicts = {
+      value: [
+        {
+          checker: 'delta:check' as const,
+          ok: false,
+          summary: 'DIFFERENT: silver/orders 0 missing, 1 extra, 0 different',
+          finishedAt: new Date(NOW - 300_000).toISOString(),
+        },
+        {
+          checker: 'validate' as const,
+          ok: true,
+          summary: 'consistent (40 records of 2 tables)',
+          finishedAt: new Date(NOW - 30_000).toISOString(),
+        },
+      ],
+    };
+    const status = judge({ ...healthy(), verdicts });
+    expect(status.ok).toBe(true);
+    expect(status.verdicts).toEqual(verdicts.value);
+    const text = formatStatus(status);
+    expect(text).toMatch(
+      /delta:check\s+FAILED\s+5 min ago\s+DIFFERENT: silver\/orders 0 missing, 1 extra/,
+    );
+    expect(text).toMatch(/validate\s+OK\s+30 s ago\s+consistent/);
+    expect(formatStatus(judge(healthy()))).toContain('no verdict yet');
+    // PostgreSQL down: no verdicts to show, and the postgres stage says why
+    expect(judge({ ...healthy(), verdicts: { error: 'ECONNREFUSED' } }).verdicts).toEqual([]);
   });
 
   it('a FAILED task stops the connect stage with its trace and what to do', () => {

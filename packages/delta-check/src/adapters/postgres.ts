@@ -1,3 +1,4 @@
+import { recordVerdict, type Verdict } from '@mdp/schemas';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import { DeltaCheckError, ServiceUnavailableError } from '../errors.js';
@@ -31,6 +32,8 @@ export interface PgSource {
   describe(schema: string, table: string): Promise<PgTable>;
   /** Each row as texts (one per expression), read in one consistent snapshot. */
   query(sql: string): Promise<(string | null)[][]>;
+  /** Keeps a verdict as delta:check's last (cdc.verdicts), for pipeline:status and the console. */
+  keepVerdict(verdict: Verdict): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -136,6 +139,9 @@ export function createPgSource(options: PgOptions, logger: Logger): PgSource {
         columns: cols.rows.map((c) => ({ name: c.attname, typname: c.typname, type: c.type })),
         primaryKey: pk.rows.map((r) => r.attname),
       };
+    },
+    async keepVerdict(verdict) {
+      await recordVerdict({ query: run }, verdict);
     },
     async query(sql) {
       return runArrays(sql);

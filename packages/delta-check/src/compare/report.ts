@@ -17,6 +17,39 @@ export interface CheckReport {
   errors: TableFailure[];
 }
 
+/** The verdict in one line, as pipeline:status and the console show it. */
+export function verdictSummary(report: CheckReport): string {
+  const rows = report.tables.reduce((sum, t) => sum + t.postgresRows, 0);
+  const checked = `${report.tables.length} lake tables, ${rows} PostgreSQL rows`;
+  if (report.equal) return `equal (${checked})`;
+  const problems = [
+    ...report.tables.filter((t) => !t.equal).map((t) => `${t.lakePath} ${tableProblems(t)}`),
+    ...report.errors.map((e) => `${e.lakePath} not checked [${e.code}]`),
+  ];
+  return `DIFFERENT: ${problems.join('; ')} (${checked})`;
+}
+
+function tableProblems(t: TableReport): string {
+  const problems = [
+    ...(
+      [
+        [t.missing, 'missing'],
+        [t.extra, 'extra'],
+        [t.different, 'different'],
+        [t.duplicateKeys, 'duplicate keys'],
+        [t.bronze?.duplicateRecords ?? 0, 'Kafka records stored twice'],
+      ] as const
+    )
+      .filter(([n]) => n > 0)
+      .map(([n, what]) => `${n} ${what}`),
+    ...(t.columnsMissingInLake.length
+      ? [`columns missing: ${t.columnsMissingInLake.join(', ')}`]
+      : []),
+    ...(t.staleColumns.length ? [`stale columns: ${t.staleColumns.join(', ')}`] : []),
+  ];
+  return problems.join(', ');
+}
+
 /** The human report: one line per table, then its first differences by key. */
 export function formatReport(report: CheckReport): string {
   const lines: string[] = [];

@@ -215,6 +215,7 @@ export interface PipelineStatus {
   }[];
   batches: { id: number; records?: number; durationMs?: number }[];
   quarantined?: number;
+  verdicts: { checker: string; ok: boolean; summary: string; finishedAt: string }[];
 }
 
 type StatusWithStage = PipelineStatus & { stage(name: string): PipelineStage };

@@ -1,7 +1,7 @@
 /** Reads the source side at one consistent point: rows, snapshot, WAL position, event log. */
 import pg from 'pg';
 import type { LoggedEvent, Row } from '@mdp/schemas';
-import { EVENT_LOG_SCHEMA, EVENT_LOG_TABLE } from '@mdp/schemas';
+import { EVENT_LOG_SCHEMA, EVENT_LOG_TABLE, recordVerdict, type Verdict } from '@mdp/schemas';
 import { parseSnapshot } from '../checks/completeness.js';
 import { keyString } from '../checks/canonical.js';
 import type { PgConfig } from '../config.js';
@@ -75,6 +75,17 @@ export async function readSourceState(
       tables: out,
       ...{ events },
     };
+  } finally {
+    await client.end();
+  }
+}
+
+/** Keeps a verdict as validate's last (cdc.verdicts), for pipeline:status and the console. */
+export async function keepVerdict(config: PgConfig, verdict: Verdict): Promise<void> {
+  const client = new pg.Client({ ...config, application_name: 'mdp-validator' });
+  await client.connect();
+  try {
+    await recordVerdict(client, verdict);
   } finally {
     await client.end();
   }

@@ -1,6 +1,18 @@
 /** The human report and the JSON report of `pnpm validate`. */
 import type { ValidateResult } from './run.js';
 
+/** The verdict in one line, as pipeline:status and the console show it. */
+export function verdictSummary(r: ValidateResult): string {
+  const records = r.tables.reduce((sum, t) => sum + (t.records ?? 0), 0);
+  const failing = Object.entries(r.checks)
+    .filter(([, c]) => !c.ok)
+    .map(([name, c]) => `${name} ${c.count}`);
+  const head = r.ok
+    ? 'consistent'
+    : `INCONSISTENT${r.caughtUp ? '' : ', the stream did not catch up'}${failing.length ? `: ${failing.join(', ')}` : ''}`;
+  return `${head} (${records} records of ${r.tables.length} tables, watermark LSN ${r.watermark})`;
+}
+
 export function formatReport(r: ValidateResult): string {
   const lines: string[] = [];
   lines.push(

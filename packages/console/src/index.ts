@@ -1,0 +1,1 @@
+export { plotPage, type PlotChart, type PlotPage } from './plot-page.js';
