@@ -103,7 +103,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   await writeResult(args.jsonFile, report, renderReport(report, previous));
   if (args.plotFile) {
-    writeFileSync(args.plotFile, plotPage(benchPlot(report)));
+    writeFileSync(args.plotFile, plotPage(benchPlot(report, previous)));
     log.info({ file: args.plotFile }, 'bench: charts written');
   }
   if (history) log.info({ file: await keepReport(history, report) }, 'bench: run kept');

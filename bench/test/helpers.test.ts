@@ -155,29 +155,57 @@ describe('--plot', () => {
       { label: 'b', values: [null, 4] },
     ]);
   });
-  it("the bench's page: every figure's charts, the figure's value and the load average as notes", () => {
-    const chart = overRun({ id: 'lag', title: 'lag', unit: 'ms', labels: ['lag'] }, 0, []);
-    const page = benchPlot({
-      date: '2026-12-04T06:00:00.000Z',
+  it("the bench's page: every figure's charts, distributions and memory beside the previous run's", () => {
+    const lag = (values: number[]) =>
+      overRun(
+        { id: 'cdc-lag', title: 'lag', unit: 'ms', labels: ['lag'] },
+        0,
+        values.map((v, i) => ({ atMs: i * 1000, values: [v] })),
+      );
+    const report = (date: string, lags: number[], sparkBytes: number) => ({
+      date,
       nproc: 2,
       loadAverageStart: [0.5, 0.4, 0.3],
       loadAverageEnd: [2, 1, 1],
       quick: false,
       parts: [
         {
-          part: 'cdc-lag',
+          part: 'cdc-lag' as const,
           ok: true,
           seconds: 60,
+          figures: [{ name: 'CDC lag', value: 'p50 25 ms', charts: [lag(lags)] }],
+        },
+        {
+          part: 'memory' as const,
+          ok: true,
+          seconds: 1,
           figures: [
-            { name: 'CDC lag', value: 'p50 25 ms', charts: [chart] },
-            { name: 'no chart', value: '1' },
+            {
+              name: 'memory: spark',
+              value: '',
+              data: { service: 'spark', treeRssBytes: sparkBytes },
+            },
+            { name: 'memory: every service', value: '', data: { totalRssBytes: sparkBytes } },
           ],
         },
       ],
     });
-    expect(page.charts).toEqual([chart]);
-    expect(page.notes).toEqual([
+    const page = benchPlot(
+      report('2026-12-04T06:00:00.000Z', [30, 10, 20, 40], 2 * 1024 ** 3),
+      report('2026-12-03T06:00:00.000Z', [50, 60], 3 * 1024 ** 3),
+    );
+    expect(page.charts.map((c) => c.id)).toEqual(['cdc-lag', 'cdc-lag-distribution', 'memory']);
+    const [, distribution, memory] = page.charts;
+    expect(distribution!.x).toHaveLength(101);
+    // percentile 0, 25, 50, 100: nearest rank over 10, 20, 30, 40
+    expect([0, 25, 50, 100].map((p) => distribution!.series[0]!.values[p])).toEqual([
+      10, 10, 20, 40,
+    ]);
+    expect(distribution!.series[1]).toMatchObject({ label: 'previous run' });
+    expect(memory!.series.map((s) => s.values)).toEqual([[2048], [3072]]);
+    expect(page.notes.slice(0, 3)).toEqual([
       '2 cores; load average at the start 0.50 0.40 0.30, at the end 2.00 1.00 1.00',
+      'previous run: 2026-12-03T06:00:00.000Z',
       'CDC lag: p50 25 ms',
     ]);
   });
