@@ -82,7 +82,12 @@ export async function readSourceState(
 
 /** Keeps a verdict as validate's last (cdc.verdicts), for pipeline:status and the console. */
 export async function keepVerdict(config: PgConfig, verdict: Verdict): Promise<void> {
-  const client = new pg.Client({ ...config, application_name: 'mdp-validator' });
+  const client = new pg.Client({
+    ...config,
+    application_name: 'mdp-validator',
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: 10_000,
+  });
   await client.connect();
   try {
     await recordVerdict(client, verdict);
