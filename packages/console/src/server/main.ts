@@ -12,8 +12,8 @@ const USAGE = `Usage: pnpm console [--help]
 
 Serves the pipeline's live page: every stage from PostgreSQL to the lake with its
 state and counts (what pnpm pipeline:status shows), the last verdicts of validate
-and delta:check, the newest changes of a chosen table decoded, charts of events/s, records
-the Spark job has not done, WAL not yet confirmed, silver's age and batch
+and delta:check, the newest changes of a chosen table decoded, charts of events/s,
+records the Spark job has not done, WAL not yet confirmed, silver's age and batch
 durations, and links to MinIO's console and the Spark UI. The stack starts it
 (pnpm stack:up; MDP_CONSOLE_URL in pnpm stack:env).
 
