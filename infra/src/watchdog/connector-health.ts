@@ -7,6 +7,7 @@
  */
 import type { Logger } from 'pino';
 import type { ConnectClient } from '../connect/connect-client.js';
+import type { SlotHolderWatch } from './slot-holder.js';
 
 export const CONNECTOR_RESTARTS = 5;
 const FIRST_DELAY_MS = 10_000;
@@ -21,6 +22,7 @@ export function createConnectorHealth(
   connect: ConnectClient,
   name: string,
   log: Logger,
+  slotHolder?: SlotHolderWatch,
 ): ConnectorHealth {
   let restarts = 0;
   let restartAt: number | undefined;
@@ -31,6 +33,13 @@ export function createConnectorHealth(
       if (!status) return undefined; // not registered (yet)
       const failed = [status.connector, ...status.tasks].find((part) => part.state === 'FAILED');
       if (!failed) {
+        const running =
+          status.tasks.length > 0 &&
+          [status.connector, ...status.tasks].every((part) => part.state === 'RUNNING');
+        // PostgreSQL down is its own service's business, not the connector's
+        await slotHolder
+          ?.check(now, running)
+          .catch((err: unknown) => log.debug({ err }, 'the replication slot could not be read'));
         healthySince ??= now;
         if (restarts > 0 && now - healthySince >= HEALTHY_RESET_MS) {
           log.info(

@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeFiles } from './support/lake-files.js';
@@ -189,6 +189,38 @@ describe('faults with the simulator at 50/s', () => {
       await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
     });
     await judge('kill -9 postgres');
+  });
+
+  // Connect may start a new task while the one it could not stop still holds the replication
+  // slot (kept alive by Debezium's status updates): the watchdog ends that walsender once it has
+  // confirmed nothing for 3 minutes (infra/src/watchdog/slot-holder.ts).
+  it('kill -9 of the Kafka broker: the supervisor restarts it and changes flow again, nothing lost or doubled in silver', async () => {
+    const state = await stackState();
+    await withSimulator(pool, async () => {
+      expect(await stack('kill', 'kafka')).toContain('SIGKILL');
+      await stack('start', 'kafka'); // waits for the restarted broker to be ready
+      const { rows } = await pool.query<{ lsn: string }>(
+        'SELECT pg_current_wal_lsn()::text AS lsn',
+      );
+      await pollUntil(
+        'Debezium confirms the WAL written after the broker came back (a walsender left holding the slot?)',
+        async () =>
+          (
+            await pool.query(
+              `SELECT 1 FROM pg_replication_slots WHERE slot_name = 'mdp_debezium'
+                  AND confirmed_flush_lsn >= $1::pg_lsn`,
+              [rows[0]!.lsn],
+            )
+          ).rowCount === 1,
+        600_000,
+        2000,
+      );
+    });
+    await judge('kill -9 Kafka broker');
+    const watchdogLog = readFileSync(join(state, 'logs', 'watchdog.log'), 'utf8');
+    process.stdout.write(
+      `kill -9 Kafka broker: ${watchdogLog.includes('confirmed nothing for') ? 'a walsender left holding the slot was ended by the watchdog' : 'no walsender was left holding the slot'}\n`,
+    );
   });
 
   // Connect gives source producers no delivery timeout: without Kafka the worker stops the
