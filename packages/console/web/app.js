@@ -164,12 +164,15 @@ const CHARTS = [
   { id: 'batches', title: 'Spark batch durations', unit: 's', batches: true },
 ];
 const plots = new Map();
+// A figure a sample lacks (no slot yet, no silver commit yet) is a gap, never NaN: one NaN
+// makes uPlot's scale NaN and the whole chart empty.
+const finite = (value) => (Number.isFinite(value) ? value : null);
 
 function drawCharts({ samples, batches }) {
   for (const chart of CHARTS) {
     const data = chart.batches
       ? [batches.map((b) => b.endedAt / 1000), batches.map((b) => b.durationMs / 1000)]
-      : [samples.map((s) => s.at / 1000), samples.map((s) => chart.pick(s) ?? null)];
+      : [samples.map((s) => s.at / 1000), samples.map((s) => finite(chart.pick(s)))];
     const plot = plots.get(chart.id);
     if (plot) plot.setData(data);
     else

@@ -37,6 +37,15 @@ afterAll(async () => {
   await pool.end();
 });
 
+/** Per chart of the page, the pixels of its first series' colour (a script: no DOM types here). */
+const LINE_PIXELS = `[...document.querySelectorAll('#charts figure canvas')].map((canvas) => {
+  const { data } = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height);
+  let n = 0;
+  for (let i = 0; i < data.length; i += 4)
+    if (Math.abs(data[i] - 9) < 30 && Math.abs(data[i + 1] - 105) < 30 && Math.abs(data[i + 2] - 218) < 30) n++;
+  return n;
+})`;
+
 /** The page's table: table name → its cells as numbers (a dash is NaN). */
 async function tableCounts(page: Page): Promise<Map<string, number[]>> {
   const rows = await page.locator('#tables tbody tr').allInnerTexts();
@@ -81,6 +90,12 @@ describe('the console page', () => {
         'a chart of each figure',
         async () => (await page.locator('#charts figure canvas').count()) === 5,
         30_000,
+      );
+      // each draws its line: pixels of the first series' colour (#0969da) on its canvas
+      await pollUntil(
+        'every chart draws its line',
+        async () => (await page.evaluate<number[]>(LINE_PIXELS)).every((n) => n > 0),
+        60_000,
       );
 
       await sim.stop();
