@@ -4,7 +4,7 @@ import { applyAdminSql } from './admin-sql.js';
 import { createConnectClient, type ConnectClient, type ConnectorStatus } from './connect-client.js';
 import { cdcNames, loadConnectorFile, type ConnectorConfig } from './connector-config.js';
 import { ConnectorFailedError, PluginMissingError } from './errors.js';
-import { setGlobalCompatibility } from './registry-config.js';
+import { setCompatibility } from './registry-config.js';
 import { registryApiUrl } from './registry-url.js';
 import { waitFor } from './wait.js';
 
@@ -80,7 +80,7 @@ export async function registerConnector(o: RegisterOptions): Promise<RegisterRes
   log.info({ url: o.schemaRegistryUrl }, 'waiting for the schema registry');
   await waitFor(
     async () => {
-      await setGlobalCompatibility(o.schemaRegistryUrl, 'BACKWARD');
+      await setCompatibility(o.schemaRegistryUrl, 'BACKWARD');
       return true;
     },
     { what: `the schema registry at ${o.schemaRegistryUrl}`, timeoutMs: left() },

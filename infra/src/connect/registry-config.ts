@@ -1,17 +1,19 @@
 import { ConnectApiError } from './errors.js';
 
 /**
- * The registry's global compatibility rule, through its Confluent-compatible API
- * (`PUT <SCHEMA_REGISTRY_URL>/config`), idempotent. BACKWARD, Confluent Schema
+ * The registry's compatibility rule, global or one subject's, through its
+ * Confluent-compatible API (`PUT <SCHEMA_REGISTRY_URL>/config[/<subject>]`), idempotent. BACKWARD, Confluent Schema
  * Registry's default: a nullable column added in PostgreSQL registers a new
  * version; an incompatible change (a column's type changed) is refused, and the
  * connector stops instead of writing what consumers cannot read.
  */
-export async function setGlobalCompatibility(
+export async function setCompatibility(
   schemaRegistryUrl: string,
   level: 'BACKWARD' | 'NONE',
+  /** Only this subject's rule (`PUT <SCHEMA_REGISTRY_URL>/config/<subject>`). */
+  subject?: string,
 ): Promise<void> {
-  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/config`;
+  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/config${subject ? `/${encodeURIComponent(subject)}` : ''}`;
   let res: Response;
   try {
     res = await fetch(url, {
