@@ -4,13 +4,12 @@
  * distributions of freshness and CDC lag, and memory per service.
  */
 import type { PlotChart, PlotPage } from '@mdp/console';
-import type { Report } from './table.js';
+import { formatLoad, type Report } from './table.js';
 
 /** Per-change charts whose distribution is drawn too, this run against the previous. */
 const DISTRIBUTIONS = ['freshness', 'cdc-lag'];
 const PERCENTILES = Array.from({ length: 101 }, (_, i) => i);
 
-const load = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(' ');
 const chartsOf = (report: Report | undefined) =>
   report?.parts.flatMap((p) => p.figures.flatMap((f) => f.charts ?? [])) ?? [];
 
@@ -77,7 +76,7 @@ export function benchPlot(report: Report, previous?: Report): PlotPage {
   return {
     title: `pnpm bench, ${report.date}${report.quick ? ' (--quick)' : ''}`,
     notes: [
-      `${report.nproc} cores; load average at the start ${load(report.loadAverageStart)}, at the end ${load(report.loadAverageEnd)}`,
+      `${report.nproc} cores; load average at the start ${formatLoad(report.loadAverageStart)}, at the end ${formatLoad(report.loadAverageEnd)}`,
       ...(previous ? [`previous run: ${previous.date}`] : []),
       ...figures.map((f) => `${f.name}: ${f.value}`),
     ],

@@ -55,7 +55,8 @@ export function markdownTable(
   ].join('\n');
 }
 
-const loads = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(' ');
+/** A load average (1, 5, 15 min) as printed with every figure: "0.42 0.31 0.20". */
+export const formatLoad = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(' ');
 
 /** The value `previous` gave the figure of the same part and name ('' when none). */
 function previousValue(previous: Report | undefined, part: Part, name: string): string {
@@ -89,11 +90,11 @@ export function renderReport(report: Report, previous?: Report): string {
   const header = ['part', 'figure', 'value', 'baseline (same run)', 'how / note'];
   if (previous)
     header.push(
-      `previous run (${previous.date}, load at start ${loads(previous.loadAverageStart)})`,
+      `previous run (${previous.date}, load at start ${formatLoad(previous.loadAverageStart)})`,
     );
   return [
     `pnpm bench${report.quick ? ' --quick (short runs: rough figures)' : ''}, ${report.date}; ` +
-      `nproc ${report.nproc}; load average (1, 5, 15 min) at start ${loads(report.loadAverageStart)}, at end ${loads(report.loadAverageEnd)}`,
+      `nproc ${report.nproc}; load average (1, 5, 15 min) at start ${formatLoad(report.loadAverageStart)}, at end ${formatLoad(report.loadAverageEnd)}`,
     '',
     markdownTable(header, rows),
     '',

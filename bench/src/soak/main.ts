@@ -14,31 +14,14 @@ import { flagsOrExit, startCli } from '../cli.js';
 import { CommandError } from '../errors.js';
 import { childOptions, type Context } from '../parts/context.js';
 import { ensureTables, startSim } from '../parts/workload.js';
-import { fmt, markdownTable } from '../table.js';
+import { fmt, formatLoad, markdownTable } from '../table.js';
 import { parseSoakArgs, SOAK_USAGE, type SoakArgs } from './args.js';
 import { FAULTS } from './faults.js';
 import { stackStateDir } from '../adapters/spark-job.js';
-import { soakPlot, type SoakRun } from './plot.js';
+import { soakPlot, type FaultRun, type SoakRun, type Verdicts } from './plot.js';
 import { lakePaths, takeSample, type Sample } from './samples.js';
 
 const SAMPLE_EVERY_MS = 60_000;
-
-interface FaultRun {
-  readonly name: string;
-  /** Seconds since the soak started. */
-  readonly at: number;
-  /** Until the service was back and the connector RUNNING. */
-  readonly recoverySeconds: number;
-  readonly error?: string;
-}
-
-interface Verdicts {
-  readonly validateOk: boolean;
-  readonly lost: number;
-  readonly kafkaDuplicates: number;
-  readonly lakeEqual: boolean;
-  readonly silverDuplicates: number;
-}
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
@@ -213,9 +196,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     args.json,
     run,
     render(args, samples, faults, verdicts) +
-      `\nload average at the start ${loadStart.map((x) => x.toFixed(2)).join(' ')}, at the end ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(' ')} (${availableParallelism()} cores)\n`,
+      `\nload average at the start ${formatLoad(run.loadStart)}, at the end ${formatLoad(run.loadEnd)} (${availableParallelism()} cores)\n`,
   );
   rmSync(workDir, { recursive: true, force: true });
   end();

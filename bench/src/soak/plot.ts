@@ -2,18 +2,31 @@
 import type { PlotChart, PlotPage } from '@mdp/console';
 import type { SoakArgs } from './args.js';
 import type { Sample } from './samples.js';
+import { formatLoad } from '../table.js';
+
+export interface FaultRun {
+  readonly name: string;
+  /** Seconds since the soak started. */
+  readonly at: number;
+  /** Until the service was back and the connector RUNNING. */
+  readonly recoverySeconds: number;
+  readonly error?: string;
+}
+
+export interface Verdicts {
+  readonly validateOk: boolean;
+  readonly lost: number;
+  readonly kafkaDuplicates: number;
+  readonly lakeEqual: boolean;
+  readonly silverDuplicates: number;
+}
 
 /** What a soak keeps of its run (the JSON of --json, and what --from reads). */
 export interface SoakRun {
   readonly args: SoakArgs;
   readonly samples: readonly Sample[];
-  readonly faults: readonly {
-    readonly name: string;
-    readonly at: number;
-    readonly recoverySeconds: number;
-    readonly error?: string;
-  }[];
-  readonly verdicts: object;
+  readonly faults: readonly FaultRun[];
+  readonly verdicts: Verdicts;
   readonly loadStart: readonly number[];
   readonly loadEnd: readonly number[];
 }
@@ -45,11 +58,10 @@ const mapValues = (
 
 export function soakPlot(run: SoakRun): PlotPage {
   const { args, samples, faults } = run;
-  const load = (xs: readonly number[]) => xs.map((x) => x.toFixed(2)).join(' ');
   return {
     title: `pnpm soak: ${args.minutes} min at ${args.rate} events/s, a fault every ${args.faultEveryMinutes} min`,
     notes: [
-      `load average at the start ${load(run.loadStart)}, at the end ${load(run.loadEnd)}`,
+      `load average at the start ${formatLoad(run.loadStart)}, at the end ${formatLoad(run.loadEnd)}`,
       `verdicts: ${JSON.stringify(run.verdicts)}`,
       ...faults.map(
         (f) =>
