@@ -14,6 +14,15 @@ if [ "$bucket" != lakehouse ]; then
   exit 1
 fi
 
+# .env.example's values are placeholders, never secrets
+for name in MINIO_ROOT_PASSWORD S3_SECRET_KEY S3_READER_SECRET_KEY; do
+  if [[ ${!name:-} == change-me* ]]; then
+    echo "minio-init: $name still holds .env.example's placeholder: set a secret of your own in .env" \
+      "(the native stack generates them when unset)" >&2
+    exit 1
+  fi
+done
+
 for key in "${MINIO_ROOT_USER:?}" "${S3_ACCESS_KEY:?}" "${S3_READER_ACCESS_KEY:?}"; do
   if [[ $key == -* ]]; then
     echo "minio-init: access key '$key' starts with '-', which mc reads as a flag: choose another" >&2

@@ -11,6 +11,20 @@
 \getenv debezium_password PG_DEBEZIUM_PASSWORD
 \getenv apicurio_password PG_APICURIO_PASSWORD
 
+-- .env.example's values are placeholders, never passwords: refuse them before any change.
+SELECT concat_ws(', ',
+         CASE WHEN :'admin_password' LIKE 'change-me%' THEN 'PGPASSWORD' END,
+         CASE WHEN :'debezium_password' LIKE 'change-me%' THEN 'PG_DEBEZIUM_PASSWORD' END,
+         CASE WHEN :'apicurio_password' LIKE 'change-me%' THEN 'PG_APICURIO_PASSWORD' END) AS placeholders \gset
+SELECT :'placeholders' <> '' AS refused \gset
+\if :refused
+  SELECT format('BEGIN RAISE EXCEPTION %L; END',
+                'init.sql: .env.example''s placeholder is not a password (' || :'placeholders'
+                || '): set a secret of your own in .env (the native stack generates them when unset)')
+    AS refusal \gset
+  DO :'refusal';
+\endif
+
 -- Admin role: owns the business database and everything in it.
 SELECT format('CREATE ROLE %I LOGIN', :'admin_user')
   WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'admin_user') \gexec

@@ -1,6 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
+import { PLACEHOLDER, SECRET_NAMES, secretsFile } from './secrets.js';
 import type { Versions } from './versions.js';
 
 /** Every port of the native stack: default, the service that binds it, the env name that moves it. */
@@ -46,17 +47,31 @@ export interface StackConfig {
 
 export type EnvSource = Readonly<Record<string, string | undefined>>;
 
+/** The state directory `MDP_STATE` names (relative to the repository), else `<repo>/.state`. */
+export function stateDirOf(env: EnvSource, repoRoot: string): string {
+  return resolve(repoRoot, env['MDP_STATE'] || '.state');
+}
+
 /**
  * Builds the stack's settings from one merged environment (process env over
- * `.env` over `.env.example`, merged by main.ts). Lists every bad key at once.
+ * `.env` over `.env.example`'s settings and the generated secrets, merged by
+ * main.ts). Lists every bad key at once.
  */
 export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Versions): StackConfig {
   const problems: string[] = [];
+  const stateDir = stateDirOf(env, repoRoot);
+  const secretNames: readonly string[] = SECRET_NAMES;
   const text = (name: string, fallback?: string): string => {
     const value = env[name] ?? fallback;
     if (value === undefined || value === '') {
       problems.push(`${name} is not set (see .env.example)`);
       return '';
+    }
+    if (secretNames.includes(name) && PLACEHOLDER.test(value)) {
+      problems.push(
+        `${name} is .env.example's placeholder "${value}", not a secret: remove it from .env and the ` +
+          `environment (the stack then generates one into ${secretsFile(stateDir)}), or set one of your own`,
+      );
     }
     return value;
   };
@@ -95,7 +110,7 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     repoRoot,
     infraDir: join(repoRoot, 'infra'),
     cacheDir: absolute('MDP_CACHE', join(homedir(), '.cache', 'mdp')),
-    stateDir: absolute('MDP_STATE', join(repoRoot, '.state')),
+    stateDir,
     portOffset,
     ports,
     postgres: {

@@ -3,11 +3,12 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliLogger, parseFlags, resultJson } from '@mdp/schemas';
 import type { Logger } from 'pino';
-import { loadStackConfig } from './config.js';
+import { loadStackConfig, stateDirOf, type EnvSource } from './config.js';
 import { StackError, UsageError } from './errors.js';
 import { formatExports } from './stack/env.js';
 import { followLog } from './stack/logs.js';
 import { createStack, type ServiceStatus } from './stack/stack.js';
+import { generatedSecrets, SECRET_NAMES, secretsFile } from './secrets.js';
 import { readEnvFile, readVersions } from './versions.js';
 
 const USAGE = `Usage: pnpm stack:<command> [service…]   (or: pnpm --filter @mdp/infra stack <command> …)
@@ -50,9 +51,24 @@ Environment:
   MDP_STACK_TIMEOUT    seconds to wait for readiness (default 900)
   MDP_JAVA_HOME        a JDK to try first (else JAVA_HOME, java on PATH, /usr/lib/jvm/*);
                        Apicurio needs Java 21+, Kafka and Connect 17+
-  Passwords and keys: PGPASSWORD PG_DEBEZIUM_PASSWORD PG_APICURIO_PASSWORD MINIO_ROOT_USER
-  MINIO_ROOT_PASSWORD S3_ACCESS_KEY S3_SECRET_KEY S3_READER_ACCESS_KEY S3_READER_SECRET_KEY
-  (process env, else .env, else .env.example)`;
+  Users and access keys: PGUSER MINIO_ROOT_USER S3_ACCESS_KEY S3_READER_ACCESS_KEY
+  (process env, else .env, else .env.example)
+  Passwords and secret keys: PGPASSWORD PG_DEBEZIUM_PASSWORD PG_APICURIO_PASSWORD
+  MINIO_ROOT_PASSWORD S3_SECRET_KEY S3_READER_SECRET_KEY (process env, else .env, else
+  generated once into $MDP_STATE/secrets.env, mode 0600; .env.example's placeholders
+  are refused)`;
+
+/**
+ * The stack's settings: the process env over .env over .env.example's settings,
+ * and the generated secrets for those none of them set (never .env.example's).
+ */
+async function stackEnvironment(repoRoot: string): Promise<EnvSource> {
+  const example = readEnvFile(join(repoRoot, '.env.example'));
+  for (const name of SECRET_NAMES) delete example[name];
+  const settings = { ...example, ...readEnvFile(join(repoRoot, '.env')), ...process.env };
+  const file = secretsFile(stateDirOf(settings, repoRoot));
+  return { ...settings, ...(await generatedSecrets(settings, file)) };
+}
 
 /** How long stack:up waits for readiness: JVMs on a busy 2-core machine take minutes. */
 const DEFAULT_TIMEOUT_S = 900;
@@ -124,11 +140,7 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     throw new UsageError(`--lines must be a whole number, got "${parsed.values.lines}"`);
 
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-  const env = {
-    ...readEnvFile(join(repoRoot, '.env.example')),
-    ...readEnvFile(join(repoRoot, '.env')),
-    ...process.env,
-  };
+  const env = await stackEnvironment(repoRoot);
   const config = loadStackConfig(
     env,
     repoRoot,
@@ -141,6 +153,7 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     readyTimeoutMs: (Number.isFinite(timeout) && timeout > 0 ? timeout : DEFAULT_TIMEOUT_S) * 1000,
     pgBinDir: env['MDP_PG_BIN'] || undefined,
     pgMaxSlotWalKeepSize: env['MDP_PG_MAX_SLOT_WAL_KEEP_SIZE'] || undefined,
+    lakeRetainHours: env['MDP_LAKE_RETAIN_HOURS'] || undefined,
     javaHome: env['MDP_JAVA_HOME'] || env['JAVA_HOME'] || undefined,
   });
   const service = names[0] ?? '';

@@ -5,6 +5,10 @@ from dataclasses import dataclass
 
 from .errors import ConfigError
 
+# how long the lake keeps a file its tables' newest versions no longer read (VACUUM). Delta's
+# default is 7 days; a lab's lake is rebuilt from Kafka rather than travelled back in time.
+DEFAULT_LAKE_RETAIN_HOURS = 1.0
+
 REQUIRED = ("KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
 
 
@@ -17,6 +21,7 @@ class Config:
     s3_secret_key: str
     s3_bucket: str
     ui_port: int
+    lake_retain_hours: float
 
     @property
     def lake_root(self) -> str:
@@ -32,6 +37,9 @@ def load_config(env: Mapping[str, str]) -> Config:
     ui_port = env.get("MDP_SPARK_UI_PORT") or ""
     if ui_port and not (ui_port.isdigit() and 1 <= int(ui_port) <= 65535):
         problems.append(f"MDP_SPARK_UI_PORT must be a port number, got {ui_port!r}")
+    retain = env.get("MDP_LAKE_RETAIN_HOURS") or ""
+    if retain and not _non_negative_number(retain):
+        problems.append(f"MDP_LAKE_RETAIN_HOURS must be a number of hours, 0 or more, got {retain!r}")
     endpoint = env.get("S3_ENDPOINT", "")
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
@@ -50,4 +58,13 @@ def load_config(env: Mapping[str, str]) -> Config:
         s3_bucket=env["S3_BUCKET"],
         # the stack's default (infra/src/config.ts PORTS.sparkUi): 14040 + MDP_PORT_OFFSET
         ui_port=int(ui_port) if ui_port else 14040 + int(offset),
+        lake_retain_hours=float(retain) if retain else DEFAULT_LAKE_RETAIN_HOURS,
     )
+
+
+def _non_negative_number(text: str) -> bool:
+    try:
+        value = float(text)
+    except ValueError:
+        return False
+    return value >= 0 and value != float("inf")

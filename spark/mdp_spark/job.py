@@ -13,7 +13,7 @@ from pyspark.sql.streaming import StreamingQuery
 from .decode import QUARANTINE_SCHEMA, decode_batch
 from .registry import SchemaRegistry
 from .sink import (
-    DEFAULT_RETAIN_HOURS,
+    DELTA_RETAIN_HOURS,
     Compaction,
     DeltaTables,
     append_idempotent,
@@ -60,7 +60,7 @@ class BatchWriter:
         logger: logging.Logger | None = None,
         app_id: str | None = None,
         compact_every: int = DEFAULT_COMPACT_EVERY,
-        retain_hours: float = DEFAULT_RETAIN_HOURS,
+        retain_hours: float = DELTA_RETAIN_HOURS,
     ):
         self._spark = spark
         self._registry = registry

@@ -13,12 +13,12 @@ import sys
 import threading
 import time
 
+from .config import DEFAULT_LAKE_RETAIN_HOURS
 from .job import DEFAULT_COMPACT_EVERY, DEFAULT_TOPIC_PATTERN, BatchWriter, Layout, start_query
 from .log import create_root_logger
 from .preflight import startup
 from .registry import SchemaRegistry
 from .session import create_session
-from .sink import DEFAULT_RETAIN_HOURS
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -50,9 +50,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--retain-hours",
         type=float,
-        default=DEFAULT_RETAIN_HOURS,
         help="after each compaction, delete the files the table's versions of the last N hours "
-        "do not read (VACUUM; default %(default)s, Delta's 7 days)",
+        f"do not read (VACUUM; default: MDP_LAKE_RETAIN_HOURS, else {DEFAULT_LAKE_RETAIN_HOURS:g})",
     )
     parser.add_argument(
         "--ready-file",
@@ -76,7 +75,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         parser.error("--max-offsets-per-trigger must be positive")
     if args.compact_every < 1:
         parser.error("--compact-every must be positive")
-    if args.retain_hours < 0:
+    if args.retain_hours is not None and args.retain_hours < 0:
         parser.error("--retain-hours must be 0 or more")
     if args.wait_for_services < 0:
         parser.error("--wait-for-services must be 0 or more")
@@ -113,6 +112,7 @@ def main(argv: list[str]) -> int:
         return ready
     config, jars_dir = ready
     layout = Layout(config.lake_root)
+    retain_hours = config.lake_retain_hours if args.retain_hours is None else args.retain_hours
     log.info(
         "starting",
         extra={
@@ -121,6 +121,7 @@ def main(argv: list[str]) -> int:
             "lake": config.lake_root,
             "topics": args.topic_pattern,
             "ui_port": config.ui_port,
+            "retain_hours": retain_hours,
         },
     )
     spark = create_session(
@@ -138,7 +139,7 @@ def main(argv: list[str]) -> int:
             layout,
             log.getChild("job"),
             compact_every=args.compact_every,
-            retain_hours=args.retain_hours,
+            retain_hours=retain_hours,
         )
         writer.create_quarantine()
         query = start_query(

@@ -59,8 +59,6 @@ def create_session(
                 "spark.hadoop.fs.s3a.endpoint.region": "us-east-1",
                 "spark.hadoop.fs.s3a.path.style.access": "true",
                 "spark.hadoop.fs.s3a.connection.ssl.enabled": str(s3["endpoint"].startswith("https://")).lower(),
-                "spark.hadoop.fs.s3a.access.key": s3["access_key"],
-                "spark.hadoop.fs.s3a.secret.key": s3["secret_key"],
                 "spark.hadoop.fs.s3a.aws.credentials.provider": "org.apache.hadoop.fs.s3a.SimpleAWSCredentialsProvider",
             }
         )
@@ -70,4 +68,10 @@ def create_session(
         builder = builder.config(key, value)
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("WARN")
+    if s3:
+        # Over the gateway, before the first read: as builder settings the key would be a
+        # spark-submit argument, on the JVM's command line for any user of the machine to see.
+        hadoop = spark.sparkContext._jsc.hadoopConfiguration()
+        hadoop.set("fs.s3a.access.key", s3["access_key"])
+        hadoop.set("fs.s3a.secret.key", s3["secret_key"])
     return spark

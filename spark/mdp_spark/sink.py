@@ -48,8 +48,8 @@ TABLE_PROPERTIES = {"delta.enableDeletionVectors": "false"}
 DERIVED_PROPERTY = "mdp.derivedColumns"
 # Debezium's unavailable.value.placeholder (pinned in infra/connect/mdp-postgres.json).
 UNAVAILABLE_VALUE = "__debezium_unavailable_value"
-# how long a file no longer read by a table's newest version is kept (Delta's default: 7 days)
-DEFAULT_RETAIN_HOURS = 168
+# how long Delta keeps a file no longer read by a table's newest version unless told (7 days)
+DELTA_RETAIN_HOURS = 168
 
 
 def _quote(name: str) -> str:
@@ -221,7 +221,7 @@ class Compaction:
         spark: SparkSession,
         every: int,
         log: logging.Logger | None = None,
-        retain_hours: float = DEFAULT_RETAIN_HOURS,
+        retain_hours: float = DELTA_RETAIN_HOURS,
     ):
         if every < 1:
             raise ValueError("compaction needs every >= 1")
@@ -232,7 +232,7 @@ class Compaction:
         self._retain_hours = retain_hours
         self._log = log or logging.getLogger("mdp_spark.sink")
         self._writes: dict[str, int] = {}
-        if retain_hours < DEFAULT_RETAIN_HOURS:
+        if retain_hours < DELTA_RETAIN_HOURS:
             # Delta refuses a retention under its 7 days unless told: a reader of an older
             # version, or a second writer, could lose files. This job is each table's only
             # writer, and the shorter retention is asked for by flag.

@@ -49,7 +49,14 @@ def talker():
 
 def test_config_lists_every_missing_setting():
     with pytest.raises(ConfigError) as err:
-        load_config({"KAFKA_BROKERS": "127.0.0.1:1", "S3_ENDPOINT": "minio:9000", "MDP_SPARK_UI_PORT": "x"})
+        load_config(
+            {
+                "KAFKA_BROKERS": "127.0.0.1:1",
+                "S3_ENDPOINT": "minio:9000",
+                "MDP_SPARK_UI_PORT": "x",
+                "MDP_LAKE_RETAIN_HOURS": "-1",
+            }
+        )
     assert err.value.code == "CONFIG_INVALID"
     for name in (
         "SCHEMA_REGISTRY_URL",
@@ -58,6 +65,7 @@ def test_config_lists_every_missing_setting():
         "S3_BUCKET",
         "S3_ENDPOINT",
         "MDP_SPARK_UI_PORT",
+        "MDP_LAKE_RETAIN_HOURS",
     ):
         assert name in str(err.value)
     env = {
@@ -72,6 +80,10 @@ def test_config_lists_every_missing_setting():
     config = load_config(env)
     assert config.ui_port == 14540 and config.lake_root == "s3a://lake" and config.schema_registry_url == "http://r"
     assert load_config({**env, "MDP_SPARK_UI_PORT": "15000"}).ui_port == 15000
+    assert config.lake_retain_hours == 1
+    assert load_config({**env, "MDP_LAKE_RETAIN_HOURS": "0.25"}).lake_retain_hours == 0.25
+    with pytest.raises(ConfigError, match="MDP_LAKE_RETAIN_HOURS"):
+        load_config({**env, "MDP_LAKE_RETAIN_HOURS": "a day"})
 
 
 def test_kafka_check_names_kafka_when_nothing_listens_or_something_else_answers(talker):

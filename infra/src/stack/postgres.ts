@@ -1,4 +1,4 @@
-import { chown, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, writeFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
@@ -33,12 +33,13 @@ export function postgresLayout(
 
 /**
  * Creates the cluster once (initdb as user postgres when we are root), owned
- * by that user, with peer-less trust on its private socket (mode 0700) and
- * scram-sha-256 on 127.0.0.1. Later calls only check the binaries.
+ * by that user, then installs `hbaFile` as its access rules (trust on its
+ * private socket, mode 0700; scram-sha-256 over TCP; no physical replication).
  */
 export async function preparePostgres(
   layout: PostgresLayout,
   major: string,
+  hbaFile: string,
   logFile: string,
   log: Logger,
 ): Promise<void> {
@@ -67,7 +68,22 @@ export async function preparePostgres(
       );
     }
   }
-  if (await exists(join(layout.dataDir, 'PG_VERSION'))) return;
+  if (!(await exists(join(layout.dataDir, 'PG_VERSION')))) await initdb(layout, logFile, log);
+  await installHba(layout, hbaFile);
+}
+
+/** The cluster's access rules are ours (infra/postgres/pg_hba.conf), not initdb's, at every start. */
+async function installHba(layout: PostgresLayout, hbaFile: string): Promise<void> {
+  const target = join(layout.dataDir, 'pg_hba.conf');
+  await copyFile(hbaFile, target);
+  if (layout.runAs.length > 0) {
+    const ids = await postgresIds();
+    await chown(target, ids.uid, ids.gid);
+  }
+  await chmod(target, 0o600);
+}
+
+async function initdb(layout: PostgresLayout, logFile: string, log: Logger): Promise<void> {
   log.info({ dataDir: layout.dataDir }, 'creating the PostgreSQL cluster (initdb)');
   const [file, ...prefix] = [...layout.runAs, join(layout.binDir, 'initdb')];
   const result = await run(file, [

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
@@ -91,6 +91,8 @@ export interface StackOptions {
   /** PostgreSQL binaries, when not the Debian default. */
   readonly pgBinDir?: string;
   readonly pgMaxSlotWalKeepSize?: string;
+  /** Hours the Spark job's VACUUM keeps replaced files (MDP_LAKE_RETAIN_HOURS); the job's default when unset. */
+  readonly lakeRetainHours?: string;
   /** A JDK to try first for every JVM service (MDP_JAVA_HOME or JAVA_HOME). */
   readonly javaHome?: string;
 }
@@ -146,7 +148,13 @@ export function createStack(options: StackOptions): Stack {
    */
   const preparation: Record<string, () => Promise<unknown>> = {
     postgres: () =>
-      preparePostgres(pg, config.versions.POSTGRES_MAJOR, logFile('postgres-initdb'), log),
+      preparePostgres(
+        pg,
+        config.versions.POSTGRES_MAJOR,
+        join(config.infraDir, 'postgres', 'pg_hba.conf'),
+        logFile('postgres-initdb'),
+        log,
+      ),
     kafka: async () => prepareKafka(config, await jvm(), log),
     connect: async () => prepareConnect(config, await jvm(), log),
     apicurio: async () => {
@@ -159,6 +167,19 @@ export function createStack(options: StackOptions): Stack {
   const prepare = async (service: ServiceSpec): Promise<void> => {
     await installArtifacts(config, [service.name], log);
     await preparation[service.name]?.();
+    await lockStateDir();
+  };
+
+  /**
+   * Other users may pass through the state dir (user postgres reaches its own
+   * directory) but read nothing in it: MinIO keeps its users' secret keys in
+   * plain files, the logs and settings are the stack's own.
+   */
+  const lockStateDir = async (): Promise<void> => {
+    await chmod(state, 0o711);
+    for (const entry of await readdir(state, { withFileTypes: true })) {
+      if (entry.isDirectory()) await chmod(join(state, entry.name), 0o700);
+    }
   };
 
   /** Java paths for the process env: empty when absent (only services that need one fail, in prepare). */
@@ -200,6 +221,7 @@ export function createStack(options: StackOptions): Stack {
     MDP_PG_RUN_AS: pg.runAs.join(' '),
     MDP_PG_PORT: String(config.ports.postgres),
     MDP_PG_MAX_SLOT_WAL_KEEP_SIZE: options.pgMaxSlotWalKeepSize ?? '2GB',
+    MDP_LAKE_RETAIN_HOURS: options.lakeRetainHours ?? '',
   });
 
   const ensureStateDir = async (): Promise<void> => {

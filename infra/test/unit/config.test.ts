@@ -44,6 +44,18 @@ describe('loadStackConfig', () => {
     }
   });
 
+  it(".env.example's placeholder is refused as a secret, naming what to do", () => {
+    const attempt = () =>
+      loadStackConfig(
+        { ...secrets, PG_DEBEZIUM_PASSWORD: 'change-me-too', MDP_STATE: '/s' },
+        '/repo',
+        versions,
+      );
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/PG_DEBEZIUM_PASSWORD is .env.example's placeholder/);
+    expect(attempt).toThrow(/generates one into \/s\/secrets\.env/);
+  });
+
   it('refuses two services on one port', () => {
     expect(() =>
       loadStackConfig({ ...secrets, MDP_KAFKA_PORT: '15432' }, '/repo', versions),

@@ -1,11 +1,14 @@
 /**
  * No credential in the code: every secret's value in .env.example (the one place
- * that documents them) appears in no other tracked file.
+ * that documents them) appears in no other tracked file. The native stack's
+ * secrets not set by the user are generated once, private, and kept.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { generatedSecrets, SECRET_NAMES } from '../../src/secrets.js';
 import { readEnvFile } from '../../src/versions.js';
 import { infraDir } from '../cli.js';
 
@@ -33,5 +36,37 @@ describe('credentials', () => {
         .map(([name]) => `${name} in ${file}`);
     });
     expect(leaks).toEqual([]);
+  });
+});
+
+describe('generated secrets', () => {
+  it('are made once for what the user did not set, private to the owner, and kept', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'mdp-secrets-')), 'state', 'secrets.env');
+    const first = await generatedSecrets({ PGPASSWORD: 'mine' }, file);
+    expect(Object.keys(first).sort()).toEqual(
+      SECRET_NAMES.filter((n) => n !== 'PGPASSWORD').sort(),
+    );
+    for (const value of Object.values(first)) expect(value).toMatch(/^[0-9a-f]{40}$/);
+    expect(new Set(Object.values(first)).size).toBe(SECRET_NAMES.length - 1);
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(await generatedSecrets({}, file)).toMatchObject(first);
+    expect(readEnvFile(file)['PGPASSWORD']).toMatch(/^[0-9a-f]{40}$/);
+    expect(
+      await generatedSecrets(Object.fromEntries(SECRET_NAMES.map((n) => [n, 'x'])), file),
+    ).toEqual({});
+  });
+
+  it("a placeholder is refused by MinIO's set-up, before it changes anything", () => {
+    const run = () =>
+      execFileSync('bash', [join(infraDir, 'minio', 'init.sh')], {
+        env: {
+          PATH: process.env['PATH'],
+          S3_BUCKET: 'lakehouse',
+          MC: 'false',
+          S3_SECRET_KEY: 'change-me-too',
+        },
+        stdio: 'pipe',
+      });
+    expect(run).toThrow(/S3_SECRET_KEY still holds .env.example's placeholder/);
   });
 });

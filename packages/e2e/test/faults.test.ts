@@ -21,6 +21,7 @@ import {
   pipelineStatus,
   type PipelineStage,
   pnpmOk,
+  stackService,
   stackState,
   startSimulator,
   validate,
@@ -49,16 +50,6 @@ async function judge(label: string): Promise<number> {
   kafkaDuplicatesSoFar = counts.kafkaDuplicates;
   process.stdout.write(`${label}: ${added} duplicates added in Kafka by this fault\n`);
   return added;
-}
-
-/** The native stack's Spark job (pnpm stack status): the driver's pid and its log. */
-async function sparkService(): Promise<{ pid: number; logFile: string }> {
-  const services = JSON.parse(await stack('status', '--json')) as {
-    name: string;
-    pid: number;
-    logFile: string;
-  }[];
-  return services.find((s) => s.name === 'spark')!;
 }
 
 /**
@@ -116,11 +107,11 @@ describe('faults with the simulator at 50/s', () => {
 
   it('kill -9 the Spark JVM between a bronze commit and the checkpoint commit: the batch runs again, bronze keeps each record once', async () => {
     let crashed: { batch: number; logFrom: number } | undefined;
-    const spark = await sparkService();
+    const spark = await stackService('spark');
     await withSimulator(pool, async () => {
       const lake = createLakeFiles(dirname(dirname(spark.logFile)));
       for (let attempt = 1; attempt <= 3 && crashed === undefined; attempt++) {
-        const { pid } = await sparkService();
+        const { pid } = await stackService('spark');
         const logFrom = statSync(spark.logFile).size;
         const batch = await killJvmAfterBronzeCommit(lake, pid);
         // The window held if the checkpoint had not committed the batch when the JVM died.
@@ -141,7 +132,7 @@ describe('faults with the simulator at 50/s', () => {
   });
 
   it('MinIO stopped while a micro-batch writes and started 15 s later: the job recovers, nothing lost or doubled', async () => {
-    const lake = createLakeFiles(dirname(dirname((await sparkService()).logFile)));
+    const lake = createLakeFiles(await stackState());
     const writing = () => {
       const batch = Math.max(-1, ...lake.plannedBatches());
       return batch >= 0 && !lake.committedBatches().includes(batch);
@@ -158,7 +149,7 @@ describe('faults with the simulator at 50/s', () => {
 
   it('kill -9 of Kafka Connect and of the Spark JVM at once: both come back, nothing lost or doubled', async () => {
     await withSimulator(pool, async () => {
-      const { pid } = await sparkService();
+      const { pid } = await stackService('spark');
       const jvm = execFileSync('pgrep', ['-P', String(pid), 'java'], { encoding: 'utf8' });
       await Promise.all([
         stack('kill', 'connect'),

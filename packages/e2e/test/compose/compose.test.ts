@@ -18,7 +18,13 @@ import {
   verdicts,
   withSimulator,
 } from '../support/platform.js';
-import { compose, containers, volumes } from '../support/compose.js';
+import { compose, composeOutput, containers, volumes } from '../support/compose.js';
+import {
+  environmentNames,
+  NO_HBA_LINE,
+  physicalReplication,
+  SECRET_NAME,
+} from '../support/doors.js';
 
 const envFile = process.env['MDP_COMPOSE_ENV_FILE']!;
 const sparkUi = Number(process.env['MDP_SPARK_UI_PORT']);
@@ -69,6 +75,19 @@ describe('docker compose up', () => {
     );
     expect(stackHealthy(), JSON.stringify(all)).toBe(true);
     expect(await connectorRunning()).toBe(true);
+  });
+
+  it('no role opens a physical replication connection to PostgreSQL (a copy of the cluster)', async () => {
+    for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
+      expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
+    }
+  });
+
+  it("Kafka Connect's worker holds its connector's password only", () => {
+    const environ = composeOutput(envFile, ['exec', '-T', 'connect', 'cat', '/proc/1/environ']);
+    const names = environmentNames(environ);
+    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual(['PG_DEBEZIUM_PASSWORD']);
+    expect(names).toEqual(expect.arrayContaining(['PGDATABASE', 'PGHOST', 'PGPORT']));
   });
 
   it('the pipeline at 50/s with Connect and Spark killed mid-stream and Kafka restarted: nothing lost, nothing doubled in silver', async () => {

@@ -372,13 +372,21 @@ export async function connectorRunning(): Promise<boolean> {
   }
 }
 
-/** The native stack's state directory, where the Spark job's log is `<state>/spark/<file>` (pnpm stack status). */
-export async function stackState(): Promise<string> {
+/** A service of the native stack as `pnpm stack status` shows it: its process id and its log. */
+export async function stackService(name: string): Promise<{ pid: number; logFile: string }> {
   const services = JSON.parse(await pnpmOk(['stack', 'status', '--json'])) as {
     name: string;
+    pid: number;
     logFile: string;
   }[];
-  return dirname(dirname(services.find((s) => s.name === 'spark')!.logFile));
+  const service = services.find((s) => s.name === name);
+  if (!service) throw new Error(`pnpm stack status shows no service "${name}"`);
+  return service;
+}
+
+/** The native stack's state directory, where the Spark job's log is `<state>/spark/<file>`. */
+export async function stackState(): Promise<string> {
+  return dirname(dirname((await stackService('spark')).logFile));
 }
 
 /** SQL as PostgreSQL's superuser, over the native stack's unix socket (local trust; as user postgres when root). */

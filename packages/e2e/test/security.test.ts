@@ -1,0 +1,96 @@
+/**
+ * The native stack's doors, knocked on by a stranger on the same machine; each
+ * attempt must be refused. The compose stack's are knocked on in compose/compose.test.ts.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import {
+  argvHolding,
+  environmentNames,
+  NO_HBA_LINE,
+  parseLines,
+  physicalReplication,
+  readableByOthersHolding,
+  SECRET_NAME,
+  secretValues,
+} from './support/doors.js';
+import { repo, stackService, stackState } from './support/platform.js';
+
+/** Every secret of the stack the test can know: those exported to it, and those the stack generated. */
+function knownSecrets(state: string): string[] {
+  const generated = join(state, 'secrets.env');
+  return [
+    ...secretValues(process.env),
+    ...(existsSync(generated) ? secretValues(parseLines(readFileSync(generated, 'utf8'))) : []),
+  ];
+}
+
+describe('a stranger on the machine', () => {
+  it('cannot copy the PostgreSQL cluster: no role opens a physical replication connection', async () => {
+    for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
+      expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
+    }
+  });
+
+  it("cannot make Kafka Connect hand out the stack's passwords: its worker holds its connector's only", async () => {
+    const { pid } = await stackService('connect');
+    const names = environmentNames(readFileSync(`/proc/${pid}/environ`, 'utf8'));
+    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual(['PG_DEBEZIUM_PASSWORD']);
+    expect(names).toEqual(expect.arrayContaining(['PGDATABASE', 'PGHOST', 'PGPORT']));
+  });
+
+  it('finds no secret in a command line, in a log, or in a file another user can read', async () => {
+    const state = await stackState();
+    const secrets = knownSecrets(state);
+    expect(secrets.length).toBeGreaterThanOrEqual(3);
+    expect(argvHolding(secrets)).toEqual([]);
+    const logs = join(state, 'logs');
+    const logsHolding = readdirSync(logs).filter((file) =>
+      secrets.some((secret) => readFileSync(join(logs, file), 'latin1').includes(secret)),
+    );
+    expect(logsHolding).toEqual([]);
+    expect(readableByOthersHolding(state, secrets)).toEqual([]);
+  });
+
+  it(".env.example's placeholder password is refused by the roles' set-up (init.sql, both modes), before it changes anything", async () => {
+    const state = await stackState();
+    const psql = [
+      'psql',
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      join(state, 'postgres', 'run'),
+      '-p',
+      process.env['PGPORT']!,
+      '-U',
+      'postgres',
+      '-d',
+      'postgres',
+      '-f',
+      join(repo, 'infra', 'postgres', 'init.sql'),
+    ];
+    const asPostgres = process.getuid?.() === 0 ? ['runuser', '-u', 'postgres', '--'] : [];
+    const [file, ...args] = [...asPostgres, ...psql];
+    const result = spawnSync(file!, args, {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        PG_ADMIN_PASSWORD: 'change-me-too',
+        PG_DEBEZIUM_PASSWORD: 'unchanged',
+        PG_APICURIO_PASSWORD: 'unchanged',
+      },
+    });
+    expect(result.status).not.toBe(0);
+    expect(result.stderr).toMatch(/placeholder is not a password \(PGPASSWORD\)/);
+    expect(result.stderr).not.toMatch(/PG_DEBEZIUM_PASSWORD/);
+    // the admin's password is still the stack's: nothing was changed
+    const admin = new pg.Client();
+    await admin.connect();
+    await admin.end();
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * What a stranger on the machine could try: the platform's doors knocked on
+ * without the right credentials, and the places a secret could be read from
+ * (command lines, logs, files). Each returns what it found, for the security
+ * tests of both modes to judge.
+ */
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
+
+/**
+ * Opens, as `user` with a wrong password, the physical replication connection that
+ * pg_basebackup and pg_receivewal open (a copy of the whole cluster) to the server
+ * the PG* variables name. Returns the server's refusal, or 'let in'.
+ */
+export async function physicalReplication(user: string): Promise<string> {
+  const physical = { replication: 'true' }; // the startup parameter; pg's types lack it
+  const client = new pg.Client({
+    user,
+    password: 'not-the-password',
+    connectionTimeoutMillis: 10_000,
+    ...physical,
+  });
+  try {
+    await client.connect();
+    return 'let in';
+  } catch (err) {
+    return (err as Error).message;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** PostgreSQL's refusal of a connection no pg_hba.conf line allows, before any password is asked. */
+export const NO_HBA_LINE = /no pg_hba\.conf entry for replication connection/;
+
+/** The names in a process's environment, from its `/proc/<pid>/environ` (NUL-separated NAME=value). */
+export function environmentNames(environ: string): string[] {
+  return environ
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => entry.slice(0, entry.indexOf('=')))
+    .sort();
+}
+
+/** The names of the stack's secrets (.env.example's): passwords and secret keys. */
+export const SECRET_NAME = /PASSWORD|SECRET/;
+
+/** The values of the secrets among `entries` (an environment, or a secrets file parsed). */
+export function secretValues(entries: Record<string, string | undefined>): string[] {
+  return Object.entries(entries)
+    .filter(([name, value]) => SECRET_NAME.test(name) && value)
+    .map(([, value]) => value!);
+}
+
+/** `NAME=value` lines → name → value. */
+export function parseLines(text: string): Record<string, string> {
+  return Object.fromEntries(
+    text
+      .split('\n')
+      .filter((line) => line.includes('='))
+      .map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]),
+  );
+}
+
+/** The processes whose command line holds one of `secrets`: "pid command". */
+export function argvHolding(secrets: readonly string[]): string[] {
+  return readdirSync('/proc')
+    .filter((entry) => /^\d+$/.test(entry))
+    .flatMap((pid) => {
+      let argv: string;
+      try {
+        argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      } catch {
+        return []; // ended meanwhile
+      }
+      return secrets.some((secret) => argv.includes(secret))
+        ? [`${pid} ${argv.split('\0')[0]}`]
+        : [];
+    });
+}
+
+/**
+ * The files under `dir` another user of the machine can read (every directory on
+ * the way lets others through, the file lets them read) and that hold one of `secrets`.
+ */
+export function readableByOthersHolding(dir: string, secrets: readonly string[]): string[] {
+  const found: string[] = [];
+  const walk = (path: string): void => {
+    const stat = statSync(path, { throwIfNoEntry: false });
+    if (!stat) return;
+    if (stat.isDirectory()) {
+      if ((stat.mode & 0o001) === 0) return;
+      for (const entry of readdirSync(path)) walk(join(path, entry));
+    } else if (stat.isFile() && (stat.mode & 0o004) !== 0) {
+      const text = readFileSync(path, 'latin1');
+      if (secrets.some((secret) => text.includes(secret))) found.push(path);
+    }
+  };
+  walk(dir);
+  return found;
+}
