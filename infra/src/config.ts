@@ -33,6 +33,8 @@ export interface StackConfig {
     readonly debeziumPassword: string;
     readonly apicurioPassword: string;
   };
+  /** The one user of Kafka Connect's REST API (HTTP Basic). */
+  readonly connect: { readonly user: string; readonly password: string };
   readonly minio: {
     readonly rootUser: string;
     readonly rootPassword: string;
@@ -98,6 +100,11 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     return isAbsolute(value) ? value : resolve(repoRoot, value);
   };
 
+  const connectUser = text('KAFKA_CONNECT_USER');
+  if (connectUser && !/^[A-Za-z0-9._-]+$/.test(connectUser))
+    problems.push(
+      `KAFKA_CONNECT_USER may hold letters, digits, '.', '_' and '-' only, got "${connectUser}"`,
+    );
   const minioRootPassword = text('MINIO_ROOT_PASSWORD');
   if (minioRootPassword && minioRootPassword.length < 8)
     problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
@@ -119,6 +126,10 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
       adminPassword: text('PGPASSWORD'),
       debeziumPassword: text('PG_DEBEZIUM_PASSWORD'),
       apicurioPassword: text('PG_APICURIO_PASSWORD'),
+    },
+    connect: {
+      user: connectUser,
+      password: text('KAFKA_CONNECT_PASSWORD'),
     },
     minio: {
       rootUser: text('MINIO_ROOT_USER'),

@@ -5,9 +5,11 @@
  * file there that holds one) and reused by every later command.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { EnvSource } from './config.js';
+import { markStateDir } from './state-dir.js';
 import { readEnvFile } from './versions.js';
 
 /** Every password and secret key of the native stack (its users and access keys are settings). */
@@ -18,6 +20,7 @@ export const SECRET_NAMES = [
   'MINIO_ROOT_PASSWORD',
   'S3_SECRET_KEY',
   'S3_READER_SECRET_KEY',
+  'KAFKA_CONNECT_PASSWORD',
 ] as const;
 
 /** .env.example's values of secrets: documentation, never a password. */
@@ -37,7 +40,8 @@ export async function generatedSecrets(
   const fresh = missing.filter((name) => !kept[name]);
   if (fresh.length > 0) {
     for (const name of fresh) kept[name] = randomBytes(20).toString('hex');
-    await mkdir(dirname(file), { recursive: true });
+    // a state dir made here is one (stack:reset may delete it); an existing dir is left unmarked
+    if (!existsSync(dirname(file))) await markStateDir(dirname(file));
     const lines = Object.entries(kept).map(([name, value]) => `${name}=${value}\n`);
     await writeFile(`${file}.tmp`, lines.join(''), { mode: 0o600 });
     await rename(`${file}.tmp`, file);

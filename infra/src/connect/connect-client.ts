@@ -1,3 +1,4 @@
+import { CONNECT_AUTH_HINT, connectHeaders } from '@mdp/schemas';
 import { ConnectApiError } from './errors.js';
 import type { ConnectorConfig } from './connector-config.js';
 
@@ -39,10 +40,11 @@ export function createConnectClient(baseUrl: string, fetchTimeoutMs = 30_000): C
     try {
       res = await fetch(target, {
         method,
-        headers:
-          body === undefined
-            ? { accept: 'application/json' }
-            : { 'content-type': 'application/json', accept: 'application/json' },
+        headers: {
+          ...connectHeaders(),
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(fetchTimeoutMs),
       });
@@ -71,9 +73,8 @@ export function createConnectClient(baseUrl: string, fetchTimeoutMs = 30_000): C
         : JSON.stringify(json);
     // 409: a rebalance is under way; 5xx while the worker starts: both pass.
     const retriable = status === 409 || status >= 500;
-    throw new ConnectApiError(`${url}${path}`, status, `${method} answered ${status}: ${message}`, {
-      retriable,
-    });
+    const what = status === 401 ? CONNECT_AUTH_HINT : `${method} answered ${status}: ${message}`;
+    throw new ConnectApiError(`${url}${path}`, status, what, { retriable });
   }
 
   return {

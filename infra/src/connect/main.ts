@@ -34,7 +34,8 @@ Options:
   -h, --help        this help
 
 Environment (process env, else .env, else .env.example): PGHOST PGPORT PGDATABASE
-PGUSER (the admin role owning the tables), SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL;
+PGUSER (the admin role owning the tables), SCHEMA_REGISTRY_URL, KAFKA_CONNECT_URL
+with KAFKA_CONNECT_USER and KAFKA_CONNECT_PASSWORD (process env only: its REST user);
 the superuser that runs the admin SQL: PG_SUPERUSER (default postgres),
 PG_SUPERUSER_HOST (default the native stack's socket $MDP_STATE/postgres/run,
 else PGHOST), PG_SUPERUSER_PASSWORD (docker compose). Connect resolves the \${env:…} values of the file from its own

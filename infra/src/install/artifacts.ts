@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { runChecked } from '../adapters/exec.js';
@@ -21,11 +23,22 @@ export interface ArtifactPaths {
 const goBinary = (cache: string, name: string, version: string): string =>
   join(cache, 'bin', `${name}-${version}`, name);
 
+/** A short digest of a Maven pom of infra/maven: a jar set installed from another pom is another dir. */
+const pomDigest = (infraDir: string, name: string): string =>
+  createHash('sha256')
+    .update(readFileSync(join(infraDir, 'maven', name, 'pom.xml')))
+    .digest('hex')
+    .slice(0, 12);
+
 export function artifactPaths(config: StackConfig): ArtifactPaths {
   const v = config.versions;
   const cache = config.cacheDir;
   return {
-    kafkaLibs: join(cache, 'jars', `kafka-${v.KAFKA_VERSION}-log4j-${v.LOG4J_VERSION}`),
+    kafkaLibs: join(
+      cache,
+      'jars',
+      `kafka-${v.KAFKA_VERSION}-log4j-${v.LOG4J_VERSION}-${pomDigest(config.infraDir, 'kafka')}`,
+    ),
     debeziumPlugin: join(cache, 'connect-plugins', `debezium-postgres-${v.DEBEZIUM_VERSION}`),
     apicurioConverter: join(
       cache,

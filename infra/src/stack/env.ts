@@ -5,7 +5,7 @@ import type { StackConfig } from '../config.js';
  * `pnpm stack:env` prints them as `export NAME=value` lines.
  */
 export function clientEnv(config: StackConfig): Record<string, string> {
-  const { ports, postgres, minio } = config;
+  const { ports, postgres, minio, connect } = config;
   return {
     PGHOST: '127.0.0.1',
     PGPORT: String(ports.postgres),
@@ -15,6 +15,8 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,
+    KAFKA_CONNECT_USER: connect.user,
+    KAFKA_CONNECT_PASSWORD: connect.password,
     S3_ENDPOINT: `http://127.0.0.1:${ports.minio}`,
     S3_ACCESS_KEY: minio.accessKey,
     S3_SECRET_KEY: minio.secretKey,

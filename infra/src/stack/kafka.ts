@@ -72,6 +72,25 @@ export async function connectProperties(config: StackConfig, jvm: JvmLayout): Pr
 }
 
 /**
+ * The REST API's one user, for Connect (its JAAS file and the users file it
+ * names) and for the readiness probe (a curl config): every file that holds the
+ * password is the owner's alone, and the password never goes on a command line.
+ */
+async function writeRestCredentials(config: StackConfig, dir: string): Promise<void> {
+  const { user, password } = config.connect;
+  const users = join(dir, 'rest-users.properties');
+  const jaas = join(config.infraDir, 'connect', 'rest-jaas.conf');
+  const rendered = renderTemplate(jaas, await readFile(jaas, 'utf8'), {
+    CONNECT_REST_USERS_FILE: users,
+  });
+  const escape = (text: string) => text.replaceAll('\\', '\\\\');
+  await writeFile(join(dir, 'rest-jaas.conf'), rendered, { mode: 0o600 });
+  await writeFile(users, `${escape(user)}=${escape(password)}\n`, { mode: 0o600 });
+  const quoted = `${user}:${password}`.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
+  await writeFile(join(dir, 'rest-curl.conf'), `user = "${quoted}"\n`, { mode: 0o600 });
+}
+
+/**
  * Writes the worker's properties and, once per plugin set, has Kafka's own
  * `connect-plugin-path sync-manifests` add the ServiceLoader manifests that a
  * plugin lacks (the Apicurio converter 2.6 ships none), so that
@@ -86,6 +105,7 @@ export async function prepareConnect(
   const dir = join(config.stateDir, 'connect');
   await mkdir(dir, { recursive: true });
   await writeFile(join(dir, 'worker.properties'), await connectProperties(config, jvm));
+  await writeRestCredentials(config, dir);
   const marker = (pluginDir: string) => join(pluginDir, '.mdp-manifests-synced');
   const unsynced = [];
   for (const pluginDir of jvm.pluginPath)

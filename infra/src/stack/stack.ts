@@ -33,6 +33,7 @@ import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
+import { markStateDir, STATE_MARKER } from '../state-dir.js';
 import { readWatchdogReport } from '../watchdog/watchdog.js';
 
 export interface ServiceStatus {
@@ -97,7 +98,6 @@ export interface StackOptions {
   readonly javaHome?: string;
 }
 
-const MARKER = '.mdp-state';
 const POLL_MS = 250;
 
 export function createStack(options: StackOptions): Stack {
@@ -225,11 +225,8 @@ export function createStack(options: StackOptions): Stack {
   });
 
   const ensureStateDir = async (): Promise<void> => {
+    await markStateDir(state);
     await mkdir(logsDir, { recursive: true });
-    await writeFile(
-      join(state, MARKER),
-      'state directory of the mdp native stack (pnpm stack:reset wipes it)\n',
-    );
   };
 
   const isRunning = (): Promise<boolean> => client.isAlive();
@@ -507,9 +504,9 @@ export function createStack(options: StackOptions): Stack {
       await down();
       if (!(await exists(state))) return;
       const entries = await readdir(state);
-      if (entries.length > 0 && !entries.includes(MARKER)) {
+      if (entries.length > 0 && !entries.includes(STATE_MARKER)) {
         throw new StateDirError(
-          `${state} does not look like a stack state dir (no ${MARKER} in it): not deleting it`,
+          `${state} does not look like a stack state dir (no ${STATE_MARKER} in it): not deleting it`,
         );
       }
       await rm(state, { recursive: true, force: true });

@@ -13,6 +13,8 @@ const secrets = {
   S3_SECRET_KEY: 'lake-secret',
   S3_READER_ACCESS_KEY: 'reader',
   S3_READER_SECRET_KEY: 'reader-secret',
+  KAFKA_CONNECT_USER: 'connect',
+  KAFKA_CONNECT_PASSWORD: 'connect-pw',
 };
 
 describe('loadStackConfig', () => {
@@ -31,7 +33,13 @@ describe('loadStackConfig', () => {
   it('lists every bad or missing setting at once', () => {
     const attempt = () =>
       loadStackConfig(
-        { ...secrets, MDP_PORT_OFFSET: 'x', PGPASSWORD: '', MDP_PG_PORT: '70000' },
+        {
+          ...secrets,
+          MDP_PORT_OFFSET: 'x',
+          PGPASSWORD: '',
+          MDP_PG_PORT: '70000',
+          KAFKA_CONNECT_USER: 'a:b',
+        },
         '/repo',
         versions,
       );
@@ -40,7 +48,7 @@ describe('loadStackConfig', () => {
       attempt();
     } catch (err) {
       expect((err as ConfigError).code).toBe('CONFIG_INVALID');
-      expect((err as ConfigError).problems).toHaveLength(3);
+      expect((err as ConfigError).problems).toHaveLength(4);
     }
   });
 

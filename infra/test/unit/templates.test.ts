@@ -18,6 +18,8 @@ const config = loadStackConfig(
     S3_SECRET_KEY: 'gggggggg',
     S3_READER_ACCESS_KEY: 'h',
     S3_READER_SECRET_KEY: 'iiiiiiii',
+    KAFKA_CONNECT_USER: 'connect',
+    KAFKA_CONNECT_PASSWORD: 'connect-pw',
     MDP_PORT_OFFSET: '100',
   },
   `${infra}/..`,
@@ -61,7 +63,10 @@ describe('config templates shared by the native stack and the compose images', (
     const exported = (script: string) => readFileSync(`${infra}/compose/bin/${script}`, 'utf8');
     for (const name of placeholders('kafka/server.properties'))
       expect(exported('kafka.sh')).toContain(`${name}=`);
-    for (const name of placeholders('connect/worker.properties'))
+    for (const name of [
+      ...placeholders('connect/worker.properties'),
+      ...placeholders('connect/rest-jaas.conf'),
+    ])
       expect(exported('connect.sh')).toContain(`${name}=`);
   });
 });

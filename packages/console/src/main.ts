@@ -27,7 +27,8 @@ Options:
   -h, --help         this help
 
 Settings (environment; eval "$(pnpm -s stack:env)" for the native stack):
-  PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD  KAFKA_BROKERS  KAFKA_CONNECT_URL
+  PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD  KAFKA_BROKERS
+  KAFKA_CONNECT_URL KAFKA_CONNECT_USER KAFKA_CONNECT_PASSWORD
   S3_ENDPOINT S3_ACCESS_KEY S3_SECRET_KEY S3_BUCKET (S3_READER_* used when set)
 
 Exit codes: 0 every stage OK · 1 a stage lagging or stopped · 2 bad usage ·

@@ -9,6 +9,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import {
   argvHolding,
+  connectKnocks,
   environmentNames,
   NO_HBA_LINE,
   parseLines,
@@ -33,6 +34,10 @@ describe('a stranger on the machine', () => {
     for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
+  });
+
+  it('cannot register a connector on Kafka Connect without its REST user', async () => {
+    expect(await connectKnocks()).toEqual({ anonymous: 401, wrongPassword: 401, lookup: 404 });
   });
 
   it("cannot make Kafka Connect hand out the stack's passwords: its worker holds its connector's only", async () => {

@@ -46,6 +46,7 @@ export {
   type PostgresSettings,
   type S3Settings,
 } from './config.js';
+export { CONNECT_AUTH_HINT, connectHeaders } from './connect-auth.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';
 export { allowedFlags, parseFlags, type FlagOptions } from './flags.js';
 export {

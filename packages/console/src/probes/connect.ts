@@ -1,3 +1,4 @@
+import { CONNECT_AUTH_HINT, connectHeaders } from '@mdp/schemas';
 /** Kafka Connect's side: the Debezium PostgreSQL connector, its tasks and its committed source position. */
 export interface ConnectProbe {
   /** undefined: no Debezium PostgreSQL connector is registered. */
@@ -67,7 +68,11 @@ export async function probeConnect(url: string, timeoutMs = 3000): Promise<Conne
 }
 
 async function getJson(url: string, timeoutMs: number): Promise<unknown> {
-  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+  const response = await fetch(url, {
+    headers: connectHeaders(),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  if (response.status === 401) throw new Error(CONNECT_AUTH_HINT);
   if (!response.ok) throw new Error(`GET ${url} answered HTTP ${response.status}`);
   return response.json();
 }

@@ -20,6 +20,7 @@ import {
 } from '../support/platform.js';
 import { compose, composeOutput, containers, volumes } from '../support/compose.js';
 import {
+  connectKnocks,
   environmentNames,
   NO_HBA_LINE,
   physicalReplication,
@@ -81,6 +82,10 @@ describe('docker compose up', () => {
     for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
+  });
+
+  it('no connector is registered on Kafka Connect without its REST user', async () => {
+    expect(await connectKnocks()).toEqual({ anonymous: 401, wrongPassword: 401, lookup: 404 });
   });
 
   it("Kafka Connect's worker holds its connector's password only", () => {

@@ -6,6 +6,7 @@
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { connectHeaders } from '@mdp/schemas';
 import pg from 'pg';
 
 /**
@@ -33,6 +34,36 @@ export async function physicalReplication(user: string): Promise<string> {
 
 /** PostgreSQL's refusal of a connection no pg_hba.conf line allows, before any password is asked. */
 export const NO_HBA_LINE = /no pg_hba\.conf entry for replication connection/;
+
+/**
+ * Tries to register a connector on Kafka Connect's REST API (KAFKA_CONNECT_URL)
+ * without credentials, then as its user with a wrong password. The statuses
+ * answered, and the status of a GET of that connector as the stack's user.
+ */
+export async function connectKnocks(): Promise<{
+  anonymous: number;
+  wrongPassword: number;
+  lookup: number;
+}> {
+  const url = `${process.env['KAFKA_CONNECT_URL']}/connectors/door-probe`;
+  const put = async (headers: Record<string, string>): Promise<number> => {
+    const response = await fetch(`${url}/config`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ 'connector.class': 'FileStreamSource', 'tasks.max': '1' }),
+    });
+    await response.body?.cancel();
+    return response.status;
+  };
+  const wrong = `${process.env['KAFKA_CONNECT_USER']}:not-the-password`;
+  const anonymous = await put({});
+  const wrongPassword = await put({
+    authorization: `Basic ${Buffer.from(wrong).toString('base64')}`,
+  });
+  const lookup = await fetch(url, { headers: connectHeaders() });
+  await lookup.body?.cancel();
+  return { anonymous, wrongPassword, lookup: lookup.status };
+}
 
 /** The names in a process's environment, from its `/proc/<pid>/environ` (NUL-separated NAME=value). */
 export function environmentNames(environ: string): string[] {

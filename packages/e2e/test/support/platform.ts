@@ -9,7 +9,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUSINESS_TABLES, pollUntil } from '@mdp/schemas';
+import { BUSINESS_TABLES, connectHeaders, pollUntil } from '@mdp/schemas';
 import pg from 'pg';
 
 export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
@@ -353,14 +353,18 @@ export interface TaskStatus {
 
 /** The Debezium connector's task as Connect's REST API reports it (KAFKA_CONNECT_URL). */
 export async function connectorTask(): Promise<TaskStatus | undefined> {
-  const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`);
+  const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`, {
+    headers: connectHeaders(),
+  });
   return ((await res.json()) as ConnectorStatus).tasks[0];
 }
 
 /** Whether the Debezium connector and all its tasks are RUNNING (Connect's REST API, KAFKA_CONNECT_URL). */
 export async function connectorRunning(): Promise<boolean> {
   try {
-    const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`);
+    const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`, {
+      headers: connectHeaders(),
+    });
     const status = (await res.json()) as ConnectorStatus;
     return (
       status.connector.state === 'RUNNING' &&

@@ -1,3 +1,5 @@
+import { CONNECT_AUTH_HINT, connectHeaders } from '@mdp/schemas';
+
 /** Kafka Connect REST: the Debezium connector's committed source offset (how far it has produced). */
 export interface ConnectorPosition {
   state: string;
@@ -9,10 +11,14 @@ export async function connectorPosition(
   name: string,
 ): Promise<ConnectorPosition> {
   const base = connectUrl.replace(/\/+$/, '');
-  const status = (await (
-    await fetch(`${base}/connectors/${encodeURIComponent(name)}/status`)
-  ).json()) as { connector?: { state?: string } };
-  const res = await fetch(`${base}/connectors/${encodeURIComponent(name)}/offsets`);
+  const reply = await fetch(`${base}/connectors/${encodeURIComponent(name)}/status`, {
+    headers: connectHeaders(),
+  });
+  if (reply.status === 401) throw new Error(CONNECT_AUTH_HINT);
+  const status = (await reply.json()) as { connector?: { state?: string } };
+  const res = await fetch(`${base}/connectors/${encodeURIComponent(name)}/offsets`, {
+    headers: connectHeaders(),
+  });
   const body = (await res.json()) as { offsets?: { offset?: Record<string, unknown> }[] };
   let lsn: bigint | undefined;
   for (const entry of body.offsets ?? []) {

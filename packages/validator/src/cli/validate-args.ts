@@ -30,7 +30,8 @@ Options:
   --help           this text
 
 Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD,
-KAFKA_CONNECT_URL (without it the connector offset is not awaited: only the topic end offsets).
+KAFKA_CONNECT_URL with KAFKA_CONNECT_USER KAFKA_CONNECT_PASSWORD (without it the connector
+offset is not awaited: only the topic end offsets).
 Exit codes: 0 everything holds; 1 a check failed; 2 bad usage; 3 the stream did not pass the
 watermark within --timeout (the report still names what is missing); 4 could not check
 (a setting missing, a service down: the message names it).`;

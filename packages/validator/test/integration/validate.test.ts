@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { connectHeaders } from '@mdp/schemas';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -69,11 +70,17 @@ function validate(
 
 async function connectorAction(action: 'pause' | 'resume', state: string): Promise<void> {
   const base = process.env['KAFKA_CONNECT_URL'];
-  const res = await fetch(`${base}/connectors/${connector}/${action}`, { method: 'PUT' });
+  const res = await fetch(`${base}/connectors/${connector}/${action}`, {
+    method: 'PUT',
+    headers: connectHeaders(),
+  });
   expect(res.status).toBeLessThan(300);
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
-    const status = (await (await fetch(`${base}/connectors/${connector}/status`)).json()) as {
+    const res = await fetch(`${base}/connectors/${connector}/status`, {
+      headers: connectHeaders(),
+    });
+    const status = (await res.json()) as {
       connector: { state: string };
       tasks: { state: string }[];
     };
