@@ -26,8 +26,10 @@ export const SECRET_NAMES = [
 /** .env.example's values of secrets: documentation, never a password. */
 export const PLACEHOLDER = /^change-me/;
 
+export const SECRETS_FILE_NAME = 'secrets.env';
+
 /** Where the generated secrets of the stack in `stateDir` are kept. */
-export const secretsFile = (stateDir: string): string => join(stateDir, 'secrets.env');
+export const secretsFile = (stateDir: string): string => join(stateDir, SECRETS_FILE_NAME);
 
 /** The secrets `env` lacks: those generated before into `file`, else fresh ones, then written there. */
 export async function generatedSecrets(

@@ -33,6 +33,7 @@ import { assertPortsFree, portsOf } from './ports.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
+import { SECRETS_FILE_NAME } from '../secrets.js';
 import { markStateDir, STATE_MARKER } from '../state-dir.js';
 import { readWatchdogReport } from '../watchdog/watchdog.js';
 
@@ -503,7 +504,8 @@ export function createStack(options: StackOptions): Stack {
     async reset() {
       await down();
       if (!(await exists(state))) return;
-      const entries = await readdir(state);
+      // only the stack's generated secrets in it: a state dir a command made before `up`
+      const entries = (await readdir(state)).filter((entry) => entry !== SECRETS_FILE_NAME);
       if (entries.length > 0 && !entries.includes(STATE_MARKER)) {
         throw new StateDirError(
           `${state} does not look like a stack state dir (no ${STATE_MARKER} in it): not deleting it`,
