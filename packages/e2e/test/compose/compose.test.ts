@@ -89,7 +89,10 @@ describe('docker compose up', () => {
   });
 
   it("Kafka Connect's worker holds its connector's password only", () => {
-    const environ = composeOutput(envFile, ['exec', '-T', 'connect', 'cat', '/proc/1/environ']);
+    // the worker's own (the container's first process is its init, with the container's env)
+    const worker =
+      'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = java ] && exec cat $p/environ; done';
+    const environ = composeOutput(envFile, ['exec', '-T', 'connect', 'bash', '-c', worker]);
     const names = environmentNames(environ);
     expect(names.filter((name) => SECRET_NAME.test(name))).toEqual(['PG_DEBEZIUM_PASSWORD']);
     expect(names).toEqual(expect.arrayContaining(['PGDATABASE', 'PGHOST', 'PGPORT']));
