@@ -14,24 +14,11 @@ export async function setCompatibility(
   subject?: string,
 ): Promise<void> {
   const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/config${subject ? `/${encodeURIComponent(subject)}` : ''}`;
-  let res: Response;
-  try {
-    res = await fetch(url, {
-      method: 'PUT',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
-      body: JSON.stringify({ compatibility: level }),
-    });
-  } catch (err) {
-    throw new ConnectApiError(
-      url,
-      undefined,
-      `the schema registry is unreachable (${(err as Error).message})`,
-      {
-        cause: err,
-        retriable: true,
-      },
-    );
-  }
+  const res = await registryFetch(url, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    body: JSON.stringify({ compatibility: level }),
+  });
   if (!res.ok) {
     throw new ConnectApiError(
       url,
@@ -40,6 +27,35 @@ export async function setCompatibility(
       {
         retriable: res.status >= 500,
       },
+    );
+  }
+}
+
+/**
+ * A subject's latest schema, parsed (`GET <SCHEMA_REGISTRY_URL>/subjects/<subject>/versions/latest`);
+ * undefined when the subject does not exist.
+ */
+export async function latestSchema(schemaRegistryUrl: string, subject: string): Promise<unknown> {
+  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/subjects/${encodeURIComponent(subject)}/versions/latest`;
+  const res = await registryFetch(url);
+  if (res.status === 404) return undefined;
+  if (!res.ok)
+    throw new ConnectApiError(url, res.status, `the schema registry answered ${res.status}`, {
+      retriable: res.status >= 500,
+    });
+  return JSON.parse(((await res.json()) as { schema: string }).schema) as unknown;
+}
+
+/** fetch, with an unreachable registry as a retriable ConnectApiError naming it. */
+async function registryFetch(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (err) {
+    throw new ConnectApiError(
+      url,
+      undefined,
+      `the schema registry is unreachable (${(err as Error).message})`,
+      { cause: err, retriable: true },
     );
   }
 }

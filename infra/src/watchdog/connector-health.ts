@@ -4,11 +4,12 @@
  * failing; then it gives up and says so. A task RUNNING for 5 minutes has its
  * budget back. A schema the registry refused is not restarted: it would fail
  * again at once, and the fix is a person's (README, "Registry incompatibility"),
- * except a key refused only for its columns' optionality (keyOptionalityRefusal).
+ * except one refused only because Debezium registered it without reading the table's
+ * columns (registeredWithoutColumns).
  */
 import type { Logger } from 'pino';
 import type { ConnectClient } from '../connect/connect-client.js';
-import { setCompatibility } from '../connect/registry-config.js';
+import { latestSchema, setCompatibility } from '../connect/registry-config.js';
 import type { SlotHolderWatch } from './slot-holder.js';
 
 export const CONNECTOR_RESTARTS = 5;
@@ -20,22 +21,46 @@ export interface ConnectorHealth {
   check(now: number): Promise<string | undefined>;
 }
 
+/** The subject (`…-key` or `…-value`) a FAILED task's trace says the registry refused. */
+export function refusedSubject(trace: string): string | undefined {
+  return /Incompatible artifact: (\S+-(?:key|value)) \[AVRO\]/.exec(trace)?.[1];
+}
+
+interface AvroField {
+  readonly name: string;
+  readonly type: unknown;
+  readonly default?: unknown;
+}
+
+/** A Debezium schema's row fields: the key record's own, or the value's `before` record's. */
+function rowFields(schema: unknown): readonly AvroField[] {
+  const fields = (schema as { fields?: AvroField[] } | null)?.fields ?? [];
+  const before = fields.find((f) => f.name === 'before');
+  if (!before) return fields;
+  const record = (Array.isArray(before.type) ? before.type : []).find(
+    (t): t is { fields: AvroField[] } => typeof t === 'object' && t !== null && 'fields' in t,
+  );
+  return record?.fields ?? [];
+}
+
+const isOptional = (field: AvroField) =>
+  Array.isArray(field.type) && field.type.includes('null') && field.default === null;
+
 /**
- * The key subject a FAILED task's trace says the registry refused only because the
- * new key's columns are required where the registered key's were optional: Debezium
- * registers a key with optional columns when it could not read a table's columns
- * (the table dropped before it got there, as `sim:load --replace` does), and the next
- * key of the same table, the same columns required, breaks BACKWARD. Both keys name
- * the same rows, so that subject's rule can be lifted. Undefined for any other refusal.
+ * Whether a registered version holds its table's key column(s) optional, and every other
+ * column too: Debezium's default when it could not read the table's columns, which it reads
+ * out of band when a transaction that created the table reaches it (sometimes before
+ * PostgreSQL shows that transaction to other sessions; or after the table was dropped, as
+ * `sim:load --replace` does). A key column is never null, so such a version says nothing of
+ * the table: the next one, its columns required as they are, is refused by BACKWARD only for
+ * that, and both describe the same rows. `keySchema`: the table's key subject's latest version.
  */
-export function keyOptionalityRefusal(trace: string): string | undefined {
-  const refused =
-    /Incompatible artifact: (\S+-key) \[AVRO\].*?list of diff types: \[([^\]]*)\]/.exec(trace);
-  if (!refused) return undefined;
-  const diffs = refused[2]!.split(/,\s*(?=reader type)/);
-  return diffs.every((d) => /not compatible with writer type: NULL\b/.test(d))
-    ? refused[1]
-    : undefined;
+export function registeredWithoutColumns(registered: unknown, keySchema: unknown): boolean {
+  const row = rowFields(registered);
+  const keys = rowFields(keySchema).map((f) => f.name);
+  return (
+    keys.length > 0 && keys.every((key) => row.some((f) => f.name === key)) && row.every(isOptional)
+  );
 }
 
 export function createConnectorHealth(
@@ -43,7 +68,7 @@ export function createConnectorHealth(
   name: string,
   log: Logger,
   slotHolder?: SlotHolderWatch,
-  /** SCHEMA_REGISTRY_URL: lets it lift a key subject's rule refused for optionality alone. */
+  /** SCHEMA_REGISTRY_URL: lets it lift the rule of a subject registered without the table's columns. */
   schemaRegistryUrl?: string,
 ): ConnectorHealth {
   let restarts = 0;
@@ -75,13 +100,18 @@ export function createConnectorHealth(
       healthySince = undefined;
       const trace = failed.trace ?? '';
       const cause = rootCause(trace);
-      const keySubject = keyOptionalityRefusal(trace);
-      if (keySubject && schemaRegistryUrl && restarts < CONNECTOR_RESTARTS) {
-        await setCompatibility(schemaRegistryUrl, 'NONE', keySubject);
+      const subject = refusedSubject(trace);
+      if (
+        subject &&
+        schemaRegistryUrl &&
+        restarts < CONNECTOR_RESTARTS &&
+        (await subjectRegisteredWithoutColumns(schemaRegistryUrl, subject))
+      ) {
+        await setCompatibility(schemaRegistryUrl, 'NONE', subject);
         restarts += 1;
         log.warn(
-          { connector: name, subject: keySubject, restart: restarts },
-          `the registry refused ${keySubject} only because the key's columns are now required (Debezium registered them optional once): that subject's compatibility is now NONE; restarting the task`,
+          { connector: name, subject, restart: restarts },
+          `the registry refused ${subject} only because Debezium registered it once with every column optional (it could not read the table's columns then): that subject's compatibility is now NONE; restarting the task`,
         );
         await connect.restartFailed(name);
         return undefined;
@@ -110,4 +140,16 @@ function rootCause(trace: string): string {
   const causes = lines.filter((line) => line.startsWith('Caused by: '));
   const cause = causes.length > 0 ? causes.at(-1)!.slice('Caused by: '.length) : lines[0]!;
   return cause.trim().slice(0, 300) || 'no trace';
+}
+
+/** `registeredWithoutColumns` for a subject's latest version, its table's key read alongside. */
+async function subjectRegisteredWithoutColumns(
+  schemaRegistryUrl: string,
+  subject: string,
+): Promise<boolean> {
+  const registered = await latestSchema(schemaRegistryUrl, subject);
+  const keySubject = subject.replace(/-value$/, '-key');
+  const keySchema =
+    keySubject === subject ? registered : await latestSchema(schemaRegistryUrl, keySubject);
+  return registeredWithoutColumns(registered, keySchema);
 }

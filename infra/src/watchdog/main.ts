@@ -25,8 +25,9 @@ const USAGE = `Usage: watchdog (started by the native stack, not by hand)
 Watches the stack's services through process-compose (MDP_STATE/process-compose.sock):
 a service restarted ${RESTART_LIMIT} times within ${RESTART_WINDOW_MS / 60_000} minutes is stopped. The connector ${CONNECTOR}'s
 FAILED task is restarted through KAFKA_CONNECT_URL (up to ${CONNECTOR_RESTARTS} times, waiting longer each
-time; never when the schema registry refused a schema, except a key refused only because its
-columns became required: that key subject's rule is set to NONE first). A walsender that holds the connector's
+time; never when the schema registry refused a schema, except one whose latest version Debezium
+registered without reading the table's columns, its key column optional: that subject's rule is
+set to NONE first). A walsender that holds the connector's
 slot and confirms nothing for ${SLOT_STALL_MS / 60_000} minutes while the task says RUNNING is ended (an
 abandoned task's, after Kafka died under it; PG* settings, the admin role). What needs a person is written to
 MDP_STATE/watchdog/report.json; pnpm stack:status shows it.`;
