@@ -10,12 +10,15 @@
 \getenv database PGDATABASE
 \getenv debezium_password PG_DEBEZIUM_PASSWORD
 \getenv apicurio_password PG_APICURIO_PASSWORD
+\getenv reader_user PG_READER_USER
+\getenv reader_password PG_READER_PASSWORD
 
 -- .env.example's values are placeholders, never passwords: refuse them before any change.
 SELECT concat_ws(', ',
          CASE WHEN :'admin_password' LIKE 'change-me%' THEN 'PGPASSWORD' END,
          CASE WHEN :'debezium_password' LIKE 'change-me%' THEN 'PG_DEBEZIUM_PASSWORD' END,
-         CASE WHEN :'apicurio_password' LIKE 'change-me%' THEN 'PG_APICURIO_PASSWORD' END) AS placeholders \gset
+         CASE WHEN :'apicurio_password' LIKE 'change-me%' THEN 'PG_APICURIO_PASSWORD' END,
+         CASE WHEN :'reader_password' LIKE 'change-me%' THEN 'PG_READER_PASSWORD' END) AS placeholders \gset
 SELECT :'placeholders' <> '' AS refused \gset
 \if :refused
   SELECT format('BEGIN RAISE EXCEPTION %L; END',
@@ -42,6 +45,12 @@ REVOKE ALL ON DATABASE :"database" FROM PUBLIC;
 GRANT CONNECT, TEMPORARY ON DATABASE :"database" TO :"admin_user";
 GRANT CONNECT ON DATABASE :"database" TO debezium;
 
+-- The checkers' role (validate, delta:check): reads, never writes but its verdict (below).
+SELECT format('CREATE ROLE %I LOGIN', :'reader_user')
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'reader_user') \gexec
+ALTER ROLE :"reader_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'reader_password';
+GRANT CONNECT ON DATABASE :"database" TO :"reader_user";
+
 -- Apicurio Registry's storage: its own role and database.
 SELECT 'CREATE ROLE apicurio LOGIN'
   WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'apicurio') \gexec
@@ -55,3 +64,18 @@ REVOKE ALL ON DATABASE apicurio FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO debezium;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO debezium;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;
+
+-- The checkers' role reads every schema and table the admin makes, now and later
+-- (the loader's --schema, the simulator's sim), and writes only cdc.verdicts.
+GRANT USAGE ON SCHEMA public TO :"reader_user";
+GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"reader_user";
+SELECT format('GRANT USAGE ON SCHEMA %1$I TO %2$I; GRANT SELECT ON ALL TABLES IN SCHEMA %1$I TO %2$I',
+              nspname, :'reader_user')
+  FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = :'admin_user') \gexec
+ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" GRANT USAGE ON SCHEMAS TO :"reader_user";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" GRANT SELECT ON TABLES TO :"reader_user";
+-- The checkers' last verdicts (pipeline:status and the console show them), never captured.
+CREATE SCHEMA IF NOT EXISTS cdc AUTHORIZATION :"admin_user";
+CREATE TABLE IF NOT EXISTS cdc.verdicts (checker text PRIMARY KEY, ok boolean NOT NULL,
+  summary text NOT NULL, finished_at timestamptz NOT NULL);
+GRANT SELECT, INSERT, UPDATE ON cdc.verdicts TO :"admin_user", :"reader_user";

@@ -32,6 +32,8 @@ export interface StackConfig {
     readonly adminPassword: string;
     readonly debeziumPassword: string;
     readonly apicurioPassword: string;
+    readonly readerUser: string;
+    readonly readerPassword: string;
   };
   /** The one user of Kafka Connect's REST API (HTTP Basic). */
   readonly connect: { readonly user: string; readonly password: string };
@@ -126,6 +128,8 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
       adminPassword: text('PGPASSWORD'),
       debeziumPassword: text('PG_DEBEZIUM_PASSWORD'),
       apicurioPassword: text('PG_APICURIO_PASSWORD'),
+      readerUser: text('PG_READER_USER', 'mdp_reader'),
+      readerPassword: text('PG_READER_PASSWORD'),
     },
     connect: {
       user: connectUser,

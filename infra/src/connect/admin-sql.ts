@@ -1,4 +1,3 @@
-import { VERDICTS_TABLE } from '@mdp/schemas';
 import type { ClientBase } from 'pg';
 import { CdcSetupError } from './errors.js';
 
@@ -37,7 +36,6 @@ const shapeOf = (rel: string) =>
  *   tables a user loads later are captured too, and the `sim` schema never is;
  * - REPLICA IDENTITY FULL on every captured table, now and (event trigger) for
  *   tables created later, so updates and deletes carry their `before` image;
- * - the table of the checkers' last verdicts (VERDICTS_TABLE), written by the admin role;
  * - the signal table, and an event trigger that asks Debezium for an incremental
  *   snapshot of a table whose columns an ALTER TABLE changed (added with a default,
  *   dropped, renamed, retyped): logical decoding carries no DDL and no unchanged
@@ -60,9 +58,6 @@ function adminSql(
     `CREATE TABLE IF NOT EXISTS ${SIGNAL_TABLE} (id varchar(64) PRIMARY KEY, type varchar(32) NOT NULL, data varchar(2048))`,
     `GRANT SELECT, INSERT ON ${SIGNAL_TABLE} TO ${user}, ${admin}`,
     `CREATE TABLE IF NOT EXISTS ${SHAPE_TABLE} (relid oid PRIMARY KEY, shape text NOT NULL)`,
-    `CREATE TABLE IF NOT EXISTS ${VERDICTS_TABLE} (checker text PRIMARY KEY, ok boolean NOT NULL,
-       summary text NOT NULL, finished_at timestamptz NOT NULL)`,
-    `GRANT SELECT, INSERT, UPDATE ON ${VERDICTS_TABLE} TO ${admin}`,
     `DO $$ BEGIN
        IF NOT EXISTS (SELECT FROM pg_publication WHERE pubname = ${quote.literal(o.publication)}) THEN
          CREATE PUBLICATION ${pub} FOR TABLES IN SCHEMA ${CAPTURED_SCHEMA}, TABLE ${HEARTBEAT_TABLE}, ${SIGNAL_TABLE};

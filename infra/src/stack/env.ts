@@ -12,6 +12,8 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     PGDATABASE: postgres.database,
     PGUSER: postgres.adminUser,
     PGPASSWORD: postgres.adminPassword,
+    PG_READER_USER: postgres.readerUser,
+    PG_READER_PASSWORD: postgres.readerPassword,
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,

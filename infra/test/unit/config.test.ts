@@ -7,6 +7,7 @@ const secrets = {
   PGPASSWORD: 'admin-pw',
   PG_DEBEZIUM_PASSWORD: 'dbz-pw',
   PG_APICURIO_PASSWORD: 'apicurio-pw',
+  PG_READER_PASSWORD: 'reader-pw',
   MINIO_ROOT_USER: 'root',
   MINIO_ROOT_PASSWORD: 'root-password',
   S3_ACCESS_KEY: 'lake',

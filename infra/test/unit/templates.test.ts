@@ -12,6 +12,7 @@ const config = loadStackConfig(
     PGPASSWORD: 'a',
     PG_DEBEZIUM_PASSWORD: 'b',
     PG_APICURIO_PASSWORD: 'c',
+    PG_READER_PASSWORD: 'r',
     MINIO_ROOT_USER: 'd',
     MINIO_ROOT_PASSWORD: 'eeeeeeee',
     S3_ACCESS_KEY: 'f',

@@ -1,4 +1,4 @@
-import { readPostgresEnv, readS3ReaderEnv } from '@mdp/schemas';
+import { readPostgresReaderEnv, readS3ReaderEnv } from '@mdp/schemas';
 import type { PgOptions } from './adapters/postgres.js';
 import type { S3StoreOptions } from './adapters/s3-store.js';
 import { DeltaCheckError } from './errors.js';
@@ -10,8 +10,8 @@ export interface Config {
 
 /** The settings delta-check reads (DESIGN.md "Contracts"), all checked at once. */
 export function parseConfig(env: Record<string, string | undefined>): Config {
-  const pg = readPostgresEnv(env);
-  // A checker only reads: with the stack's read-only key when it is set.
+  // A checker only reads: with the stack's read-only role and key when they are set.
+  const pg = readPostgresReaderEnv(env);
   const s3 = readS3ReaderEnv(env);
   const problems = [...pg.problems, ...s3.problems];
   if (problems.length > 0) {

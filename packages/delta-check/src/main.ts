@@ -43,7 +43,8 @@ Options:
 
 Settings (environment; eval "$(pnpm -s stack:env)" for the native stack):
   PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD  S3_ENDPOINT S3_ACCESS_KEY S3_SECRET_KEY S3_BUCKET;
-  S3_READER_ACCESS_KEY S3_READER_SECRET_KEY (a read-only key), used instead when both are set
+  S3_READER_ACCESS_KEY S3_READER_SECRET_KEY (a read-only key) and PG_READER_USER PG_READER_PASSWORD
+  (the stack's read-only role), each used instead when both of its names are set
 
 Exit codes: 0 equal · 1 differences found · 2 bad usage · 3 could not check
 (service down, bad settings, table missing in PostgreSQL or the lake, unreadable table).`;

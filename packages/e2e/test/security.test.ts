@@ -14,6 +14,8 @@ import {
   NO_HBA_LINE,
   parseLines,
   physicalReplication,
+  READER_ONLY_READS,
+  readerKnocks,
   readableByOthersHolding,
   SECRET_NAME,
   secretValues,
@@ -58,6 +60,10 @@ describe('a stranger on the machine', () => {
     );
     expect(logsHolding).toEqual([]);
     expect(readableByOthersHolding(state, secrets)).toEqual([]);
+  });
+
+  it("cannot write a table with the checkers' role (validate, delta:check): it reads, and records its verdict only", async () => {
+    expect(await readerKnocks()).toEqual(READER_ONLY_READS);
   });
 
   it(".env.example's placeholder password is refused by the roles' set-up (init.sql, both modes), before it changes anything", async () => {

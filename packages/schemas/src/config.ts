@@ -69,6 +69,21 @@ export function readPostgresEnv(env: Record<string, string | undefined>): {
   return { settings, problems };
 }
 
+/**
+ * `PG*` → the settings of a client that only reads (and records its verdict): the
+ * stack's checkers' role (`PG_READER_USER`, `PG_READER_PASSWORD`) when it is set, the
+ * admin's (`PGUSER`, `PGPASSWORD`) otherwise; like {@link readPostgresEnv}.
+ */
+export function readPostgresReaderEnv(env: Record<string, string | undefined>): {
+  settings: PostgresSettings;
+  problems: string[];
+} {
+  const reader = Boolean(env['PG_READER_USER'] && env['PG_READER_PASSWORD']);
+  return readPostgresEnv(
+    reader ? { ...env, PGUSER: env['PG_READER_USER'], PGPASSWORD: env['PG_READER_PASSWORD'] } : env,
+  );
+}
+
 /** An S3 client's settings (MinIO's API, the lake's bucket). */
 export interface S3Settings {
   readonly endpoint: string;

@@ -40,6 +40,7 @@ export {
   ENV,
   parseStackEnv,
   readPostgresEnv,
+  readPostgresReaderEnv,
   readS3ReaderEnv,
   STACK_ENV_HINT,
   type EnvName,

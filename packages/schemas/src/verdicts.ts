@@ -1,8 +1,9 @@
 /**
  * The last verdict of each checker (`pnpm validate`, `pnpm delta:check`), kept
- * in PostgreSQL beside the heartbeat (`cdc.verdicts`, created by the connector's
- * set-up, never captured) so that `pnpm pipeline:status` and the console can
- * show it with its time. One row per checker: a new verdict replaces the last.
+ * in PostgreSQL beside the heartbeat (`cdc.verdicts`, made by infra/postgres/init.sql,
+ * never captured; the checkers' role may write it) so that `pnpm pipeline:status`
+ * and the console can show it with its time. One row per checker: a new verdict
+ * replaces the last.
  */
 
 export const VERDICTS_TABLE = 'cdc.verdicts';

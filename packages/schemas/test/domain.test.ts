@@ -4,6 +4,7 @@ import {
   canTransition,
   parseStackEnv,
   readPostgresEnv,
+  readPostgresReaderEnv,
   readS3ReaderEnv,
   tableOfTopic,
   topicFor,
@@ -59,6 +60,17 @@ describe('pnpm stack:env output', () => {
       'PGUSER is not set',
       'PGPORT="54x" is not a port',
     ]);
+  });
+  it("reads a checker's PostgreSQL client: the stack's read-only role when both its names are set", () => {
+    const env = { PGHOST: 'h', PGPORT: '5433', PGDATABASE: 'd', PGUSER: 'admin', PGPASSWORD: 'a' };
+    expect(readPostgresReaderEnv(env).settings).toMatchObject({ user: 'admin', password: 'a' });
+    expect(
+      readPostgresReaderEnv({ ...env, PG_READER_USER: 'mdp_reader', PG_READER_PASSWORD: 'r' })
+        .settings,
+    ).toMatchObject({ user: 'mdp_reader', password: 'r', host: 'h', port: 5433 });
+    expect(readPostgresReaderEnv({ ...env, PG_READER_USER: 'mdp_reader' }).settings).toMatchObject({
+      user: 'admin',
+    });
   });
   it("reads a lake reader's S3 settings: the read-only key when the stack has one, every problem at once", () => {
     const env = {

@@ -1,5 +1,5 @@
 /** The validator's environment, parsed once; every missing key is listed at once. */
-import { readPostgresEnv, type PostgresSettings } from '@mdp/schemas';
+import { readPostgresReaderEnv, type PostgresSettings } from '@mdp/schemas';
 import { ConfigError } from './errors.js';
 
 export interface KafkaConfig {
@@ -27,8 +27,9 @@ export function kafkaConfig(env: NodeJS.ProcessEnv): KafkaConfig {
   });
 }
 
+/** The checker reads (and records its verdict) with the stack's read-only role when it is set. */
 export function pgConfig(env: NodeJS.ProcessEnv): PgConfig {
-  const { settings, problems } = readPostgresEnv(env);
+  const { settings, problems } = readPostgresReaderEnv(env);
   if (problems.length) throw new ConfigError(problems);
   return Object.freeze(settings);
 }

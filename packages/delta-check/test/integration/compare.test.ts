@@ -8,7 +8,16 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteBucketPolicyCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutBucketPolicyCommand,
+  PutObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import pg from 'pg';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -325,29 +334,82 @@ describe('the lakehouse keys (MinIO policies made by the stack)', () => {
       forcePathStyle: true,
       credentials: { accessKeyId, secretAccessKey },
     });
-  const put = (s3: S3Client, bucket: string) =>
-    s3
-      .send(
-        new PutObjectCommand({
-          Bucket: bucket,
-          Key: `probe-${randomBytes(3).toString('hex')}`,
-          Body: 'x',
-        }),
-      )
-      .then(
-        () => 'written',
-        (err: Error) => err.name,
-      );
-
-  it('the read-write key (Spark) writes in the lakehouse bucket and nowhere else', async () => {
-    const writer = client(env.S3_ACCESS_KEY!, env.S3_SECRET_KEY!);
-    expect(await put(writer, env.S3_BUCKET!)).toBe('written');
-    expect(await put(writer, `other-${randomBytes(3).toString('hex')}`)).toBe('AccessDenied');
+  const writer = () => client(env.S3_ACCESS_KEY!, env.S3_SECRET_KEY!);
+  const reader = () => client(env.S3_READER_ACCESS_KEY!, env.S3_READER_SECRET_KEY!);
+  /** What the server answered: 'done', or the error's name (AccessDenied, NoSuchKey…). */
+  const outcome = (sent: Promise<unknown>) =>
+    sent.then(
+      () => 'done',
+      (err: Error) => err.name,
+    );
+  const probeKey = () => `probe-${randomBytes(3).toString('hex')}`;
+  const otherBucket = () => `other-${randomBytes(3).toString('hex')}`;
+  const put = (s3: S3Client, bucket: string, key = probeKey()) =>
+    outcome(s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: 'x' })));
+  // Anyone may read the lake: what a key must never do to the bucket's own policy.
+  const publicRead = JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { AWS: ['*'] },
+        Action: ['s3:GetObject'],
+        Resource: [`arn:aws:s3:::${env.S3_BUCKET}/*`],
+      },
+    ],
   });
 
-  it('the read-only key (delta-check) cannot write, not even in the lakehouse bucket', async () => {
-    const reader = client(env.S3_READER_ACCESS_KEY!, env.S3_READER_SECRET_KEY!);
-    expect(await put(reader, env.S3_BUCKET!)).toBe('AccessDenied');
+  it('the read-write key (Spark) writes in the lakehouse bucket and nowhere else', async () => {
+    expect(await put(writer(), env.S3_BUCKET!)).toBe('done');
+    expect(await put(writer(), otherBucket())).toBe('AccessDenied');
+  });
+
+  it('the read-only key (delta-check) cannot write or delete, not even in the lakehouse bucket', async () => {
+    const key = probeKey();
+    expect(await put(writer(), env.S3_BUCKET!, key)).toBe('done');
+    expect(await put(reader(), env.S3_BUCKET!)).toBe('AccessDenied');
+    expect(
+      await outcome(reader().send(new DeleteObjectCommand({ Bucket: env.S3_BUCKET, Key: key }))),
+    ).toBe('AccessDenied');
+    expect(
+      await outcome(reader().send(new HeadObjectCommand({ Bucket: env.S3_BUCKET, Key: key }))),
+    ).toBe('done');
+  });
+
+  it.each([
+    ['read-write', writer],
+    ['read-only', reader],
+  ])(
+    'the %s key lists, reads and deletes nothing outside the lakehouse bucket',
+    async (_name, key) => {
+      const other = otherBucket();
+      // AccessDenied, not NoSuchBucket: the policy refuses before the server looks
+      expect(await outcome(key().send(new ListObjectsV2Command({ Bucket: other })))).toBe(
+        'AccessDenied',
+      );
+      expect(await outcome(key().send(new GetObjectCommand({ Bucket: other, Key: 'x' })))).toBe(
+        'AccessDenied',
+      );
+      expect(await outcome(key().send(new DeleteObjectCommand({ Bucket: other, Key: 'x' })))).toBe(
+        'AccessDenied',
+      );
+    },
+  );
+
+  it.each([
+    ['read-write', writer],
+    ['read-only', reader],
+  ])('the %s key cannot change the bucket policy (make the lake public)', async (_name, key) => {
+    expect(
+      await outcome(
+        key().send(new PutBucketPolicyCommand({ Bucket: env.S3_BUCKET, Policy: publicRead })),
+      ),
+    ).toBe('AccessDenied');
+    expect(
+      await outcome(key().send(new DeleteBucketPolicyCommand({ Bucket: env.S3_BUCKET }))),
+    ).toBe('AccessDenied');
+    const anonymous = await fetch(`${env.S3_ENDPOINT}/${env.S3_BUCKET}/`);
+    expect(anonymous.status).toBe(403);
   });
 });
 

@@ -24,6 +24,8 @@ import {
   environmentNames,
   NO_HBA_LINE,
   physicalReplication,
+  READER_ONLY_READS,
+  readerKnocks,
   SECRET_NAME,
 } from '../support/doors.js';
 
@@ -82,6 +84,10 @@ describe('docker compose up', () => {
     for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
+  });
+
+  it("the checkers' role reads PostgreSQL's tables and writes none but its verdict", async () => {
+    expect(await readerKnocks()).toEqual(READER_ONLY_READS);
   });
 
   it('no connector is registered on Kafka Connect without its REST user', async () => {

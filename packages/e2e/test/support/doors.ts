@@ -4,6 +4,7 @@
  * (command lines, logs, files). Each returns what it found, for the security
  * tests of both modes to judge.
  */
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectHeaders } from '@mdp/schemas';
@@ -64,6 +65,54 @@ export async function connectKnocks(): Promise<{
   await lookup.body?.cancel();
   return { anonymous, wrongPassword, lookup: lookup.status };
 }
+
+/**
+ * What the checkers' role (PG_READER_USER, the role of validate and delta:check) may do
+ * to a table the admin (PG*) makes in a schema of its own, and to the verdicts table:
+ * each attempt 'done', 'refused' (insufficient privilege) or the server's message.
+ */
+export async function readerKnocks(): Promise<Record<string, string>> {
+  const schema = `door_probe_${randomBytes(3).toString('hex')}`;
+  const admin = new pg.Client();
+  await admin.connect();
+  await admin.query(
+    `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id int PRIMARY KEY); INSERT INTO ${schema}.t VALUES (1)`,
+  );
+  const reader = new pg.Client({
+    user: process.env['PG_READER_USER'],
+    password: process.env['PG_READER_PASSWORD'],
+  });
+  const attempt = (sql: string) =>
+    reader.query(sql).then(
+      () => 'done',
+      (err: { code?: string; message: string }) => (err.code === '42501' ? 'refused' : err.message),
+    );
+  try {
+    await reader.connect();
+    return {
+      read: await attempt(`SELECT id FROM ${schema}.t`),
+      insert: await attempt(`INSERT INTO ${schema}.t VALUES (2)`),
+      delete: await attempt(`DELETE FROM ${schema}.t`),
+      createTable: await attempt('CREATE TABLE public.door_probe (id int)'),
+      truncateVerdicts: await attempt('TRUNCATE cdc.verdicts'),
+      recordVerdict: await attempt('UPDATE cdc.verdicts SET ok = ok WHERE false'),
+    };
+  } finally {
+    await reader.end();
+    await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+    await admin.end();
+  }
+}
+
+/** What readerKnocks must find. */
+export const READER_ONLY_READS = {
+  read: 'done',
+  insert: 'refused',
+  delete: 'refused',
+  createTable: 'refused',
+  truncateVerdicts: 'refused',
+  recordVerdict: 'done',
+};
 
 /** The names in a process's environment, from its `/proc/<pid>/environ` (NUL-separated NAME=value). */
 export function environmentNames(environ: string): string[] {
