@@ -1,7 +1,7 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { PLACEHOLDER, SECRET_NAMES, secretsFile } from './secrets.js';
+import { KAFKA_PASSWORD_NAMES, PLACEHOLDER, SECRET_NAMES, secretsFile } from './secrets.js';
 import type { Versions } from './versions.js';
 
 /** Every port of the native stack: default, the service that binds it, the env name that moves it. */
@@ -37,6 +37,14 @@ export interface StackConfig {
   };
   /** The one user of Kafka Connect's REST API (HTTP Basic). */
   readonly connect: { readonly user: string; readonly password: string };
+  /** Passwords of Kafka's SCRAM users (infra/kafka/init.sh names them and their rights). */
+  readonly kafka: {
+    readonly adminPassword: string;
+    readonly connectWorkerPassword: string;
+    readonly sparkPassword: string;
+    readonly readerPassword: string;
+    readonly benchPassword: string;
+  };
   readonly minio: {
     readonly rootUser: string;
     readonly rootPassword: string;
@@ -107,6 +115,11 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     problems.push(
       `KAFKA_CONNECT_USER may hold letters, digits, '.', '_' and '-' only, got "${connectUser}"`,
     );
+  for (const name of KAFKA_PASSWORD_NAMES) {
+    // they sit between double quotes in Kafka's JAAS settings
+    if (/["\\\s]/.test(env[name] ?? ''))
+      problems.push(`${name} may not hold a double quote, a backslash or white space`);
+  }
   const minioRootPassword = text('MINIO_ROOT_PASSWORD');
   if (minioRootPassword && minioRootPassword.length < 8)
     problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
@@ -134,6 +147,13 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     connect: {
       user: connectUser,
       password: text('KAFKA_CONNECT_PASSWORD'),
+    },
+    kafka: {
+      adminPassword: text('KAFKA_ADMIN_PASSWORD'),
+      connectWorkerPassword: text('KAFKA_CONNECT_WORKER_PASSWORD'),
+      sparkPassword: text('KAFKA_SPARK_PASSWORD'),
+      readerPassword: text('KAFKA_PASSWORD'),
+      benchPassword: text('KAFKA_BENCH_PASSWORD'),
     },
     minio: {
       rootUser: text('MINIO_ROOT_USER'),

@@ -12,6 +12,15 @@ import type { EnvSource } from './config.js';
 import { markStateDir } from './state-dir.js';
 import { readEnvFile } from './versions.js';
 
+/** The passwords of Kafka's users (infra/kafka/init.sh); KAFKA_PASSWORD is the read-only user's, every client's. */
+export const KAFKA_PASSWORD_NAMES = [
+  'KAFKA_ADMIN_PASSWORD',
+  'KAFKA_CONNECT_WORKER_PASSWORD',
+  'KAFKA_SPARK_PASSWORD',
+  'KAFKA_PASSWORD',
+  'KAFKA_BENCH_PASSWORD',
+] as const;
+
 /** Every password and secret key of the native stack (its users and access keys are settings). */
 export const SECRET_NAMES = [
   'PGPASSWORD',
@@ -22,6 +31,7 @@ export const SECRET_NAMES = [
   'S3_SECRET_KEY',
   'S3_READER_SECRET_KEY',
   'KAFKA_CONNECT_PASSWORD',
+  ...KAFKA_PASSWORD_NAMES,
 ] as const;
 
 /** .env.example's values of secrets: documentation, never a password. */

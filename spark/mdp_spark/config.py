@@ -1,7 +1,7 @@
 """Settings parsed once from the environment into a frozen object (only main.py calls this)."""
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .errors import ConfigError
 
@@ -22,6 +22,8 @@ class Config:
     s3_bucket: str
     ui_port: int
     lake_retain_hours: float
+    # the Kafka source's login (kafka.* options without the prefix): empty when none is set
+    kafka_login: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def lake_root(self) -> str:
@@ -43,6 +45,8 @@ def load_config(env: Mapping[str, str]) -> Config:
     endpoint = env.get("S3_ENDPOINT", "")
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
+    login, login_problems = _kafka_login(env)
+    problems += login_problems
     if problems:
         raise ConfigError(
             "bad configuration: "
@@ -59,7 +63,25 @@ def load_config(env: Mapping[str, str]) -> Config:
         # the stack's default (infra/src/config.ts PORTS.sparkUi): 14040 + MDP_PORT_OFFSET
         ui_port=int(ui_port) if ui_port else 14040 + int(offset),
         lake_retain_hours=float(retain) if retain else DEFAULT_LAKE_RETAIN_HOURS,
+        kafka_login=login,
     )
+
+
+def _kafka_login(env: Mapping[str, str]) -> tuple[dict[str, str], list[str]]:
+    """KAFKA_USER and KAFKA_PASSWORD: SCRAM-SHA-512 (the stack's users); neither set: no login."""
+    user, password = env.get("KAFKA_USER", ""), env.get("KAFKA_PASSWORD", "")
+    if not user and not password:
+        return {}, []
+    if not user or not password:
+        return {}, ["KAFKA_USER and KAFKA_PASSWORD go together: set both or neither"]
+    if any(c in '"\\' for c in user + password):
+        return {}, ["KAFKA_USER and KAFKA_PASSWORD may not hold a double quote or a backslash"]
+    module = "org.apache.kafka.common.security.scram.ScramLoginModule"
+    return {
+        "security.protocol": "SASL_PLAINTEXT",
+        "sasl.mechanism": "SCRAM-SHA-512",
+        "sasl.jaas.config": f'{module} required username="{user}" password="{password}";',
+    }, []
 
 
 def _non_negative_number(text: str) -> bool:

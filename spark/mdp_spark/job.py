@@ -3,6 +3,7 @@
 import logging
 import threading
 import time
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
@@ -245,6 +246,7 @@ def start_query(
     writer: BatchWriter,
     layout: Layout,
     brokers: str,
+    kafka_login: Mapping[str, str],
     topic_pattern: str = DEFAULT_TOPIC_PATTERN,
     trigger_seconds: float = 2.0,
     max_offsets_per_trigger: int = 50_000,
@@ -252,6 +254,7 @@ def start_query(
     source = (
         spark.readStream.format("kafka")
         .option("kafka.bootstrap.servers", brokers)
+        .options(**{f"kafka.{name}": value for name, value in kafka_login.items()})
         .option("subscribePattern", topic_pattern)
         # topics Debezium creates after the job started are found within seconds, not 5 minutes
         .option("kafka.metadata.max.age.ms", "10000")

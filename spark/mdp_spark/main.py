@@ -147,6 +147,7 @@ def main(argv: list[str]) -> int:
             writer,
             layout,
             config.kafka_brokers,
+            config.kafka_login,
             args.topic_pattern,
             args.trigger_seconds,
             args.max_offsets_per_trigger,

@@ -84,6 +84,14 @@ def test_config_lists_every_missing_setting():
     assert load_config({**env, "MDP_LAKE_RETAIN_HOURS": "0.25"}).lake_retain_hours == 0.25
     with pytest.raises(ConfigError, match="MDP_LAKE_RETAIN_HOURS"):
         load_config({**env, "MDP_LAKE_RETAIN_HOURS": "a day"})
+    assert config.kafka_login == {}
+    login = load_config({**env, "KAFKA_USER": "mdp-spark", "KAFKA_PASSWORD": "pw"}).kafka_login
+    assert login["security.protocol"] == "SASL_PLAINTEXT" and login["sasl.mechanism"] == "SCRAM-SHA-512"
+    assert 'username="mdp-spark" password="pw";' in login["sasl.jaas.config"]
+    with pytest.raises(ConfigError, match="set both or neither"):
+        load_config({**env, "KAFKA_USER": "mdp-spark"})
+    with pytest.raises(ConfigError, match="double quote"):
+        load_config({**env, "KAFKA_USER": "u", "KAFKA_PASSWORD": 'p"w'})
 
 
 def test_kafka_check_names_kafka_when_nothing_listens_or_something_else_answers(talker):

@@ -11,7 +11,11 @@ export KAFKA_BOOTSTRAP_SERVERS=kafka:9092
 export CONNECT_LISTENERS=http://:8083 CONNECT_ADVERTISED_HOST=connect CONNECT_ADVERTISED_PORT=8083
 export CONNECT_PLUGIN_PATH=/opt/connect/plugins/debezium,/opt/connect/plugins/apicurio
 export CONNECT_REST_USERS_FILE=/tmp/rest-users.properties
+[[ $KAFKA_CONNECT_WORKER_PASSWORD != *[\\\"[:space:]]* ]] ||
+  die "KAFKA_CONNECT_WORKER_PASSWORD may not hold a double quote, a backslash or white space"
+umask 077
 render /opt/mdp/infra/connect/worker.properties >/tmp/worker.properties
+unset KAFKA_CONNECT_WORKER_PASSWORD
 [[ ${KAFKA_CONNECT_USER:?} =~ ^[A-Za-z0-9._-]+$ ]] ||
   die "KAFKA_CONNECT_USER may hold letters, digits, '.', '_' and '-' only"
 [[ ${KAFKA_CONNECT_PASSWORD:?} != change-me* ]] ||

@@ -5,7 +5,7 @@ import type { StackConfig } from '../config.js';
  * `pnpm stack:env` prints them as `export NAME=value` lines.
  */
 export function clientEnv(config: StackConfig): Record<string, string> {
-  const { ports, postgres, minio, connect } = config;
+  const { ports, postgres, minio, connect, kafka } = config;
   return {
     PGHOST: '127.0.0.1',
     PGPORT: String(ports.postgres),
@@ -15,6 +15,13 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     PG_READER_USER: postgres.readerUser,
     PG_READER_PASSWORD: postgres.readerPassword,
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+    // SCRAM users (infra/kafka/init.sh): clients read as mdp-reader; tests and tools act as the admin
+    KAFKA_USER: 'mdp-reader',
+    KAFKA_PASSWORD: kafka.readerPassword,
+    KAFKA_ADMIN_USER: 'mdp-admin',
+    KAFKA_ADMIN_PASSWORD: kafka.adminPassword,
+    KAFKA_BENCH_USER: 'mdp-bench',
+    KAFKA_BENCH_PASSWORD: kafka.benchPassword,
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,
     KAFKA_CONNECT_USER: connect.user,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { run } from '../adapters/exec.js';
@@ -23,9 +23,10 @@ export async function kafkaProperties(config: StackConfig): Promise<string> {
   const file = join(config.infraDir, 'kafka', 'server.properties');
   return renderTemplate(file, await readFile(file, 'utf8'), {
     KAFKA_CONTROLLER_ADDRESS: `127.0.0.1:${kafkaController}`,
-    KAFKA_LISTENERS: `PLAINTEXT://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    KAFKA_ADVERTISED_LISTENERS: `PLAINTEXT://127.0.0.1:${kafka}`,
+    KAFKA_LISTENERS: `BROKER://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
+    KAFKA_ADVERTISED_LISTENERS: `BROKER://127.0.0.1:${kafka}`,
     KAFKA_LOG_DIRS: join(config.stateDir, 'kafka', 'data'),
+    KAFKA_ADMIN_PASSWORD: config.kafka.adminPassword,
   });
 }
 
@@ -38,7 +39,9 @@ export async function prepareKafka(
   const dir = join(config.stateDir, 'kafka');
   const properties = join(dir, 'server.properties');
   await mkdir(join(dir, 'data'), { recursive: true });
-  await writeFile(properties, await kafkaProperties(config));
+  // it holds the admin's password
+  await writeFile(properties, await kafkaProperties(config), { mode: 0o600 });
+  await chmod(properties, 0o600);
   if (await exists(join(dir, 'data', 'meta.properties'))) return;
   // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
   const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
@@ -68,6 +71,7 @@ export async function connectProperties(config: StackConfig, jvm: JvmLayout): Pr
     CONNECT_ADVERTISED_HOST: '127.0.0.1',
     CONNECT_ADVERTISED_PORT: String(connect),
     CONNECT_PLUGIN_PATH: jvm.pluginPath.join(','),
+    KAFKA_CONNECT_WORKER_PASSWORD: config.kafka.connectWorkerPassword,
   });
 }
 
@@ -104,7 +108,10 @@ export async function prepareConnect(
 ): Promise<void> {
   const dir = join(config.stateDir, 'connect');
   await mkdir(dir, { recursive: true });
-  await writeFile(join(dir, 'worker.properties'), await connectProperties(config, jvm));
+  // it holds the worker's Kafka password
+  const properties = join(dir, 'worker.properties');
+  await writeFile(properties, await connectProperties(config, jvm), { mode: 0o600 });
+  await chmod(properties, 0o600);
   await writeRestCredentials(config, dir);
   const marker = (pluginDir: string) => join(pluginDir, '.mdp-manifests-synced');
   const unsynced = [];

@@ -210,6 +210,8 @@ export function createStack(options: StackOptions): Stack {
     ...options.baseEnv,
     ...clientEnv(config),
     PG_DEBEZIUM_PASSWORD: config.postgres.debeziumPassword,
+    KAFKA_CONNECT_WORKER_PASSWORD: config.kafka.connectWorkerPassword,
+    KAFKA_SPARK_PASSWORD: config.kafka.sparkPassword,
     PG_APICURIO_PASSWORD: config.postgres.apicurioPassword,
     MINIO_ROOT_USER: config.minio.rootUser,
     MINIO_ROOT_PASSWORD: config.minio.rootPassword,

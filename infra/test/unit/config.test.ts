@@ -16,6 +16,11 @@ const secrets = {
   S3_READER_SECRET_KEY: 'reader-secret',
   KAFKA_CONNECT_USER: 'connect',
   KAFKA_CONNECT_PASSWORD: 'connect-pw',
+  KAFKA_ADMIN_PASSWORD: 'kafka-admin-pw',
+  KAFKA_CONNECT_WORKER_PASSWORD: 'kafka-connect-pw',
+  KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
+  KAFKA_PASSWORD: 'kafka-reader-pw',
+  KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
 };
 
 describe('loadStackConfig', () => {
@@ -40,6 +45,7 @@ describe('loadStackConfig', () => {
           PGPASSWORD: '',
           MDP_PG_PORT: '70000',
           KAFKA_CONNECT_USER: 'a:b',
+          KAFKA_SPARK_PASSWORD: 'a"b', // it would end the JAAS setting's quoted value
         },
         '/repo',
         versions,
@@ -49,7 +55,7 @@ describe('loadStackConfig', () => {
       attempt();
     } catch (err) {
       expect((err as ConfigError).code).toBe('CONFIG_INVALID');
-      expect((err as ConfigError).problems).toHaveLength(4);
+      expect((err as ConfigError).problems).toHaveLength(5);
     }
   });
 

@@ -69,4 +69,24 @@ describe('generated secrets', () => {
       });
     expect(run).toThrow(/S3_SECRET_KEY still holds .env.example's placeholder/);
   });
+
+  it("a placeholder or a quote is refused by Kafka's set-up, before it asks Kafka anything", () => {
+    const marker = join(mkdtempSync(join(tmpdir(), 'mdp-kafka-init-')), 'marker');
+    const run = (password: string) => () =>
+      execFileSync('bash', [join(infraDir, 'kafka', 'init.sh'), '127.0.0.1:1', marker], {
+        env: {
+          PATH: process.env['PATH'],
+          JAVA: 'false', // a Kafka tool it started would fail: it must not get that far
+          KAFKA_LIBS: '/nowhere',
+          KAFKA_ADMIN_PASSWORD: 'admin-pw',
+          KAFKA_CONNECT_WORKER_PASSWORD: 'connect-pw',
+          KAFKA_SPARK_PASSWORD: 'spark-pw',
+          KAFKA_BENCH_PASSWORD: 'bench-pw',
+          KAFKA_PASSWORD: password,
+        },
+        stdio: 'pipe',
+      });
+    expect(run('change-me-too')).toThrow(/mdp-reader's password is .env.example's placeholder/);
+    expect(run('a"b')).toThrow(/mdp-reader's password may not hold a double quote/);
+  });
 });

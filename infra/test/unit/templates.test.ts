@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadStackConfig, readVersions } from '../../src/index.js';
 import { connectProperties, kafkaProperties } from '../../src/stack/kafka.js';
 import { renderTemplate } from '../../src/stack/template.js';
@@ -21,6 +22,11 @@ const config = loadStackConfig(
     S3_READER_SECRET_KEY: 'iiiiiiii',
     KAFKA_CONNECT_USER: 'connect',
     KAFKA_CONNECT_PASSWORD: 'connect-pw',
+    KAFKA_ADMIN_PASSWORD: 'kafka-admin-pw',
+    KAFKA_CONNECT_WORKER_PASSWORD: 'kafka-connect-pw',
+    KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
+    KAFKA_PASSWORD: 'kafka-reader-pw',
+    KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
     MDP_PORT_OFFSET: '100',
   },
   `${infra}/..`,
@@ -34,11 +40,15 @@ describe('config templates shared by the native stack and the compose images', (
     expect(() => renderTemplate('t', text, { A: '1' })).toThrow(/t: no value for \$\{B\}/);
   });
 
-  it("renders Kafka's server.properties with every listener on 127.0.0.1", async () => {
+  it("renders Kafka's server.properties with every listener on 127.0.0.1, each one SASL, the admin's login", async () => {
     const properties = await kafkaProperties(config);
     expect(properties).toContain(
-      'listeners=PLAINTEXT://127.0.0.1:19192,CONTROLLER://127.0.0.1:19193\n',
+      'listeners=BROKER://127.0.0.1:19192,CONTROLLER://127.0.0.1:19193\n',
     );
+    expect(properties).toContain(
+      'listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,BROKER:SASL_PLAINTEXT,EXTERNAL:SASL_PLAINTEXT\n',
+    );
+    expect(properties).toContain('user_mdp-admin="kafka-admin-pw";');
     expect(properties).toContain('controller.quorum.voters=1@127.0.0.1:19193\n');
     expect(properties.split('\n').filter((l) => !l.startsWith('#'))).not.toContainEqual(
       expect.stringContaining('${'),
@@ -54,6 +64,11 @@ describe('config templates shared by the native stack and the compose images', (
     expect(properties).toContain('listeners=http://127.0.0.1:18183\n');
     expect(properties).toContain('plugin.path=/p/debezium,/p/apicurio\n');
     expect(properties).toContain('bootstrap.servers=127.0.0.1:19192\n');
+    // the worker, its producers, consumers and admin client log in as mdp-connect
+    const logins = properties.split('\n').filter((line) => line.includes('sasl.jaas.config='));
+    expect(logins).toHaveLength(4);
+    for (const login of logins)
+      expect(login).toContain('username="mdp-connect" password="kafka-connect-pw";');
   });
 
   it('names the same placeholders the compose entrypoints export', () => {
@@ -61,13 +76,24 @@ describe('config templates shared by the native stack and the compose images', (
       [...readFileSync(`${infra}/${file}`, 'utf8').matchAll(/^[^#].*?\$\{([A-Z0-9_]+)\}/gm)].map(
         (m) => m[1],
       );
-    const exported = (script: string) => readFileSync(`${infra}/compose/bin/${script}`, 'utf8');
-    for (const name of placeholders('kafka/server.properties'))
-      expect(exported('kafka.sh')).toContain(`${name}=`);
-    for (const name of [
-      ...placeholders('connect/worker.properties'),
-      ...placeholders('connect/rest-jaas.conf'),
-    ])
-      expect(exported('connect.sh')).toContain(`${name}=`);
+    // exported by the entrypoint, or given by the service's environment (a secret of .env)
+    const services = parse(readFileSync(`${infra}/compose/services.yaml`, 'utf8')) as {
+      services: Record<string, { environment?: Record<string, unknown> }>;
+    };
+    const given = (service: string, script: string) => [
+      ...Object.keys(services.services[service]?.environment ?? {}),
+      ...[...readFileSync(`${infra}/compose/bin/${script}`, 'utf8').matchAll(/([A-Z0-9_]+)=/g)].map(
+        (m) => m[1],
+      ),
+    ];
+    expect(given('kafka', 'kafka.sh')).toEqual(
+      expect.arrayContaining(placeholders('kafka/server.properties')),
+    );
+    expect(given('connect', 'connect.sh')).toEqual(
+      expect.arrayContaining([
+        ...placeholders('connect/worker.properties'),
+        ...placeholders('connect/rest-jaas.conf'),
+      ]),
+    );
   });
 });

@@ -1,6 +1,8 @@
 import type { S3StoreOptions } from '@mdp/delta-check';
 import {
   ENV,
+  kafkaLogin,
+  type KafkaLogin,
   type PostgresSettings,
   readPostgresEnv,
   readS3ReaderEnv,
@@ -10,6 +12,8 @@ import {
 export interface Config {
   readonly pg: PostgresSettings;
   readonly kafkaBrokers: string;
+  /** KAFKA_USER / KAFKA_PASSWORD, the read-only user's in the stack. */
+  readonly kafkaLogin: KafkaLogin | undefined;
   readonly connectUrl: string;
   readonly s3: S3StoreOptions;
   /** SCHEMA_REGISTRY_URL, for the console's decoded changes (pipeline:status does without). */
@@ -33,6 +37,7 @@ export function parseConfig(
   return {
     pg: pg.settings,
     kafkaBrokers: env['KAFKA_BROKERS']!,
+    kafkaLogin: kafkaLogin(env),
     connectUrl: env['KAFKA_CONNECT_URL']!,
     s3: s3.settings,
     ...(env['SCHEMA_REGISTRY_URL'] && { registryUrl: env['SCHEMA_REGISTRY_URL'] }),

@@ -51,7 +51,7 @@ export function createGatherer(config: Config): Gatherer {
       const tables = 'value' in postgres ? postgres.value.tables.map((t) => t.table) : [];
       const topics = tables.map((t) => topicFor(t, topicPrefix, SOURCE_SCHEMA));
       const [kafka, spark, lake] = await Promise.all([
-        probed(() => probeKafka(config.kafkaBrokers, topics)),
+        probed(() => probeKafka(config.kafkaBrokers, config.kafkaLogin, topics)),
         probed(() => probeSpark(store)),
         probed(() => probeLake(store, tables)),
       ]);

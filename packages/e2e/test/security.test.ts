@@ -11,6 +11,8 @@ import {
   argvHolding,
   connectKnocks,
   environmentNames,
+  KAFKA_READER_ONLY_READS,
+  kafkaKnocks,
   NO_HBA_LINE,
   parseLines,
   physicalReplication,
@@ -36,6 +38,10 @@ describe('a stranger on the machine', () => {
     for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
+  });
+
+  it('cannot write a Kafka topic without a login, with a wrong password, or as the read-only user', async () => {
+    expect(await kafkaKnocks()).toEqual(KAFKA_READER_ONLY_READS);
   });
 
   it('cannot register a connector on Kafka Connect without its REST user', async () => {

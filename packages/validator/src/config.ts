@@ -1,9 +1,16 @@
 /** The validator's environment, parsed once; every missing key is listed at once. */
-import { readPostgresReaderEnv, type PostgresSettings } from '@mdp/schemas';
+import {
+  kafkaLogin,
+  readPostgresReaderEnv,
+  type KafkaLogin,
+  type PostgresSettings,
+} from '@mdp/schemas';
 import { ConfigError } from './errors.js';
 
 export interface KafkaConfig {
   brokers: readonly string[];
+  /** KAFKA_USER / KAFKA_PASSWORD: `pnpm stack:env` exports the read-only user's. */
+  login: KafkaLogin | undefined;
   registryUrl: string;
 }
 export type PgConfig = PostgresSettings;
@@ -23,6 +30,7 @@ export function kafkaConfig(env: NodeJS.ProcessEnv): KafkaConfig {
         .map((b) => b.trim())
         .filter(Boolean),
     ),
+    login: kafkaLogin(env),
     registryUrl: env.SCHEMA_REGISTRY_URL!,
   });
 }

@@ -5,7 +5,7 @@ import { createKafka, listCdcTopics, waitForTopics } from './adapters/kafka.js';
 import { createRegistry } from './adapters/registry.js';
 import { CONSUME_HELP, parseConsumeArgs } from './cli/consume-args.js';
 import { setTimeout as delay } from 'node:timers/promises';
-import { cliLogger, topicFor, writeResult } from '@mdp/schemas';
+import { cliLogger, KAFKA_AUTH_HINT, topicFor, writeResult } from '@mdp/schemas';
 import { VALIDATE_HELP, parseValidateArgs } from './cli/validate-args.js';
 import { kafkaConfig, pgConfig, type PgConfig } from './config.js';
 import type { Logger } from 'pino';
@@ -32,8 +32,16 @@ function fail(err: unknown): never {
     process.exit(2);
   }
   const code = err instanceof ValidatorError ? ` [${err.code}]` : '';
-  process.stderr.write(`error${code}: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.stderr.write(`error${code}: ${message(err)}\n`);
   process.exit(1);
+}
+
+/** The error's message; a refused Kafka login says which settings to look at. */
+function message(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  if (err.name === 'KafkaJSSASLAuthenticationError')
+    return `Kafka refused the login (${err.message}): ${KAFKA_AUTH_HINT}`;
+  return err.message;
 }
 
 export async function mainConsume(argv: readonly string[]): Promise<void> {
@@ -45,7 +53,7 @@ export async function mainConsume(argv: readonly string[]): Promise<void> {
     }
     const config = kafkaConfig(process.env);
     const logger = rootLogger();
-    const kafka = createKafka({ brokers: config.brokers, logger });
+    const kafka = createKafka({ brokers: config.brokers, login: config.login, logger });
     const topics = args.topics.length ? args.topics : await listCdcTopics(kafka);
     if (!topics.length) {
       throw new ValidatorError(
@@ -138,7 +146,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
     const config = kafkaConfig(process.env);
     const pg = pgConfig(process.env);
     const logger = rootLogger();
-    const kafka = createKafka({ brokers: config.brokers, logger });
+    const kafka = createKafka({ brokers: config.brokers, login: config.login, logger });
     const controller = new AbortController();
     process.once('SIGINT', () => controller.abort());
     process.once('SIGTERM', () => controller.abort());
@@ -198,7 +206,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
     // Exit 1 means a check failed: an error before any verdict is usage (2) or could not check (4).
     if (err instanceof UsageError) fail(err);
     process.stderr.write(
-      `error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${err instanceof Error ? err.message : String(err)}\n`,
+      `error [${err instanceof ValidatorError ? err.code : 'INFRA'}]: ${message(err)}\n`,
     );
     process.exit(4);
   }

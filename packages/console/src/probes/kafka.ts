@@ -1,12 +1,18 @@
+import type { KafkaLogin } from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 
 /** Each topic's end offset per partition; a topic that does not exist yet is absent. */
 export type KafkaProbe = ReadonlyMap<string, ReadonlyMap<number, number>>;
 
-export async function probeKafka(brokers: string, topics: readonly string[]): Promise<KafkaProbe> {
+export async function probeKafka(
+  brokers: string,
+  login: KafkaLogin | undefined,
+  topics: readonly string[],
+): Promise<KafkaProbe> {
   const admin = new Kafka({
     clientId: 'mdp-pipeline-status',
     brokers: brokers.split(',').map((b) => b.trim()),
+    ...(login && { sasl: { ...login } }),
     connectionTimeout: 3000,
     requestTimeout: 5000,
     retry: { retries: 1 },

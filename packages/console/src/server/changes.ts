@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { KafkaLogin } from '@mdp/schemas';
 import { createDecoder, createKafka, createRegistry, type Decoded } from '@mdp/validator';
 import type { Logger } from 'pino';
 
@@ -32,11 +33,13 @@ const READ_DEADLINE_MS = 10_000;
 
 export function createChangeReader(options: {
   brokers: string;
+  login: KafkaLogin | undefined;
   registryUrl: string;
   log: Logger;
 }): ChangeReader {
   const kafka = createKafka({
     brokers: options.brokers.split(',').map((b) => b.trim()),
+    login: options.login,
     clientId: 'mdp-console',
     logger: options.log,
   });

@@ -69,6 +69,7 @@ export async function main(argv: readonly string[], env = process.env): Promise<
     ...(config.registryUrl && {
       changes: createChangeReader({
         brokers: config.kafkaBrokers,
+        login: config.kafkaLogin,
         registryUrl: config.registryUrl,
         log: log.child({ component: 'changes' }, { level: 'warn' }), // not a line per page refresh
       }),

@@ -21,6 +21,8 @@ import {
 import { compose, composeOutput, containers, volumes } from '../support/compose.js';
 import {
   connectKnocks,
+  KAFKA_READER_ONLY_READS,
+  kafkaKnocks,
   environmentNames,
   NO_HBA_LINE,
   physicalReplication,
@@ -34,7 +36,7 @@ const sparkUi = Number(process.env['MDP_SPARK_UI_PORT']);
 const pool = createPool();
 afterAll(() => pool.end());
 
-const ONE_SHOTS = ['postgres-init', 'minio-init', 'connect-register'];
+const ONE_SHOTS = ['postgres-init', 'kafka-init', 'minio-init', 'connect-register'];
 
 /** Every long-running service running and healthy, every one-shot exited 0. */
 function stackHealthy(): boolean {
@@ -69,6 +71,7 @@ describe('docker compose up', () => {
         'connect-register',
         'console',
         'kafka',
+        'kafka-init',
         'minio',
         'minio-init',
         'postgres',
@@ -88,6 +91,10 @@ describe('docker compose up', () => {
 
   it("the checkers' role reads PostgreSQL's tables and writes none but its verdict", async () => {
     expect(await readerKnocks()).toEqual(READER_ONLY_READS);
+  });
+
+  it('no Kafka topic is written without a login, with a wrong password, or by the read-only user', async () => {
+    expect(await kafkaKnocks()).toEqual(KAFKA_READER_ONLY_READS);
   });
 
   it('no connector is registered on Kafka Connect without its REST user', async () => {

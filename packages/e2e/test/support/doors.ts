@@ -7,7 +7,8 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectHeaders } from '@mdp/schemas';
+import { connectHeaders, kafkaLogin, type KafkaLogin } from '@mdp/schemas';
+import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
 /**
@@ -113,6 +114,110 @@ export const READER_ONLY_READS = {
   truncateVerdicts: 'refused',
   recordVerdict: 'done',
 };
+
+/**
+ * Kafka's doors (KAFKA_BROKERS), on a topic of the CDC prefix (mdp., which only Kafka Connect
+ * may write) that the admin makes and deletes: a record produced without a login, with a wrong
+ * password, and as the read-only user (KAFKA_USER); a topic made by that user; the admin's
+ * record read by it. Each 'done', or how Kafka refused: 'disconnected' (no login), 'login
+ * refused', 'not allowed' (an ACL); anything else is the error's text.
+ */
+export async function kafkaKnocks(): Promise<Record<string, string>> {
+  const topic = `mdp.door-probe-${randomBytes(3).toString('hex')}`;
+  const client = (login: KafkaLogin | undefined) =>
+    new Kafka({
+      clientId: 'mdp-door-probe',
+      brokers: process.env['KAFKA_BROKERS']!.split(','),
+      ...(login && { sasl: { ...login } }),
+      connectionTimeout: 5000,
+      retry: { retries: 0 },
+      logLevel: logLevel.NOTHING,
+    });
+  type KafkaError = Error & { type?: string; errors?: KafkaError[] };
+  const notAllowed = (err: KafkaError): boolean =>
+    /AUTHORIZATION_FAILED/.test(err.type ?? '') || (err.errors?.every(notAllowed) ?? false);
+  const attempt = (work: () => Promise<unknown>) =>
+    work().then(
+      () => 'done',
+      (err: KafkaError) =>
+        err.name === 'KafkaJSSASLAuthenticationError'
+          ? 'login refused'
+          : notAllowed(err)
+            ? 'not allowed'
+            : /closed connection|connection closed|ECONNRESET|EPIPE/i.test(err.message)
+              ? 'disconnected'
+              : err.message,
+    );
+  const produce = (login: KafkaLogin | undefined) => async () => {
+    const producer = client(login).producer({ allowAutoTopicCreation: false });
+    await producer.connect();
+    try {
+      await producer.send({ topic, messages: [{ value: 'forged' }] });
+    } finally {
+      await producer.disconnect();
+    }
+  };
+  const reader = kafkaLogin(process.env)!;
+  const adminLogin = kafkaLogin(process.env, {
+    user: 'KAFKA_ADMIN_USER',
+    password: 'KAFKA_ADMIN_PASSWORD',
+  });
+  const admin = client(adminLogin).admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+  try {
+    await produce(adminLogin)();
+    return {
+      anonymousWrites: await attempt(produce(undefined)),
+      wrongPasswordWrites: await attempt(produce({ ...reader, password: 'not-the-password' })),
+      readerWrites: await attempt(produce(reader)),
+      readerMakesTopic: await attempt(async () => {
+        const own = client(reader).admin();
+        await own.connect();
+        try {
+          await own.createTopics({ topics: [{ topic: `${topic}-own` }] });
+        } finally {
+          await own.disconnect();
+        }
+      }),
+      readerReads: await attempt(() => firstValue(client(reader), topic)),
+    };
+  } finally {
+    await admin.deleteTopics({ topics: [topic] });
+    await admin.disconnect();
+  }
+}
+
+/** What kafkaKnocks must find. */
+export const KAFKA_READER_ONLY_READS = {
+  anonymousWrites: 'disconnected',
+  wrongPasswordWrites: 'login refused',
+  readerWrites: 'not allowed',
+  readerMakesTopic: 'not allowed',
+  readerReads: 'done',
+};
+
+/** Reads the topic's first record (fails on another value, or after 30 s). */
+async function firstValue(kafka: Kafka, topic: string): Promise<void> {
+  const consumer = kafka.consumer({ groupId: `mdp-door-probe-${randomBytes(3).toString('hex')}` });
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    const value = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no record within 30 s')), 30_000);
+      void consumer.run({
+        eachMessage: ({ message }) => {
+          clearTimeout(timer);
+          resolve(String(message.value));
+          return Promise.resolve();
+        },
+      });
+    });
+    if (value !== 'forged') throw new Error(`read "${value}", not the admin's record`);
+  } finally {
+    await consumer.disconnect();
+  }
+}
 
 /** The names in a process's environment, from its `/proc/<pid>/environ` (NUL-separated NAME=value). */
 export function environmentNames(environ: string): string[] {

@@ -1,9 +1,12 @@
 /** kafkajs client factory; kafkajs logs go through the given pino logger. */
 import { Kafka, logLevel, type logCreator } from 'kafkajs';
+import type { KafkaLogin } from '@mdp/schemas';
 import type { Logger } from 'pino';
 
 export function createKafka(options: {
   brokers: readonly string[];
+  /** SCRAM login (`kafkaLogin(env)`); none when the cluster asks for none. */
+  login: KafkaLogin | undefined;
   clientId?: string;
   logger: Logger;
 }): Kafka {
@@ -23,6 +26,7 @@ export function createKafka(options: {
   return new Kafka({
     clientId: options.clientId ?? 'mdp-validator',
     brokers: [...options.brokers],
+    ...(options.login && { sasl: { ...options.login } }),
     logLevel: logLevel.INFO,
     logCreator: creator,
     retry: { retries: 5 },

@@ -15,7 +15,8 @@ Options:
   --json FILE   also write the figures as JSON to FILE; - puts them alone on stdout
   --help        this text
 
-Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
+Environment: KAFKA_BROKERS, KAFKA_BENCH_USER KAFKA_BENCH_PASSWORD, SCHEMA_REGISTRY_URL
+(eval "$(pnpm -s stack:env)").
 Exit codes: 0 done, 1 failure, 2 bad usage, 3 a setting missing (the message names it).`;
 
 export interface BenchArgs {

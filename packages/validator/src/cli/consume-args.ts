@@ -22,7 +22,8 @@ Options:
   --timeout D        exit after D: 30s, 5m, or seconds (exit 3 if --max was given and not reached)
   --help             this text
 
-Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL (eval "$(pnpm -s stack:env)").
+Environment: KAFKA_BROKERS with KAFKA_USER KAFKA_PASSWORD (SCRAM), SCHEMA_REGISTRY_URL
+(eval "$(pnpm -s stack:env)").
 Exit codes: 0 done, 1 failure (Kafka/registry unreachable, no topics), 2 bad usage, 3 timeout.`;
 
 export interface ConsumeArgs {

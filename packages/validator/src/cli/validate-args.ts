@@ -29,7 +29,8 @@ Options:
   --connector N    Debezium connector name (default mdp-postgres)
   --help           this text
 
-Environment: KAFKA_BROKERS, SCHEMA_REGISTRY_URL, PGHOST PGPORT PGDATABASE with PG_READER_USER
+Environment: KAFKA_BROKERS with KAFKA_USER KAFKA_PASSWORD (SCRAM), SCHEMA_REGISTRY_URL,
+PGHOST PGPORT PGDATABASE with PG_READER_USER
 PG_READER_PASSWORD (the stack's read-only role; else PGUSER PGPASSWORD),
 KAFKA_CONNECT_URL with KAFKA_CONNECT_USER KAFKA_CONNECT_PASSWORD (without it the connector
 offset is not awaited: only the topic end offsets).

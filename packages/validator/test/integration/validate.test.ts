@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectHeaders } from '@mdp/schemas';
+import { connectHeaders, kafkaLogin } from '@mdp/schemas';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -23,9 +23,15 @@ const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 
 const connector = 'mdp-postgres';
 const pool = new pg.Pool({ max: 2 });
 pool.on('error', () => undefined);
+// the admin: these tests forge records into topics of their own
+const kafkaAdmin = kafkaLogin(process.env, {
+  user: 'KAFKA_ADMIN_USER',
+  password: 'KAFKA_ADMIN_PASSWORD',
+});
 const kafka = new Kafka({
   clientId: 'validator-test',
   brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
+  ...(kafkaAdmin && { sasl: { ...kafkaAdmin } }),
   logLevel: logLevel.NOTHING,
 });
 const work = mkdtempSync(join(tmpdir(), 'mdp-validate-'));
@@ -250,6 +256,18 @@ describe('pnpm validate on the real stack', () => {
     });
     expect(run.status, run.stderr).toBe(4);
     expect(run.stderr).toContain('KAFKA_BROKERS is not set');
+  });
+
+  it('a Kafka login refused exits 4, naming the settings to check', () => {
+    const run = spawnSync('pnpm', ['--silent', '--workspace-root', 'validate', '--timeout', '60'], {
+      cwd: repo,
+      encoding: 'utf8',
+      env: { ...process.env, KAFKA_PASSWORD: 'not-the-password' },
+      timeout: 120_000,
+    });
+    expect(run.status, run.stderr).toBe(4);
+    expect(run.stderr).toContain('Kafka refused the login');
+    expect(run.stderr).toContain('set KAFKA_USER and KAFKA_PASSWORD');
   });
 
   it('garbage bytes in a topic are a poison record, reported with their offset, not a crash', async () => {
