@@ -1,4 +1,4 @@
-import { stat } from 'node:fs/promises';
+import { chmod, stat, writeFile } from 'node:fs/promises';
 
 export async function exists(path: string): Promise<boolean> {
   try {
@@ -7,4 +7,10 @@ export async function exists(path: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+/** Writes a file only its owner may read or write, an existing one included (it holds a secret). */
+export async function writePrivate(path: string, text: string): Promise<void> {
+  await writeFile(path, text, { mode: 0o600 });
+  await chmod(path, 0o600);
 }

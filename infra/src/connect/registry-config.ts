@@ -13,7 +13,7 @@ export async function setCompatibility(
   /** Only this subject's rule (`PUT <SCHEMA_REGISTRY_URL>/config/<subject>`). */
   subject?: string,
 ): Promise<void> {
-  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/config${subject ? `/${encodeURIComponent(subject)}` : ''}`;
+  const url = registryUrl(schemaRegistryUrl, 'config', ...(subject ? [subject] : []));
   const res = await registryFetch(url, {
     method: 'PUT',
     headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
@@ -36,7 +36,7 @@ export async function setCompatibility(
  * undefined when the subject does not exist.
  */
 export async function latestSchema(schemaRegistryUrl: string, subject: string): Promise<unknown> {
-  const url = `${schemaRegistryUrl.replace(/\/+$/, '')}/subjects/${encodeURIComponent(subject)}/versions/latest`;
+  const url = registryUrl(schemaRegistryUrl, 'subjects', subject, 'versions', 'latest');
   const res = await registryFetch(url);
   if (res.status === 404) return undefined;
   if (!res.ok)
@@ -44,6 +44,11 @@ export async function latestSchema(schemaRegistryUrl: string, subject: string): 
       retriable: res.status >= 500,
     });
   return JSON.parse(((await res.json()) as { schema: string }).schema) as unknown;
+}
+
+/** `<SCHEMA_REGISTRY_URL>/<segment>/…`, each segment URL-encoded. */
+function registryUrl(base: string, ...segments: string[]): string {
+  return [base.replace(/\/+$/, ''), ...segments.map(encodeURIComponent)].join('/');
 }
 
 /** fetch, with an unreachable registry as a retriable ConnectApiError naming it. */

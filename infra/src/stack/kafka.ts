@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { run } from '../adapters/exec.js';
-import { exists } from '../adapters/fs.js';
+import { exists, writePrivate } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
 import { ServiceFailedError } from '../errors.js';
 import { renderTemplate } from './template.js';
@@ -39,9 +39,7 @@ export async function prepareKafka(
   const dir = join(config.stateDir, 'kafka');
   const properties = join(dir, 'server.properties');
   await mkdir(join(dir, 'data'), { recursive: true });
-  // it holds the admin's password
-  await writeFile(properties, await kafkaProperties(config), { mode: 0o600 });
-  await chmod(properties, 0o600);
+  await writePrivate(properties, await kafkaProperties(config)); // the admin's password
   if (await exists(join(dir, 'data', 'meta.properties'))) return;
   // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
   const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
@@ -88,10 +86,10 @@ async function writeRestCredentials(config: StackConfig, dir: string): Promise<v
     CONNECT_REST_USERS_FILE: users,
   });
   const escape = (text: string) => text.replaceAll('\\', '\\\\');
-  await writeFile(join(dir, 'rest-jaas.conf'), rendered, { mode: 0o600 });
-  await writeFile(users, `${escape(user)}=${escape(password)}\n`, { mode: 0o600 });
+  await writePrivate(join(dir, 'rest-jaas.conf'), rendered);
+  await writePrivate(users, `${escape(user)}=${escape(password)}\n`);
   const quoted = `${user}:${password}`.replaceAll('\\', '\\\\').replaceAll('"', '\\"');
-  await writeFile(join(dir, 'rest-curl.conf'), `user = "${quoted}"\n`, { mode: 0o600 });
+  await writePrivate(join(dir, 'rest-curl.conf'), `user = "${quoted}"\n`);
 }
 
 /**
@@ -108,10 +106,8 @@ export async function prepareConnect(
 ): Promise<void> {
   const dir = join(config.stateDir, 'connect');
   await mkdir(dir, { recursive: true });
-  // it holds the worker's Kafka password
-  const properties = join(dir, 'worker.properties');
-  await writeFile(properties, await connectProperties(config, jvm), { mode: 0o600 });
-  await chmod(properties, 0o600);
+  // the worker's Kafka password
+  await writePrivate(join(dir, 'worker.properties'), await connectProperties(config, jvm));
   await writeRestCredentials(config, dir);
   const marker = (pluginDir: string) => join(pluginDir, '.mdp-manifests-synced');
   const unsynced = [];

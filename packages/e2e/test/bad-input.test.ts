@@ -5,7 +5,7 @@
  * uncaptured tables change.
  */
 import { randomBytes } from 'node:crypto';
-import { kafkaLogin, pollUntil, topicFor } from '@mdp/schemas';
+import { kafkaLogin, pollUntil, topicFor, KAFKA_ADMIN_ENV } from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -20,10 +20,7 @@ import {
 
 const pool = createPool();
 // the admin: only it (and Connect) may write a CDC topic
-const kafkaAdmin = kafkaLogin(process.env, {
-  user: 'KAFKA_ADMIN_USER',
-  password: 'KAFKA_ADMIN_PASSWORD',
-});
+const kafkaAdmin = kafkaLogin(process.env, KAFKA_ADMIN_ENV);
 const kafka = new Kafka({
   brokers: process.env['KAFKA_BROKERS']!.split(','),
   ...(kafkaAdmin && { sasl: { ...kafkaAdmin } }),

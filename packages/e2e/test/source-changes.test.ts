@@ -8,7 +8,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
-import { DEFAULT_TOPIC_PREFIX, kafkaLogin, pollUntil, tableOfTopic, topicFor } from '@mdp/schemas';
+import {
+  DEFAULT_TOPIC_PREFIX,
+  kafkaLogin,
+  pollUntil,
+  tableOfTopic,
+  topicFor,
+  KAFKA_ADMIN_ENV,
+} from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   asSuperuser,
@@ -31,10 +38,7 @@ const madeTables: string[] = [];
 /** retention.ms of every CDC topic (`mdp.<schema>.<table>`). */
 async function cdcTopicRetention(): Promise<Map<string, string | undefined>> {
   // the admin: the read-only user may not describe topic configs
-  const login = kafkaLogin(process.env, {
-    user: 'KAFKA_ADMIN_USER',
-    password: 'KAFKA_ADMIN_PASSWORD',
-  });
+  const login = kafkaLogin(process.env, KAFKA_ADMIN_ENV);
   const kafka = new Kafka({
     brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
     ...(login && { sasl: { ...login } }),

@@ -48,7 +48,13 @@ export {
   type S3Settings,
 } from './config.js';
 export { CONNECT_AUTH_HINT, connectHeaders } from './connect-auth.js';
-export { KAFKA_AUTH_HINT, kafkaLogin, type KafkaLogin } from './kafka-auth.js';
+export {
+  KAFKA_ADMIN_ENV,
+  KAFKA_AUTH_HINT,
+  KAFKA_BENCH_ENV,
+  kafkaLogin,
+  type KafkaLogin,
+} from './kafka-auth.js';
 export { PlatformError, type PlatformErrorOptions } from './errors.js';
 export { allowedFlags, parseFlags, type FlagOptions } from './flags.js';
 export {

@@ -11,6 +11,11 @@ export interface KafkaLogin {
   readonly password: string;
 }
 
+/** The names of the admin's login (`pnpm stack:env`; the tests forge records with it). */
+export const KAFKA_ADMIN_ENV = { user: 'KAFKA_ADMIN_USER', password: 'KAFKA_ADMIN_PASSWORD' };
+/** The names of `pnpm bench`'s login (its own mdp-bench* topics). */
+export const KAFKA_BENCH_ENV = { user: 'KAFKA_BENCH_USER', password: 'KAFKA_BENCH_PASSWORD' };
+
 export const KAFKA_AUTH_HINT =
   'set KAFKA_USER and KAFKA_PASSWORD (eval "$(pnpm -s stack:env)"; with compose, from .env)';
 

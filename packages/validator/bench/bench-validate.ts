@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { humanLines, kafkaLogin, writeResult } from '@mdp/schemas';
+import { humanLines, kafkaLogin, writeResult, KAFKA_BENCH_ENV } from '@mdp/schemas';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
 import { BENCH_HELP, parseBenchArgs } from '../src/cli/bench-args.js';
 import { kafkaConfig } from '../src/config.js';
@@ -46,10 +46,7 @@ try {
 process.env.KAFKAJS_NO_PARTITIONER_WARNING ??= '1';
 const logger = pino({ level: 'warn' }, pino.destination(2));
 // Kafka user mdp-bench (`pnpm stack:env` exports it): it owns the mdp-bench* topics
-const login = kafkaLogin(process.env, {
-  user: 'KAFKA_BENCH_USER',
-  password: 'KAFKA_BENCH_PASSWORD',
-});
+const login = kafkaLogin(process.env, KAFKA_BENCH_ENV);
 const kafka = createKafka({ brokers: config.brokers, login, logger });
 const registry = createRegistry(config.registryUrl);
 const topic = `mdp-bench.public.products_${randomBytes(4).toString('hex')}`;

@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectHeaders, kafkaLogin, type KafkaLogin } from '@mdp/schemas';
+import { connectHeaders, kafkaLogin, type KafkaLogin, KAFKA_ADMIN_ENV } from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -158,10 +158,7 @@ export async function kafkaKnocks(): Promise<Record<string, string>> {
     }
   };
   const reader = kafkaLogin(process.env)!;
-  const adminLogin = kafkaLogin(process.env, {
-    user: 'KAFKA_ADMIN_USER',
-    password: 'KAFKA_ADMIN_PASSWORD',
-  });
+  const adminLogin = kafkaLogin(process.env, KAFKA_ADMIN_ENV);
   const admin = client(adminLogin).admin();
   await admin.connect();
   await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });

@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { connectHeaders, kafkaLogin } from '@mdp/schemas';
+import { connectHeaders, kafkaLogin, KAFKA_ADMIN_ENV } from '@mdp/schemas';
 import { Kafka, logLevel, type Message } from 'kafkajs';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,10 +24,7 @@ const connector = 'mdp-postgres';
 const pool = new pg.Pool({ max: 2 });
 pool.on('error', () => undefined);
 // the admin: these tests forge records into topics of their own
-const kafkaAdmin = kafkaLogin(process.env, {
-  user: 'KAFKA_ADMIN_USER',
-  password: 'KAFKA_ADMIN_PASSWORD',
-});
+const kafkaAdmin = kafkaLogin(process.env, KAFKA_ADMIN_ENV);
 const kafka = new Kafka({
   clientId: 'validator-test',
   brokers: (process.env['KAFKA_BROKERS'] ?? '').split(','),
@@ -247,24 +244,23 @@ describe('pnpm validate on the real stack', () => {
     expect(reordering?.at).toBe(`${topic}/0@${records.length}`);
   });
 
-  it('a missing setting exits 4 (could not check) naming it, not 1 (a check failed)', () => {
-    const run = spawnSync('pnpm', ['--silent', '--workspace-root', 'validate'], {
+  /** `pnpm validate ARGS` with these settings over the stack's. */
+  const validateWith = (env: Record<string, string>, args: string[] = []) =>
+    spawnSync('pnpm', ['--silent', '--workspace-root', 'validate', ...args], {
       cwd: repo,
       encoding: 'utf8',
-      env: { ...process.env, KAFKA_BROKERS: '' },
+      env: { ...process.env, ...env },
       timeout: 120_000,
     });
+
+  it('a missing setting exits 4 (could not check) naming it, not 1 (a check failed)', () => {
+    const run = validateWith({ KAFKA_BROKERS: '' });
     expect(run.status, run.stderr).toBe(4);
     expect(run.stderr).toContain('KAFKA_BROKERS is not set');
   });
 
   it('a Kafka login refused exits 4, naming the settings to check', () => {
-    const run = spawnSync('pnpm', ['--silent', '--workspace-root', 'validate', '--timeout', '60'], {
-      cwd: repo,
-      encoding: 'utf8',
-      env: { ...process.env, KAFKA_PASSWORD: 'not-the-password' },
-      timeout: 120_000,
-    });
+    const run = validateWith({ KAFKA_PASSWORD: 'not-the-password' }, ['--timeout', '60']);
     expect(run.status, run.stderr).toBe(4);
     expect(run.stderr).toContain('Kafka refused the login');
     expect(run.stderr).toContain('set KAFKA_USER and KAFKA_PASSWORD');
