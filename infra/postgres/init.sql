@@ -12,13 +12,16 @@
 \getenv apicurio_password PG_APICURIO_PASSWORD
 \getenv reader_user PG_READER_USER
 \getenv reader_password PG_READER_PASSWORD
+\getenv writer_user PG_WRITER_USER
+\getenv writer_password PG_WRITER_PASSWORD
 
 -- .env.example's values are placeholders, never passwords: refuse them before any change.
 SELECT concat_ws(', ',
          CASE WHEN :'admin_password' LIKE 'change-me%' THEN 'PGPASSWORD' END,
          CASE WHEN :'debezium_password' LIKE 'change-me%' THEN 'PG_DEBEZIUM_PASSWORD' END,
          CASE WHEN :'apicurio_password' LIKE 'change-me%' THEN 'PG_APICURIO_PASSWORD' END,
-         CASE WHEN :'reader_password' LIKE 'change-me%' THEN 'PG_READER_PASSWORD' END) AS placeholders \gset
+         CASE WHEN :'reader_password' LIKE 'change-me%' THEN 'PG_READER_PASSWORD' END,
+         CASE WHEN :'writer_password' LIKE 'change-me%' THEN 'PG_WRITER_PASSWORD' END) AS placeholders \gset
 SELECT :'placeholders' <> '' AS refused \gset
 \if :refused
   SELECT format('BEGIN RAISE EXCEPTION %L; END',
@@ -51,6 +54,15 @@ SELECT format('CREATE ROLE %I LOGIN', :'reader_user')
 ALTER ROLE :"reader_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'reader_password';
 GRANT CONNECT ON DATABASE :"database" TO :"reader_user";
 
+-- The writers' role (sim:load, sim:run): makes and writes the business tables and
+-- schemas of its own (sim, a loader's --schema); no right on the stack's (cdc: the
+-- heartbeat, Debezium's signal table, the verdicts). The admin may act as it.
+SELECT format('CREATE ROLE %I LOGIN', :'writer_user')
+  WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = :'writer_user') \gexec
+ALTER ROLE :"writer_user" WITH LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION PASSWORD :'writer_password';
+GRANT CONNECT, TEMPORARY, CREATE ON DATABASE :"database" TO :"writer_user";
+GRANT :"writer_user" TO :"admin_user";
+
 -- Apicurio Registry's storage: its own role and database.
 SELECT 'CREATE ROLE apicurio LOGIN'
   WHERE NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'apicurio') \gexec
@@ -64,16 +76,34 @@ REVOKE ALL ON DATABASE apicurio FROM PUBLIC;
 GRANT USAGE ON SCHEMA public TO debezium;
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO debezium;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;
+ALTER DEFAULT PRIVILEGES FOR ROLE :"writer_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;
 
--- The checkers' role reads every schema and table the admin makes, now and later
--- (the loader's --schema, the simulator's sim), and writes only cdc.verdicts.
+-- The writers' role makes tables in public. The tables, the sim schema and its routines
+-- that the admin made before this role existed (a stack of an earlier version) become
+-- its own, so that sim:load --replace may drop them and sim:run write and replace them.
+GRANT USAGE, CREATE ON SCHEMA public TO :"writer_user";
+SELECT format('ALTER TABLE %I.%I OWNER TO %I', n.nspname, c.relname, :'writer_user')
+  FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('r', 'p') AND n.nspname IN ('public', 'sim')
+    AND c.relowner = (SELECT oid FROM pg_roles WHERE rolname = :'admin_user') \gexec
+SELECT format('ALTER ROUTINE %s OWNER TO %I', p.oid::regprocedure, :'writer_user')
+  FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+  WHERE n.nspname = 'sim' AND p.proowner = (SELECT oid FROM pg_roles WHERE rolname = :'admin_user') \gexec
+SELECT format('ALTER SCHEMA sim OWNER TO %I', :'writer_user')
+  FROM pg_namespace WHERE nspname = 'sim'
+    AND nspowner = (SELECT oid FROM pg_roles WHERE rolname = :'admin_user') \gexec
+
+-- The checkers' role reads every schema and table the admin and the writers make, now
+-- and later (the loader's --schema, the simulator's sim), and writes only cdc.verdicts.
 GRANT USAGE ON SCHEMA public TO :"reader_user";
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO :"reader_user";
 SELECT format('GRANT USAGE ON SCHEMA %1$I TO %2$I; GRANT SELECT ON ALL TABLES IN SCHEMA %1$I TO %2$I',
               nspname, :'reader_user')
-  FROM pg_namespace WHERE nspowner = (SELECT oid FROM pg_roles WHERE rolname = :'admin_user') \gexec
+  FROM pg_namespace WHERE nspowner IN (SELECT oid FROM pg_roles WHERE rolname IN (:'admin_user', :'writer_user')) \gexec
 ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" GRANT USAGE ON SCHEMAS TO :"reader_user";
 ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" GRANT SELECT ON TABLES TO :"reader_user";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"writer_user" GRANT USAGE ON SCHEMAS TO :"reader_user";
+ALTER DEFAULT PRIVILEGES FOR ROLE :"writer_user" GRANT SELECT ON TABLES TO :"reader_user";
 -- The checkers' last verdicts (pipeline:status and the console show them), never captured.
 CREATE SCHEMA IF NOT EXISTS cdc AUTHORIZATION :"admin_user";
 CREATE TABLE IF NOT EXISTS cdc.verdicts (checker text PRIMARY KEY, ok boolean NOT NULL,

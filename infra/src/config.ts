@@ -1,7 +1,13 @@
 import { homedir } from 'node:os';
 import { isAbsolute, join, resolve } from 'node:path';
 import { ConfigError } from './errors.js';
-import { KAFKA_PASSWORD_NAMES, PLACEHOLDER, SECRET_NAMES, secretsFile } from './secrets.js';
+import {
+  KAFKA_PASSWORD_NAMES,
+  PLACEHOLDER,
+  REGISTRY_PASSWORD_NAMES,
+  SECRET_NAMES,
+  secretsFile,
+} from './secrets.js';
 import type { Versions } from './versions.js';
 
 /** Every port of the native stack: default, the service that binds it, the env name that moves it. */
@@ -34,6 +40,8 @@ export interface StackConfig {
     readonly apicurioPassword: string;
     readonly readerUser: string;
     readonly readerPassword: string;
+    readonly writerUser: string;
+    readonly writerPassword: string;
   };
   /** The one user of Kafka Connect's REST API (HTTP Basic). */
   readonly connect: { readonly user: string; readonly password: string };
@@ -45,6 +53,8 @@ export interface StackConfig {
     readonly readerPassword: string;
     readonly benchPassword: string;
   };
+  /** Passwords of the registry's users (infra/apicurio/application.properties). */
+  readonly registry: { readonly adminPassword: string; readonly connectPassword: string };
   readonly minio: {
     readonly rootUser: string;
     readonly rootPassword: string;
@@ -120,6 +130,11 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     if (/["\\\s]/.test(env[name] ?? ''))
       problems.push(`${name} may not hold a double quote, a backslash or white space`);
   }
+  for (const name of REGISTRY_PASSWORD_NAMES) {
+    // a Java properties value, where Quarkus expands ${…}
+    if (/[$\\\s]/.test(env[name] ?? ''))
+      problems.push(`${name} may not hold a '$', a backslash or white space`);
+  }
   const minioRootPassword = text('MINIO_ROOT_PASSWORD');
   if (minioRootPassword && minioRootPassword.length < 8)
     problems.push('MINIO_ROOT_PASSWORD needs at least 8 characters');
@@ -143,6 +158,8 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
       apicurioPassword: text('PG_APICURIO_PASSWORD'),
       readerUser: text('PG_READER_USER', 'mdp_reader'),
       readerPassword: text('PG_READER_PASSWORD'),
+      writerUser: text('PG_WRITER_USER', 'mdp_writer'),
+      writerPassword: text('PG_WRITER_PASSWORD'),
     },
     connect: {
       user: connectUser,
@@ -154,6 +171,10 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
       sparkPassword: text('KAFKA_SPARK_PASSWORD'),
       readerPassword: text('KAFKA_PASSWORD'),
       benchPassword: text('KAFKA_BENCH_PASSWORD'),
+    },
+    registry: {
+      adminPassword: text('SCHEMA_REGISTRY_ADMIN_PASSWORD'),
+      connectPassword: text('SCHEMA_REGISTRY_CONNECT_PASSWORD'),
     },
     minio: {
       rootUser: text('MINIO_ROOT_USER'),

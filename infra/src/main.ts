@@ -51,12 +51,15 @@ Environment:
   MDP_STACK_TIMEOUT    seconds to wait for readiness (default 900)
   MDP_JAVA_HOME        a JDK to try first (else JAVA_HOME, java on PATH, /usr/lib/jvm/*);
                        Apicurio needs Java 21+, Kafka and Connect 17+
-  Users and access keys: PGUSER PG_READER_USER MINIO_ROOT_USER S3_ACCESS_KEY
-  S3_READER_ACCESS_KEY (process env, else .env, else .env.example)
+  Users and access keys: PGUSER PG_READER_USER PG_WRITER_USER KAFKA_CONNECT_USER
+  MINIO_ROOT_USER S3_ACCESS_KEY S3_READER_ACCESS_KEY (process env, else .env, else
+  .env.example)
   Passwords and secret keys: PGPASSWORD PG_DEBEZIUM_PASSWORD PG_APICURIO_PASSWORD
-  PG_READER_PASSWORD MINIO_ROOT_PASSWORD S3_SECRET_KEY S3_READER_SECRET_KEY (process env,
-  else .env, else generated once into $MDP_STATE/secrets.env, mode 0600; .env.example's
-  placeholders are refused)`;
+  PG_READER_PASSWORD PG_WRITER_PASSWORD KAFKA_CONNECT_PASSWORD KAFKA_ADMIN_PASSWORD
+  KAFKA_CONNECT_WORKER_PASSWORD KAFKA_SPARK_PASSWORD KAFKA_PASSWORD KAFKA_BENCH_PASSWORD
+  SCHEMA_REGISTRY_ADMIN_PASSWORD SCHEMA_REGISTRY_CONNECT_PASSWORD MINIO_ROOT_PASSWORD
+  S3_SECRET_KEY S3_READER_SECRET_KEY (process env, else .env, else generated once into
+  $MDP_STATE/secrets.env, mode 0600; .env.example's placeholders are refused)`;
 
 /**
  * The stack's settings: the process env over .env over .env.example's settings,

@@ -21,17 +21,25 @@ export const KAFKA_PASSWORD_NAMES = [
   'KAFKA_BENCH_PASSWORD',
 ] as const;
 
+/** The registry's logins (infra/apicurio/application.properties): its admin's, Connect's. */
+export const REGISTRY_PASSWORD_NAMES = [
+  'SCHEMA_REGISTRY_ADMIN_PASSWORD',
+  'SCHEMA_REGISTRY_CONNECT_PASSWORD',
+] as const;
+
 /** Every password and secret key of the native stack (its users and access keys are settings). */
 export const SECRET_NAMES = [
   'PGPASSWORD',
   'PG_DEBEZIUM_PASSWORD',
   'PG_APICURIO_PASSWORD',
   'PG_READER_PASSWORD',
+  'PG_WRITER_PASSWORD',
   'MINIO_ROOT_PASSWORD',
   'S3_SECRET_KEY',
   'S3_READER_SECRET_KEY',
   'KAFKA_CONNECT_PASSWORD',
   ...KAFKA_PASSWORD_NAMES,
+  ...REGISTRY_PASSWORD_NAMES,
 ] as const;
 
 /** .env.example's values of secrets: documentation, never a password. */

@@ -1,8 +1,10 @@
+import { REGISTRY_AUTH_HINT, registryAdminHeaders } from '@mdp/schemas';
 import { ConnectApiError } from './errors.js';
 
 /**
  * The registry's compatibility rule, global or one subject's, through its
- * Confluent-compatible API (`PUT <SCHEMA_REGISTRY_URL>/config[/<subject>]`), idempotent. BACKWARD, Confluent Schema
+ * Confluent-compatible API (`PUT <SCHEMA_REGISTRY_URL>/config[/<subject>]`) as
+ * the registry's admin (SCHEMA_REGISTRY_ADMIN_*), idempotent. BACKWARD, Confluent Schema
  * Registry's default: a nullable column added in PostgreSQL registers a new
  * version; an incompatible change (a column's type changed) is refused, and the
  * connector stops instead of writing what consumers cannot read.
@@ -16,14 +18,18 @@ export async function setCompatibility(
   const url = registryUrl(schemaRegistryUrl, 'config', ...(subject ? [subject] : []));
   const res = await registryFetch(url, {
     method: 'PUT',
-    headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+    headers: {
+      'content-type': 'application/vnd.schemaregistry.v1+json',
+      ...registryAdminHeaders(),
+    },
     body: JSON.stringify({ compatibility: level }),
   });
   if (!res.ok) {
+    const login = res.status === 401 || res.status === 403 ? ` (${REGISTRY_AUTH_HINT})` : '';
     throw new ConnectApiError(
       url,
       res.status,
-      `the schema registry refused the compatibility rule: ${await res.text()}`,
+      `the schema registry refused the compatibility rule: ${await res.text()}${login}`,
       {
         retriable: res.status >= 500,
       },

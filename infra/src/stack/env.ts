@@ -5,7 +5,7 @@ import type { StackConfig } from '../config.js';
  * `pnpm stack:env` prints them as `export NAME=value` lines.
  */
 export function clientEnv(config: StackConfig): Record<string, string> {
-  const { ports, postgres, minio, connect, kafka } = config;
+  const { ports, postgres, minio, connect, kafka, registry } = config;
   return {
     PGHOST: '127.0.0.1',
     PGPORT: String(ports.postgres),
@@ -14,6 +14,8 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     PGPASSWORD: postgres.adminPassword,
     PG_READER_USER: postgres.readerUser,
     PG_READER_PASSWORD: postgres.readerPassword,
+    PG_WRITER_USER: postgres.writerUser,
+    PG_WRITER_PASSWORD: postgres.writerPassword,
     KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
     // SCRAM users (infra/kafka/init.sh): clients read as mdp-reader; tests and tools act as the admin
     KAFKA_USER: 'mdp-reader',
@@ -23,6 +25,9 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     KAFKA_BENCH_USER: 'mdp-bench',
     KAFKA_BENCH_PASSWORD: kafka.benchPassword,
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${ports.registry}/apis/ccompat/v7`,
+    // reads need no login; the stack's tools and the tests write as the admin
+    SCHEMA_REGISTRY_ADMIN_USER: 'mdp-admin',
+    SCHEMA_REGISTRY_ADMIN_PASSWORD: registry.adminPassword,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${ports.connect}`,
     KAFKA_CONNECT_USER: connect.user,
     KAFKA_CONNECT_PASSWORD: connect.password,

@@ -30,6 +30,7 @@ import {
 import { findJava } from '../install/java.js';
 import { clientEnv } from './env.js';
 import { assertPortsFree, portsOf } from './ports.js';
+import { prepareApicurio } from './apicurio.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
 import { readServices, withDependencies, type ServiceSpec } from './services.js';
@@ -160,7 +161,7 @@ export function createStack(options: StackOptions): Stack {
     connect: async () => prepareConnect(config, await jvm(), log),
     apicurio: async () => {
       await javaFor('apicurio', 21);
-      await mkdir(join(state, 'apicurio'), { recursive: true });
+      await prepareApicurio(config);
     },
     minio: () => mkdir(join(state, 'minio', 'data'), { recursive: true }),
     spark: () => mkdir(join(state, 'spark'), { recursive: true }),
@@ -211,6 +212,7 @@ export function createStack(options: StackOptions): Stack {
     ...clientEnv(config),
     PG_DEBEZIUM_PASSWORD: config.postgres.debeziumPassword,
     KAFKA_CONNECT_WORKER_PASSWORD: config.kafka.connectWorkerPassword,
+    SCHEMA_REGISTRY_CONNECT_PASSWORD: config.registry.connectPassword,
     KAFKA_SPARK_PASSWORD: config.kafka.sparkPassword,
     PG_APICURIO_PASSWORD: config.postgres.apicurioPassword,
     MINIO_ROOT_USER: config.minio.rootUser,

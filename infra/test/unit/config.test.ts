@@ -8,6 +8,7 @@ const secrets = {
   PG_DEBEZIUM_PASSWORD: 'dbz-pw',
   PG_APICURIO_PASSWORD: 'apicurio-pw',
   PG_READER_PASSWORD: 'reader-pw',
+  PG_WRITER_PASSWORD: 'writer-pw',
   MINIO_ROOT_USER: 'root',
   MINIO_ROOT_PASSWORD: 'root-password',
   S3_ACCESS_KEY: 'lake',
@@ -21,6 +22,8 @@ const secrets = {
   KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
   KAFKA_PASSWORD: 'kafka-reader-pw',
   KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
+  SCHEMA_REGISTRY_ADMIN_PASSWORD: 'registry-admin-pw',
+  SCHEMA_REGISTRY_CONNECT_PASSWORD: 'registry-connect-pw',
 };
 
 describe('loadStackConfig', () => {
@@ -46,6 +49,7 @@ describe('loadStackConfig', () => {
           MDP_PG_PORT: '70000',
           KAFKA_CONNECT_USER: 'a:b',
           KAFKA_SPARK_PASSWORD: 'a"b', // it would end the JAAS setting's quoted value
+          SCHEMA_REGISTRY_CONNECT_PASSWORD: 'a${b}', // Quarkus would expand it
         },
         '/repo',
         versions,
@@ -55,7 +59,10 @@ describe('loadStackConfig', () => {
       attempt();
     } catch (err) {
       expect((err as ConfigError).code).toBe('CONFIG_INVALID');
-      expect((err as ConfigError).problems).toHaveLength(5);
+      expect((err as ConfigError).problems).toHaveLength(6);
+      expect((err as ConfigError).problems).toContain(
+        "SCHEMA_REGISTRY_CONNECT_PASSWORD may not hold a '$', a backslash or white space",
+      );
     }
   });
 

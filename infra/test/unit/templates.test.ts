@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadStackConfig, readVersions } from '../../src/index.js';
+import { registryProperties } from '../../src/stack/apicurio.js';
 import { connectProperties, kafkaProperties } from '../../src/stack/kafka.js';
 import { renderTemplate } from '../../src/stack/template.js';
 
@@ -14,6 +15,7 @@ const config = loadStackConfig(
     PG_DEBEZIUM_PASSWORD: 'b',
     PG_APICURIO_PASSWORD: 'c',
     PG_READER_PASSWORD: 'r',
+    PG_WRITER_PASSWORD: 'w',
     MINIO_ROOT_USER: 'd',
     MINIO_ROOT_PASSWORD: 'eeeeeeee',
     S3_ACCESS_KEY: 'f',
@@ -27,6 +29,8 @@ const config = loadStackConfig(
     KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
     KAFKA_PASSWORD: 'kafka-reader-pw',
     KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
+    SCHEMA_REGISTRY_ADMIN_PASSWORD: 'registry-admin-pw',
+    SCHEMA_REGISTRY_CONNECT_PASSWORD: 'registry-connect-pw',
     MDP_PORT_OFFSET: '100',
   },
   `${infra}/..`,
@@ -71,6 +75,20 @@ describe('config templates shared by the native stack and the compose images', (
       expect(login).toContain('username="mdp-connect" password="kafka-connect-pw";');
   });
 
+  it("renders the registry's logins: Connect's may register, the admin's may do anything, reads are open", async () => {
+    const properties = await registryProperties(config);
+    for (const line of [
+      'quarkus.http.auth.basic=true',
+      'apicurio.auth.role-based-authorization=true',
+      'apicurio.auth.anonymous-read-access.enabled=true',
+      'quarkus.security.users.embedded.users.mdp-admin=registry-admin-pw',
+      'quarkus.security.users.embedded.roles.mdp-admin=sr-admin',
+      'quarkus.security.users.embedded.users.mdp-connect=registry-connect-pw',
+      'quarkus.security.users.embedded.roles.mdp-connect=sr-developer',
+    ])
+      expect(properties.split('\n')).toContain(line);
+  });
+
   it('names the same placeholders the compose entrypoints export', () => {
     const placeholders = (file: string) =>
       [...readFileSync(`${infra}/${file}`, 'utf8').matchAll(/^[^#].*?\$\{([A-Z0-9_]+)\}/gm)].map(
@@ -88,6 +106,9 @@ describe('config templates shared by the native stack and the compose images', (
     ];
     expect(given('kafka', 'kafka.sh')).toEqual(
       expect.arrayContaining(placeholders('kafka/server.properties')),
+    );
+    expect(given('apicurio', 'apicurio.sh')).toEqual(
+      expect.arrayContaining(placeholders('apicurio/application.properties')),
     );
     expect(given('connect', 'connect.sh')).toEqual(
       expect.arrayContaining([

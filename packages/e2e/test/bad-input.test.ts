@@ -5,7 +5,13 @@
  * uncaptured tables change.
  */
 import { randomBytes } from 'node:crypto';
-import { kafkaLogin, pollUntil, topicFor, KAFKA_ADMIN_ENV } from '@mdp/schemas';
+import {
+  kafkaLogin,
+  pollUntil,
+  registryAdminHeaders,
+  topicFor,
+  KAFKA_ADMIN_ENV,
+} from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
@@ -158,10 +164,14 @@ describe('bad input end to end', () => {
     ]);
     expect(stalled.trim().split('\n')).toHaveLength(1); // the insert after the change is not skipped: it waits
 
-    // README, "Troubleshooting": accept the change for this subject, restart the failed task
+    // README, "Troubleshooting": accept the change for this subject (as the registry's admin),
+    // restart the failed task
     const res = await fetch(`${registry}/config/${topicFor(table)}-value`, {
       method: 'PUT',
-      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+      headers: {
+        'content-type': 'application/vnd.schemaregistry.v1+json',
+        ...registryAdminHeaders(),
+      },
       body: JSON.stringify({ compatibility: 'NONE' }),
     });
     expect(res.ok).toBe(true);

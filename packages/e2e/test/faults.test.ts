@@ -9,7 +9,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { pollUntil } from '@mdp/schemas';
+import { pollUntil, registryAdminHeaders } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLakeFiles } from './support/lake-files.js';
 import {
@@ -300,7 +300,10 @@ describe('faults with the simulator at 50/s', () => {
         `${registry}/subjects/mdp.public.${table}-${suffix}/versions`,
         {
           method: 'POST',
-          headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+          headers: {
+            'content-type': 'application/vnd.schemaregistry.v1+json',
+            ...registryAdminHeaders(),
+          },
           body: JSON.stringify({ schema: JSON.stringify(schema) }),
         },
       );

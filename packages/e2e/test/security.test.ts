@@ -19,8 +19,12 @@ import {
   READER_ONLY_READS,
   readerKnocks,
   readableByOthersHolding,
+  REGISTRY_WRITERS_ONLY,
+  registryKnocks,
   SECRET_NAME,
   secretValues,
+  WRITER_OWN_TABLES_ONLY,
+  writerKnocks,
 } from './support/doors.js';
 import { repo, stackService, stackState } from './support/platform.js';
 
@@ -35,7 +39,12 @@ function knownSecrets(state: string): string[] {
 
 describe('a stranger on the machine', () => {
   it('cannot copy the PostgreSQL cluster: no role opens a physical replication connection', async () => {
-    for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
+    for (const user of [
+      'debezium',
+      process.env['PGUSER']!,
+      process.env['PG_WRITER_USER']!,
+      'postgres',
+    ]) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
   });
@@ -48,10 +57,21 @@ describe('a stranger on the machine', () => {
     expect(await connectKnocks()).toEqual({ anonymous: 401, wrongPassword: 401, lookup: 404 });
   });
 
+  it("cannot write the schema registry without a login, nor change its global rule as Connect's user", async () => {
+    const generated = join(await stackState(), 'secrets.env');
+    const connectPassword =
+      process.env['SCHEMA_REGISTRY_CONNECT_PASSWORD'] ??
+      parseLines(readFileSync(generated, 'utf8'))['SCHEMA_REGISTRY_CONNECT_PASSWORD']!;
+    expect(await registryKnocks(connectPassword)).toEqual(REGISTRY_WRITERS_ONLY);
+  });
+
   it("cannot make Kafka Connect hand out the stack's passwords: its worker holds its connector's only", async () => {
     const { pid } = await stackService('connect');
     const names = environmentNames(readFileSync(`/proc/${pid}/environ`, 'utf8'));
-    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual(['PG_DEBEZIUM_PASSWORD']);
+    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual([
+      'PG_DEBEZIUM_PASSWORD',
+      'SCHEMA_REGISTRY_CONNECT_PASSWORD',
+    ]);
     expect(names).toEqual(expect.arrayContaining(['PGDATABASE', 'PGHOST', 'PGPORT']));
   });
 
@@ -70,6 +90,10 @@ describe('a stranger on the machine', () => {
 
   it("cannot write a table with the checkers' role (validate, delta:check): it reads, and records its verdict only", async () => {
     expect(await readerKnocks()).toEqual(READER_ONLY_READS);
+  });
+
+  it("cannot touch the stack's tables or another schema with the writers' role (sim:load, sim:run): it makes and writes its own", async () => {
+    expect(await writerKnocks()).toEqual(WRITER_OWN_TABLES_ONLY);
   });
 
   it(".env.example's placeholder password is refused by the roles' set-up (init.sql, both modes), before it changes anything", async () => {

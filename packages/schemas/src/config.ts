@@ -78,10 +78,29 @@ export function readPostgresReaderEnv(env: Record<string, string | undefined>): 
   settings: PostgresSettings;
   problems: string[];
 } {
-  const reader = Boolean(env['PG_READER_USER'] && env['PG_READER_PASSWORD']);
-  return readPostgresEnv(
-    reader ? { ...env, PGUSER: env['PG_READER_USER'], PGPASSWORD: env['PG_READER_PASSWORD'] } : env,
-  );
+  return readPostgresEnv(asRole(env, 'PG_READER'));
+}
+
+/**
+ * `PG*` → the settings of the loader and the simulator: the stack's writers' role
+ * (`PG_WRITER_USER`, `PG_WRITER_PASSWORD`: the business tables and its own schemas,
+ * nothing of the stack's) when it is set, the admin's otherwise.
+ */
+export function readPostgresWriterEnv(env: Record<string, string | undefined>): {
+  settings: PostgresSettings;
+  problems: string[];
+} {
+  return readPostgresEnv(asRole(env, 'PG_WRITER'));
+}
+
+/** `env` with PGUSER/PGPASSWORD replaced by `<prefix>_USER`/`<prefix>_PASSWORD` when both are set. */
+function asRole(
+  env: Record<string, string | undefined>,
+  prefix: string,
+): Record<string, string | undefined> {
+  const user = env[`${prefix}_USER`];
+  const password = env[`${prefix}_PASSWORD`];
+  return user && password ? { ...env, PGUSER: user, PGPASSWORD: password } : env;
 }
 
 /** An S3 client's settings (MinIO's API, the lake's bucket). */

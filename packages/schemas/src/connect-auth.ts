@@ -3,6 +3,8 @@
  * KAFKA_CONNECT_PASSWORD (`pnpm stack:env` exports them, compose reads them from
  * .env). Every request of ours to Connect carries these headers.
  */
+import { basicAuthHeaders } from './basic-auth.js';
+
 /** What to do when Connect answers 401. */
 export const CONNECT_AUTH_HINT =
   'Kafka Connect refused the credentials (HTTP 401): set KAFKA_CONNECT_USER and KAFKA_CONNECT_PASSWORD ' +
@@ -11,8 +13,5 @@ export const CONNECT_AUTH_HINT =
 export function connectHeaders(
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Record<string, string> {
-  const user = env['KAFKA_CONNECT_USER'];
-  const password = env['KAFKA_CONNECT_PASSWORD'];
-  if (!user || !password) return {};
-  return { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` };
+  return basicAuthHeaders(env['KAFKA_CONNECT_USER'], env['KAFKA_CONNECT_PASSWORD']);
 }

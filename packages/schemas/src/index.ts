@@ -41,6 +41,7 @@ export {
   parseStackEnv,
   readPostgresEnv,
   readPostgresReaderEnv,
+  readPostgresWriterEnv,
   readS3ReaderEnv,
   STACK_ENV_HINT,
   type EnvName,
@@ -48,6 +49,7 @@ export {
   type S3Settings,
 } from './config.js';
 export { CONNECT_AUTH_HINT, connectHeaders } from './connect-auth.js';
+export { REGISTRY_ADMIN_ENV, REGISTRY_AUTH_HINT, registryAdminHeaders } from './registry-auth.js';
 export {
   KAFKA_ADMIN_ENV,
   KAFKA_AUTH_HINT,

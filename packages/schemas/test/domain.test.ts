@@ -5,6 +5,7 @@ import {
   parseStackEnv,
   readPostgresEnv,
   readPostgresReaderEnv,
+  readPostgresWriterEnv,
   readS3ReaderEnv,
   tableOfTopic,
   topicFor,
@@ -69,6 +70,17 @@ describe('pnpm stack:env output', () => {
         .settings,
     ).toMatchObject({ user: 'mdp_reader', password: 'r', host: 'h', port: 5433 });
     expect(readPostgresReaderEnv({ ...env, PG_READER_USER: 'mdp_reader' }).settings).toMatchObject({
+      user: 'admin',
+    });
+  });
+  it("reads the loader's and the simulator's PostgreSQL client: the stack's writers' role when both its names are set", () => {
+    const env = { PGHOST: 'h', PGPORT: '5433', PGDATABASE: 'd', PGUSER: 'admin', PGPASSWORD: 'a' };
+    expect(readPostgresWriterEnv(env).settings).toMatchObject({ user: 'admin', password: 'a' });
+    expect(
+      readPostgresWriterEnv({ ...env, PG_WRITER_USER: 'mdp_writer', PG_WRITER_PASSWORD: 'w' })
+        .settings,
+    ).toMatchObject({ user: 'mdp_writer', password: 'w', host: 'h', port: 5433 });
+    expect(readPostgresWriterEnv({ ...env, PG_WRITER_PASSWORD: 'w' }).settings).toMatchObject({
       user: 'admin',
     });
   });

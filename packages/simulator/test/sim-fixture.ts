@@ -6,11 +6,15 @@
 import type { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { ORDER_STATUSES, readPostgresEnv } from '@mdp/schemas';
+import { ORDER_STATUSES, readPostgresWriterEnv } from '@mdp/schemas';
 
-/** The PG* settings the shared globalSetup exports; a missing one fails the test at once. */
+/**
+ * The settings the shared globalSetup exports, as sim:run reads them: the stack's
+ * writers' role (PG_WRITER_*), so that the tests' tables and schemas are the
+ * simulator's own. A missing one fails the test at once.
+ */
 export function connectionFromEnv(): pg.ClientConfig {
-  const { settings, problems } = readPostgresEnv(process.env);
+  const { settings, problems } = readPostgresWriterEnv(process.env);
   if (problems.length > 0) throw new Error(`PostgreSQL settings: ${problems.join('; ')}`);
   return settings;
 }

@@ -28,7 +28,11 @@ import {
   physicalReplication,
   READER_ONLY_READS,
   readerKnocks,
+  REGISTRY_WRITERS_ONLY,
+  registryKnocks,
   SECRET_NAME,
+  WRITER_OWN_TABLES_ONLY,
+  writerKnocks,
 } from '../support/doors.js';
 
 const envFile = process.env['MDP_COMPOSE_ENV_FILE']!;
@@ -84,13 +88,22 @@ describe('docker compose up', () => {
   });
 
   it('no role opens a physical replication connection to PostgreSQL (a copy of the cluster)', async () => {
-    for (const user of ['debezium', process.env['PGUSER']!, 'postgres']) {
+    for (const user of [
+      'debezium',
+      process.env['PGUSER']!,
+      process.env['PG_WRITER_USER']!,
+      'postgres',
+    ]) {
       expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
     }
   });
 
   it("the checkers' role reads PostgreSQL's tables and writes none but its verdict", async () => {
     expect(await readerKnocks()).toEqual(READER_ONLY_READS);
+  });
+
+  it("the writers' role (sim:load, sim:run) makes and writes its own tables, nothing of the stack's or another schema", async () => {
+    expect(await writerKnocks()).toEqual(WRITER_OWN_TABLES_ONLY);
   });
 
   it('no Kafka topic is written without a login, with a wrong password, or by the read-only user', async () => {
@@ -101,13 +114,21 @@ describe('docker compose up', () => {
     expect(await connectKnocks()).toEqual({ anonymous: 401, wrongPassword: 401, lookup: 404 });
   });
 
+  it("no schema is written to the registry without a login, nor its global rule changed by Connect's user", async () => {
+    const connectPassword = process.env['SCHEMA_REGISTRY_CONNECT_PASSWORD']!;
+    expect(await registryKnocks(connectPassword)).toEqual(REGISTRY_WRITERS_ONLY);
+  });
+
   it("Kafka Connect's worker holds its connector's password only", () => {
     // the worker's own (the container's first process is its init, with the container's env)
     const worker =
       'for p in /proc/[0-9]*; do [ "$(cat $p/comm)" = java ] && exec cat $p/environ; done';
     const environ = composeOutput(envFile, ['exec', '-T', 'connect', 'bash', '-c', worker]);
     const names = environmentNames(environ);
-    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual(['PG_DEBEZIUM_PASSWORD']);
+    expect(names.filter((name) => SECRET_NAME.test(name))).toEqual([
+      'PG_DEBEZIUM_PASSWORD',
+      'SCHEMA_REGISTRY_CONNECT_PASSWORD',
+    ]);
     expect(names).toEqual(expect.arrayContaining(['PGDATABASE', 'PGHOST', 'PGPORT']));
   });
 

@@ -7,7 +7,14 @@
 import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { connectHeaders, kafkaLogin, type KafkaLogin, KAFKA_ADMIN_ENV } from '@mdp/schemas';
+import {
+  connectHeaders,
+  kafkaLogin,
+  type KafkaLogin,
+  KAFKA_ADMIN_ENV,
+  registryAdminHeaders,
+  REGISTRY_ADMIN_ENV,
+} from '@mdp/schemas';
 import { Kafka, logLevel } from 'kafkajs';
 import pg from 'pg';
 
@@ -68,38 +75,133 @@ export async function connectKnocks(): Promise<{
 }
 
 /**
+ * Writes to the schema registry (SCHEMA_REGISTRY_URL) on a subject of its own:
+ * a schema registered with no login, then with the admin's name and a wrong
+ * password; the global compatibility rule changed as Connect's user (who may
+ * register, and nothing of the admin's); then the right doors: Connect's user
+ * registers, anyone reads, the admin deletes the subject. The status of each.
+ */
+export async function registryKnocks(connectPassword: string): Promise<Record<string, number>> {
+  const registry = process.env['SCHEMA_REGISTRY_URL']!;
+  const subject = `door-probe-${randomBytes(3).toString('hex')}-value`;
+  const basic = (user: string, password: string) => ({
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  });
+  const send = async (
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body?: unknown,
+  ): Promise<number> => {
+    const response = await fetch(`${registry}/${path}`, {
+      method,
+      headers: { 'content-type': 'application/vnd.schemaregistry.v1+json', ...headers },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    await response.body?.cancel();
+    return response.status;
+  };
+  const schema = {
+    schema: JSON.stringify({ type: 'record', name: 'Probe', fields: [{ name: 'x', type: 'int' }] }),
+  };
+  const register = (headers: Record<string, string>) =>
+    send('POST', `subjects/${subject}/versions`, headers, schema);
+  const connect = basic('mdp-connect', connectPassword);
+  return {
+    anonymousRegisters: await register({}),
+    wrongPasswordRegisters: await register(
+      basic(process.env[REGISTRY_ADMIN_ENV.user]!, 'not-the-password'),
+    ),
+    connectChangesGlobalRule: await send('PUT', 'config', connect, { compatibility: 'NONE' }),
+    connectRegisters: await register(connect),
+    anonymousReads: await send('GET', `subjects/${subject}/versions/latest`, {}),
+    anonymousDeletes: await send('DELETE', `subjects/${subject}`, {}),
+    adminDeletes: await send('DELETE', `subjects/${subject}`, registryAdminHeaders()),
+  };
+}
+
+/** What registryKnocks finds on a registry that asks for a login to write. */
+export const REGISTRY_WRITERS_ONLY = {
+  anonymousRegisters: 401,
+  wrongPasswordRegisters: 401,
+  connectChangesGlobalRule: 403,
+  connectRegisters: 200,
+  anonymousReads: 200,
+  anonymousDeletes: 401,
+  adminDeletes: 200,
+};
+
+/**
  * What the checkers' role (PG_READER_USER, the role of validate and delta:check) may do
  * to a table the admin (PG*) makes in a schema of its own, and to the verdicts table:
  * each attempt 'done', 'refused' (insufficient privilege) or the server's message.
  */
 export async function readerKnocks(): Promise<Record<string, string>> {
+  return knocksAs('PG_READER', (schema) => ({
+    read: `SELECT id FROM ${schema}.t`,
+    insert: `INSERT INTO ${schema}.t VALUES (2)`,
+    delete: `DELETE FROM ${schema}.t`,
+    createTable: 'CREATE TABLE public.door_probe (id int)',
+    truncateVerdicts: 'TRUNCATE cdc.verdicts',
+    recordVerdict: 'UPDATE cdc.verdicts SET ok = ok WHERE false',
+  }));
+}
+
+/**
+ * What the writers' role (PG_WRITER_USER, the role of sim:load and sim:run) may do: a
+ * schema of its own (as the loader's --schema makes), a table there written and dropped
+ * (not in public: Debezium would capture it); the admin's table in a schema of the
+ * admin's; the stack's tables in cdc (Debezium's signal table, the heartbeat, the
+ * verdicts). Each 'done', 'refused' or the server's message.
+ */
+export async function writerKnocks(): Promise<Record<string, string>> {
+  const own = `door_probe_own_${randomBytes(3).toString('hex')}`;
+  return knocksAs('PG_WRITER', (schema) => ({
+    createSchema: `CREATE SCHEMA ${own}`,
+    createTable: `CREATE TABLE ${own}.t (id int PRIMARY KEY)`,
+    insert: `INSERT INTO ${own}.t VALUES (1)`,
+    dropSchema: `DROP SCHEMA ${own} CASCADE`,
+    readOtherSchema: `SELECT id FROM ${schema}.t`,
+    insertOtherSchema: `INSERT INTO ${schema}.t VALUES (2)`,
+    createInCdc: 'CREATE TABLE cdc.door_probe (id int)',
+    signalDebezium: "INSERT INTO cdc.signal VALUES ('door-probe', 'log', '{}')",
+    beat: 'UPDATE cdc.heartbeat SET beat_at = now()',
+    recordVerdict: 'UPDATE cdc.verdicts SET ok = ok WHERE false',
+  }));
+}
+
+/**
+ * Runs each statement of `statements(schema)` in turn as the role `<prefix>_USER` /
+ * `<prefix>_PASSWORD`, where `schema` is a schema of the admin's (PG*) holding a table
+ * `t` (id 1). Each answer 'done', 'refused' (insufficient privilege) or the server's message.
+ */
+async function knocksAs(
+  prefix: string,
+  statements: (schema: string) => Record<string, string>,
+): Promise<Record<string, string>> {
   const schema = `door_probe_${randomBytes(3).toString('hex')}`;
   const admin = new pg.Client();
   await admin.connect();
   await admin.query(
     `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id int PRIMARY KEY); INSERT INTO ${schema}.t VALUES (1)`,
   );
-  const reader = new pg.Client({
-    user: process.env['PG_READER_USER'],
-    password: process.env['PG_READER_PASSWORD'],
+  const role = new pg.Client({
+    user: process.env[`${prefix}_USER`],
+    password: process.env[`${prefix}_PASSWORD`],
   });
-  const attempt = (sql: string) =>
-    reader.query(sql).then(
-      () => 'done',
-      (err: { code?: string; message: string }) => (err.code === '42501' ? 'refused' : err.message),
-    );
+  const found: Record<string, string> = {};
   try {
-    await reader.connect();
-    return {
-      read: await attempt(`SELECT id FROM ${schema}.t`),
-      insert: await attempt(`INSERT INTO ${schema}.t VALUES (2)`),
-      delete: await attempt(`DELETE FROM ${schema}.t`),
-      createTable: await attempt('CREATE TABLE public.door_probe (id int)'),
-      truncateVerdicts: await attempt('TRUNCATE cdc.verdicts'),
-      recordVerdict: await attempt('UPDATE cdc.verdicts SET ok = ok WHERE false'),
-    };
+    await role.connect();
+    for (const [name, sql] of Object.entries(statements(schema))) {
+      found[name] = await role.query(sql).then(
+        () => 'done',
+        (err: { code?: string; message: string }) =>
+          err.code === '42501' ? 'refused' : err.message,
+      );
+    }
+    return found;
   } finally {
-    await reader.end();
+    await role.end();
     await admin.query(`DROP SCHEMA ${schema} CASCADE`);
     await admin.end();
   }
@@ -113,6 +215,20 @@ export const READER_ONLY_READS = {
   createTable: 'refused',
   truncateVerdicts: 'refused',
   recordVerdict: 'done',
+};
+
+/** What writerKnocks must find. */
+export const WRITER_OWN_TABLES_ONLY = {
+  createSchema: 'done',
+  createTable: 'done',
+  insert: 'done',
+  dropSchema: 'done',
+  readOtherSchema: 'refused',
+  insertOtherSchema: 'refused',
+  createInCdc: 'refused',
+  signalDebezium: 'refused',
+  beat: 'refused',
+  recordVerdict: 'refused',
 };
 
 /**

@@ -6,7 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliLogger, parseFlags, readPostgresEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import { cliLogger, parseFlags, readPostgresWriterEnv, STACK_ENV_HINT } from '@mdp/schemas';
 import pg from 'pg';
 import { LoadError } from './errors.js';
 import { createLoader, listCsvFiles } from './loader.js';
@@ -32,7 +32,8 @@ Options:
                      a value that does not fit is reported as file:line:column
   -h, --help         this help
 
-Connection: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)").
+Connection: PGHOST PGPORT PGDATABASE with PG_WRITER_USER PG_WRITER_PASSWORD (the stack's
+writers' role; else PGUSER PGPASSWORD) (eval "$(pnpm -s stack:env)").
 Exit codes: 0 loaded, 1 load error (code and location printed), 2 bad usage.`;
 
 const DEFAULT_DIR = fileURLToPath(new URL('../../../../data/', import.meta.url));
@@ -99,7 +100,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
-  const postgres = readPostgresEnv(env);
+  const postgres = readPostgresWriterEnv(env);
   if (postgres.problems.length > 0) {
     process.stderr.write(`sim:load: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;

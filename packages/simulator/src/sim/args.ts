@@ -45,7 +45,8 @@ Options:
   --json FILE       also write the summary as JSON to FILE; - puts it alone on stdout
   -h, --help        show this help
 
-Environment: PGHOST PGPORT PGDATABASE PGUSER PGPASSWORD (eval "$(pnpm -s stack:env)").`;
+Environment: PGHOST PGPORT PGDATABASE with PG_WRITER_USER PG_WRITER_PASSWORD (the stack's
+writers' role; else PGUSER PGPASSWORD) (eval "$(pnpm -s stack:env)").`;
 
 const bad = (message: string) => new SimError('SIM_BAD_FLAG', `${message}\n\n${USAGE}`);
 

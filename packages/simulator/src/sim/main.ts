@@ -3,7 +3,7 @@
  * simulation; signals; progress and summary. The only simulator-engine module
  * that reads the environment or decides the exit code.
  */
-import { cliLogger, readPostgresEnv, STACK_ENV_HINT, writeResult } from '@mdp/schemas';
+import { cliLogger, readPostgresWriterEnv, STACK_ENV_HINT, writeResult } from '@mdp/schemas';
 import { parseRunArgs, USAGE } from './args.js';
 import { SimError } from './errors.js';
 import { createSimStore } from './pg-store.js';
@@ -22,7 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const env = process.env;
-  const postgres = readPostgresEnv(env);
+  const postgres = readPostgresWriterEnv(env);
   if (postgres.problems.length > 0) {
     process.stderr.write(`sim:run: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;
