@@ -241,17 +241,25 @@ function connectStage(probes: Probes): Stage {
   return verdict('connect', 'ok', summary);
 }
 
+/**
+ * A table with no row and no topic: made empty and never written, so Debezium has had
+ * nothing of it to carry, and no topic or Delta table is awaited.
+ */
+const neverWritten = (t: TableFlow): boolean =>
+  t.postgresRows === 0 && t.kafkaRecords === undefined;
+
 function kafkaStage(probes: Probes, tables: readonly TableFlow[]): Stage {
   if ('error' in probes.kafka)
     return down('kafka', 'Kafka', probes.where.kafka, probes.kafka.error, 'kafka');
-  const missing = tables.filter((t) => t.kafkaRecords === undefined).map((t) => t.topic);
-  const records = sum(tables.map((t) => t.kafkaRecords ?? 0));
-  const summary = `${count(records)} records in ${tables.length - missing.length} topics`;
+  const withTopic = tables.filter((t) => t.kafkaRecords !== undefined);
+  const missing = tables.filter((t) => t.kafkaRecords === undefined && !neverWritten(t));
+  const records = sum(withTopic.map((t) => t.kafkaRecords!));
+  const summary = `${count(records)} records in ${withTopic.length} topics`;
   if (missing.length > 0)
     return verdict(
       'kafka',
       'lagging',
-      `${summary}; no topic yet: ${missing.join(', ')}`,
+      `${summary}; no topic yet: ${missing.map((t) => t.topic).join(', ')}`,
       'Debezium creates a topic with its first change of the table: see the connect stage',
     );
   return verdict('kafka', 'ok', summary);
@@ -311,7 +319,9 @@ function lakeStage(probes: Probes, tables: readonly TableFlow[]): Stage {
   const summary = `silver ${count(rows)} rows in ${silver.length} tables${
     newest ? `, newest commit ${ago(probes.at - Date.parse(newest))}` : ''
   }; ${count(quarantined)} quarantined`;
-  const unwritten = tables.filter((t) => !t.silver).map((t) => `silver/${t.table}`);
+  const unwritten = tables
+    .filter((t) => !t.silver && !neverWritten(t))
+    .map((t) => `silver/${t.table}`);
   if (unwritten.length > 0)
     return verdict(
       'lake',

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { judge, type Probes, SPARK_STALL_MS } from '../../src/judge.js';
 import { formatStatus } from '../../src/format.js';
 import { formatLsn } from '../../src/probes/connect.js';
+import type { PostgresProbe } from '../../src/probes/postgres.js';
 import { parseOffsets, type SparkProbe } from '../../src/probes/spark.js';
 
 const NOW = Date.parse('2026-12-04T02:00:00Z');
@@ -240,6 +241,22 @@ describe('judge: a verdict per stage', () => {
     expect(stage(unwritten, 'lake').summary).toContain(
       'not written yet: silver/customers, silver/orders',
     );
+  });
+});
+
+describe('judge: a table made empty and never written', () => {
+  it('awaits no topic and no Delta table for it, but does once it holds a row', () => {
+    const probes = healthy();
+    const pg = (probes.postgres as { value: PostgresProbe }).value;
+    const withEmpty = (rows: number): Probes => ({
+      ...probes,
+      postgres: { value: { ...pg, tables: [...pg.tables, { table: 'empty', rows }] } },
+    });
+    expect(judge(withEmpty(0)).ok).toBe(true);
+    expect(stage(withEmpty(0), 'kafka').summary).toBe('40 records in 2 topics');
+    expect(stage(withEmpty(1), 'kafka')).toMatchObject({ health: 'lagging' });
+    expect(stage(withEmpty(1), 'kafka').summary).toContain('no topic yet: mdp.public.empty');
+    expect(stage(withEmpty(1), 'lake').summary).toContain('not written yet: silver/empty');
   });
 });
 
