@@ -78,9 +78,10 @@ GRANT SELECT ON ALL TABLES IN SCHEMA public TO debezium;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"admin_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;
 ALTER DEFAULT PRIVILEGES FOR ROLE :"writer_user" IN SCHEMA public GRANT SELECT ON TABLES TO debezium;
 
--- The writers' role makes tables in public. The tables, the sim schema and its routines
--- that the admin made before this role existed (a stack of an earlier version) become
--- its own, so that sim:load --replace may drop them and sim:run write and replace them.
+-- The writers' role makes tables in public. At each start, the tables of public and sim,
+-- the sim schema and its routines that the admin made (a stack of an earlier version,
+-- psql as the admin) become its own, so that sim:load --replace may drop them and
+-- sim:run write and replace them.
 GRANT USAGE, CREATE ON SCHEMA public TO :"writer_user";
 SELECT format('ALTER TABLE %I.%I OWNER TO %I', n.nspname, c.relname, :'writer_user')
   FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace

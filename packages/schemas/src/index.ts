@@ -48,6 +48,7 @@ export {
   type PostgresSettings,
   type S3Settings,
 } from './config.js';
+export { basicAuthHeaders } from './basic-auth.js';
 export { CONNECT_AUTH_HINT, connectHeaders } from './connect-auth.js';
 export { REGISTRY_ADMIN_ENV, REGISTRY_AUTH_HINT, registryAdminHeaders } from './registry-auth.js';
 export {

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import {
+  basicAuthHeaders,
   connectHeaders,
   kafkaLogin,
   type KafkaLogin,
@@ -64,11 +65,10 @@ export async function connectKnocks(): Promise<{
     await response.body?.cancel();
     return response.status;
   };
-  const wrong = `${process.env['KAFKA_CONNECT_USER']}:not-the-password`;
   const anonymous = await put({});
-  const wrongPassword = await put({
-    authorization: `Basic ${Buffer.from(wrong).toString('base64')}`,
-  });
+  const wrongPassword = await put(
+    basicAuthHeaders(process.env['KAFKA_CONNECT_USER'], 'not-the-password'),
+  );
   const lookup = await fetch(url, { headers: connectHeaders() });
   await lookup.body?.cancel();
   return { anonymous, wrongPassword, lookup: lookup.status };
@@ -84,9 +84,6 @@ export async function connectKnocks(): Promise<{
 export async function registryKnocks(connectPassword: string): Promise<Record<string, number>> {
   const registry = process.env['SCHEMA_REGISTRY_URL']!;
   const subject = `door-probe-${randomBytes(3).toString('hex')}-value`;
-  const basic = (user: string, password: string) => ({
-    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
-  });
   const send = async (
     method: string,
     path: string,
@@ -106,11 +103,11 @@ export async function registryKnocks(connectPassword: string): Promise<Record<st
   };
   const register = (headers: Record<string, string>) =>
     send('POST', `subjects/${subject}/versions`, headers, schema);
-  const connect = basic('mdp-connect', connectPassword);
+  const connect = basicAuthHeaders('mdp-connect', connectPassword);
   return {
     anonymousRegisters: await register({}),
     wrongPasswordRegisters: await register(
-      basic(process.env[REGISTRY_ADMIN_ENV.user]!, 'not-the-password'),
+      basicAuthHeaders(process.env[REGISTRY_ADMIN_ENV.user], 'not-the-password'),
     ),
     connectChangesGlobalRule: await send('PUT', 'config', connect, { compatibility: 'NONE' }),
     connectRegisters: await register(connect),
