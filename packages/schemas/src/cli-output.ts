@@ -5,6 +5,7 @@
  * JSON alone on stdout and the human text on stderr).
  */
 import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { pino, type Bindings, type Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { cliLogLevel, type LogLevel } from './log-level.js';
@@ -84,6 +85,14 @@ export function humanLines(json: string | undefined): (line: string) => void {
  * The `--json FILE` convention: the human text on stdout and the result as JSON in
  * FILE; with `-`, the JSON alone on stdout and the human text on stderr.
  */
+/**
+ * A path the user gave on the command line. `pnpm --filter` runs a CLI inside its package,
+ * so a relative path is taken from where pnpm was called (INIT_CWD).
+ */
+export function userPath(path: string, env: NodeJS.ProcessEnv = process.env): string {
+  return resolve(env.INIT_CWD ?? process.cwd(), path);
+}
+
 export async function writeResult(
   json: string | undefined,
   result: unknown,
@@ -92,5 +101,5 @@ export async function writeResult(
 ): Promise<void> {
   (json === '-' ? streams.stderr : streams.stdout)(human);
   if (json === '-') streams.stdout(resultJson(result));
-  else if (json) await writeFile(json, resultJson(result));
+  else if (json) await writeFile(userPath(json), resultJson(result));
 }

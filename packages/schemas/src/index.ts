@@ -82,6 +82,7 @@ export {
   LOG_FORMATS,
   logFormatFromEnv,
   resultJson,
+  userPath,
   writeResult,
   type CliLoggerOptions,
   type LogFormat,

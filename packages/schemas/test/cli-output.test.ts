@@ -77,7 +77,12 @@ describe('--json FILE', () => {
       const plain = capture();
       await writeResult(undefined, { n: 1 }, 'human\n', plain.streams);
       expect(plain.out).toEqual({ stdout: 'human\n', stderr: '' });
+      // pnpm --filter runs a CLI inside its package: a relative FILE is the caller's
+      process.env.INIT_CWD = dir;
+      await writeResult('relative.json', { n: 2 }, '', capture().streams);
+      expect(await readFile(join(dir, 'relative.json'), 'utf8')).toBe(resultJson({ n: 2 }));
     } finally {
+      delete process.env.INIT_CWD;
       await rm(dir, { recursive: true, force: true });
     }
   });

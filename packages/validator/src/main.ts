@@ -11,6 +11,7 @@ import { kafkaConfig, pgConfig, type PgConfig } from './config.js';
 import type { Logger } from 'pino';
 import { keepVerdict } from './adapters/postgres.js';
 import { formatReport, verdictSummary } from './validate/report.js';
+import { loadRules } from './validate/rules.js';
 import {
   judgeAt,
   startConsuming,
@@ -143,6 +144,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       process.stdout.write(`${VALIDATE_HELP}\n`);
       return;
     }
+    const rules = await loadRules(args.rules);
     const config = kafkaConfig(process.env);
     const pg = pgConfig(process.env);
     const logger = rootLogger();
@@ -160,6 +162,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       connector: args.connector,
       tables: args.tables,
       topicOf: (t) => topicFor(t),
+      rules,
       timeoutMs: args.timeoutSeconds * 1000,
       groupId: `mdp-validate-${randomBytes(6).toString('hex')}`,
       logger,
@@ -173,9 +176,9 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       if (args.follow) {
         let judgedAt = clock();
         phase = 'waiting for the next verdict';
-        let last = consuming.engine.records();
+        let last = consuming.topology.records();
         const ticker = setInterval(() => {
-          const now = consuming.engine.records();
+          const now = consuming.topology.records();
           process.stderr.write(
             `${process.stderr.isTTY ? '\r\x1b[K' : ''}${statusLine(now, Math.max(0, now - last), result, judgedAt, phase)}${process.stderr.isTTY ? '' : '\n'}`,
           );

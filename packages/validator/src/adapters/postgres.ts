@@ -5,7 +5,7 @@ import { EVENT_LOG_SCHEMA, EVENT_LOG_TABLE, recordVerdict, type Verdict } from '
 import { parseSnapshot } from '../checks/completeness.js';
 import { keyString } from '../checks/canonical.js';
 import type { PgConfig } from '../config.js';
-import type { SourceState } from '../validate/engine.js';
+import type { SourceState } from '../validate/topology.js';
 
 export function lsnToBigInt(text: string): bigint {
   const [hi = '0', lo = '0'] = text.split('/');

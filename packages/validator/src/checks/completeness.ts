@@ -64,45 +64,100 @@ function inBlockingSnapshot(change: Change): boolean {
   return change.op === 'r' && !['false', 'incremental', null, undefined].includes(change.snapshot);
 }
 
-/**
- * Whether a change is part of PostgreSQL's state at the watermark (`snapshot`, taken at WAL
- * position `watermarkLsn`). A blocking snapshot's row belongs to Debezium's read-only snapshot
- * transaction, which may still be open at the watermark: its values are the table's as of the
- * snapshot's LSN, so it counts when that LSN is at or below the watermark's.
- */
-function atWatermark(change: Change, snapshot: TxSnapshot, watermarkLsn: bigint | undefined) {
-  if (inBlockingSnapshot(change) && change.lsn !== null && watermarkLsn !== undefined)
-    return change.lsn <= watermarkLsn;
-  return visibleIn(snapshot, change.txId);
+/** A point of PostgreSQL's history: the snapshot `pg_current_snapshot()` and the WAL position taken with it. */
+export interface Watermark {
+  snapshot: TxSnapshot;
+  lsn: bigint;
 }
 
-/** Replays changes into key → row (canonical values), keeping only those in the state at the watermark. */
-export function replay(
-  changes: Iterable<{ key: string; change: Change }>,
-  snapshot: TxSnapshot | undefined,
-  watermarkLsn?: bigint,
-) {
-  const rows = new Map<string, Record<string, string | null>>();
-  let afterWatermark = 0;
-  // The LSN of the blocking snapshot being replayed: its rows are the whole table at that LSN.
+/**
+ * Whether a change is part of PostgreSQL's state at the watermark. A blocking snapshot's row
+ * belongs to Debezium's read-only snapshot transaction, which may still be open at the
+ * watermark: its values are the table's as of the snapshot's LSN, so it counts when that LSN
+ * is at or below the watermark's.
+ */
+export function atWatermark(change: Change, watermark: Watermark): boolean {
+  if (inBlockingSnapshot(change) && change.lsn !== null) return change.lsn <= watermark.lsn;
+  return visibleIn(watermark.snapshot, change.txId);
+}
+
+/** A truncate, or a blocking snapshot's row: each acts on the whole table, not on one key. */
+const actsOnTable = (change: Change) => change.op === 't' || inBlockingSnapshot(change);
+
+type CanonicalRow = Record<string, string | null>;
+
+/**
+ * A topic's table at the watermark (a KTable): the latest row of each key, in canonical text,
+ * as of the changes PostgreSQL's state at the watermark holds. A change after the watermark
+ * waits in `pending`, and so does every later change of its key (of the whole table, behind a
+ * truncate or a blocking snapshot), until a later watermark sees it: state is one row a key
+ * plus the changes made since the watermark, whatever the length of the stream.
+ */
+export interface TableAtWatermark {
+  /** The next change of the table, in stream order. */
+  apply(key: string, change: Change): void;
+  /** A newer watermark (watermarks only move forward): applies what it now sees. */
+  advance(watermark: Watermark): void;
+  readonly rows: ReadonlyMap<string, CanonicalRow>;
+  /** Changes left out: after the watermark, or behind one that is. */
+  readonly afterWatermark: number;
+}
+
+export function createTableAtWatermark(): TableAtWatermark {
+  const rows = new Map<string, CanonicalRow>();
+  let watermark: Watermark | undefined;
+  let pending: { key: string; change: Change }[] = [];
+  const pendingKeys = new Map<string, number>();
+  let pendingTableWide = 0;
+  // The LSN of the blocking snapshot being applied: its rows are the whole table at that LSN.
   let snapshotLsn: bigint | null | undefined;
-  for (const { key, change } of changes) {
-    if (change.op === 'tombstone') continue;
-    if (snapshot && !atWatermark(change, snapshot, watermarkLsn)) {
-      afterWatermark += 1;
-      continue;
-    }
+
+  function applyNow(key: string, change: Change) {
     // A truncate (Debezium op 't', emitted when the connector does not skip it) empties the
-    // table; so does the start of a blocking snapshot, which sends every row again (a row deleted
-    // while the slot was lost is not among them).
+    // table; so does the start of a blocking snapshot, which sends every row again (a row
+    // deleted while the slot was lost is not among them).
     const snapshotStarts = inBlockingSnapshot(change) && change.lsn !== snapshotLsn;
     if (snapshotStarts) snapshotLsn = change.lsn;
     if (change.op === 't' || snapshotStarts) rows.clear();
-    if (change.op === 't') continue;
+    if (change.op === 't') return;
     if (change.op === 'd' || change.after === null) rows.delete(key);
     else rows.set(key, keepUnavailable(canonicalRow(change.after), rows.get(key)));
   }
-  return { rows, afterWatermark };
+
+  function hold(key: string, change: Change) {
+    pending.push({ key, change });
+    if (actsOnTable(change)) pendingTableWide += 1;
+    else pendingKeys.set(key, (pendingKeys.get(key) ?? 0) + 1);
+  }
+
+  const waits = (key: string, change: Change) =>
+    pendingTableWide > 0 ||
+    (actsOnTable(change) ? pendingKeys.size > 0 : pendingKeys.has(key)) ||
+    !watermark ||
+    !atWatermark(change, watermark);
+
+  return {
+    apply(key, change) {
+      if (change.op === 'tombstone') return;
+      if (waits(key, change)) hold(key, change);
+      else applyNow(key, change);
+    },
+    advance(next) {
+      watermark = next;
+      const queue = pending;
+      pending = [];
+      pendingKeys.clear();
+      pendingTableWide = 0;
+      for (const { key, change } of queue) {
+        if (waits(key, change)) hold(key, change);
+        else applyNow(key, change);
+      }
+    },
+    rows,
+    get afterWatermark() {
+      return pending.length;
+    },
+  };
 }
 
 function shown(row: Record<string, string | null>, column: string): string {

@@ -7,7 +7,7 @@ export const BENCH_HELP = `Usage: pnpm bench:validate [--records N] [--json FILE
 
 Produces N Debezium-shaped Avro records (schemas registered in the registry) into a fresh
 topic, then reads them twice in the same run: with plain kafkajs (no decoding), and
-decoded through the registry and checked by the validator's engine. Prints records/s for
+decoded through the registry and checked by the validator's topology. Prints records/s for
 both and their ratio.
 
 Options:

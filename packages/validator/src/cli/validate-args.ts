@@ -3,7 +3,7 @@ import { BUSINESS_TABLES, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 import { durationSeconds } from './consume-args.js';
 
-export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout D] [--json FILE] [--connector NAME] [--interval D]
+export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout D] [--json FILE] [--connector NAME] [--interval D] [--rules FILE]
 
 Replays the CDC topics from the beginning and proves, per table: every record decodes;
 per key the source LSN never goes backwards (a re-delivered key+LSN+op is a duplicate,
@@ -27,6 +27,9 @@ Options:
   --follow         keep running: a rolling status line every second, a verdict every --interval
   --interval D     time between verdicts with --follow (default 10s)
   --connector N    Debezium connector name (default mdp-postgres)
+  --rules FILE     also run the rules of FILE, a module whose default export is a rule or
+                   a list of them (packages/validator/examples/quantity-fixed.ts is one);
+                   may be given more than once
   --help           this text
 
 Environment: KAFKA_BROKERS with KAFKA_USER KAFKA_PASSWORD (SCRAM), SCHEMA_REGISTRY_URL,
@@ -46,6 +49,7 @@ export interface ValidateArgs {
   intervalSeconds: number;
   json: string | undefined;
   connector: string;
+  rules: string[];
 }
 
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
@@ -59,6 +63,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       json: { type: 'string' },
       report: { type: 'string' },
       connector: { type: 'string' },
+      rules: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new UsageError(message),
@@ -84,5 +89,6 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       values.interval === undefined ? 10 : durationSeconds('--interval', values.interval),
     json: values.json ?? values.report,
     connector: values.connector ?? 'mdp-postgres',
+    rules: values.rules ?? [],
   };
 }

@@ -3,16 +3,7 @@
  * from RxJS operators. Bad records become values (see `routeViolations`), so an error
  * only ever means an infrastructure failure.
  */
-import {
-  asyncScheduler,
-  bufferTime,
-  filter,
-  map,
-  tap,
-  type Observer,
-  type OperatorFunction,
-  type SchedulerLike,
-} from 'rxjs';
+import { filter, map, tap, type Observer, type OperatorFunction } from 'rxjs';
 
 export interface Keyed<T> {
   key: string;
@@ -46,44 +37,26 @@ export function createStateStore<V>(): StateStore<V> {
   };
 }
 
-/** KGroupedStream#aggregate: fold each key's values into the store, emit the key's new aggregate. */
+/**
+ * KGroupedStream#aggregate: fold each key's values into the store and emit the key's new
+ * aggregate. An `undefined` aggregate deletes the key (Kafka Streams' null), so state lasts
+ * only as long as the key does.
+ */
 export function aggregateByKey<T, A>(
   store: StateStore<A>,
   init: () => A,
-  reduce: (aggregate: A, value: T, key: string) => A,
-): OperatorFunction<Keyed<T>, Keyed<A>> {
+  reduce: (aggregate: A, value: T, key: string) => A | undefined,
+): OperatorFunction<Keyed<T>, Keyed<A | undefined>> {
   return map(({ key, value }) => {
     const next = reduce(store.get(key) ?? init(), value, key);
-    store.put(key, next);
+    if (next === undefined) store.delete(key);
+    else store.put(key, next);
     return { key, value: next };
   });
 }
 
-/** An update to a KTable: the key's new row, or null when the key was deleted. */
-export type TableUpdate<R> = Keyed<R | null>;
-
-/** StreamsBuilder#table: materialise a changelog into `store` (latest value per key, null deletes). */
-export function toTable<R>(store: StateStore<R>): OperatorFunction<TableUpdate<R>, TableUpdate<R>> {
-  return tap(({ key, value }) => (value === null ? store.delete(key) : store.put(key, value)));
-}
-
-/** Tumbling processing-time windows: count per key in each window of `windowMs`. */
-export function windowedCount<T>(
-  windowMs: number,
-  keyOf: (value: T) => string,
-  scheduler: SchedulerLike = asyncScheduler,
-): OperatorFunction<T, ReadonlyMap<string, number>> {
-  return (source) =>
-    source.pipe(
-      bufferTime(windowMs, scheduler),
-      map((batch) =>
-        batch.reduce(
-          (counts, value) => counts.set(keyOf(value), (counts.get(keyOf(value)) ?? 0) + 1),
-          new Map<string, number>(),
-        ),
-      ),
-    );
-}
+/** A processor: a stream of `I` in, a stream of `O` out (Kafka Streams' Processor, as RxJS). */
+export type Processor<I, O> = OperatorFunction<I, O>;
 
 /** Sends every `Left` to the violations sink and passes on only the good values. */
 export type Routed<V, T> = { ok: true; value: T } | { ok: false; violation: V };

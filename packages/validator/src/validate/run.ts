@@ -21,7 +21,7 @@ import { readSourceState } from '../adapters/postgres.js';
 import type { PgConfig } from '../config.js';
 import { ValidatorError } from '../errors.js';
 import { createTopicSource } from '../streams/topic-source.js';
-import { createEngine, type SourceState, type Verdict } from './engine.js';
+import { createTopology, type Rule, type SourceState, type Verdict } from './topology.js';
 
 export interface ValidateOptions {
   kafka: Kafka;
@@ -31,6 +31,8 @@ export interface ValidateOptions {
   connector: string;
   tables: readonly string[];
   topicOf: (table: string) => string;
+  /** Checks of your own (validate --rules), run beside the business rules. */
+  rules?: readonly Rule[];
   timeoutMs: number;
   groupId: string;
   logger: Logger;
@@ -80,11 +82,20 @@ async function existingTopics(kafka: Kafka, topics: readonly string[]): Promise<
   }
 }
 
-type ConsumeOptions = Pick<ValidateOptions, 'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId'>;
+type ConsumeOptions = Pick<
+  ValidateOptions,
+  'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId' | 'rules'
+>;
 
-/** One consumer over a fixed set of topics, feeding a fresh engine. */
-function consumeTopics(options: ConsumeOptions, topics: readonly string[], generation: number) {
-  const engine = createEngine();
+/** One consumer over a fixed set of topics, feeding a fresh topology. */
+function consumeTopics(
+  options: ConsumeOptions,
+  topics: readonly string[],
+  generation: number,
+  source: SourceState | undefined,
+) {
+  const topology = createTopology({ tables: options.tables, rules: options.rules });
+  if (source) topology.watermark(source);
   const positions = new Map<string, bigint>();
   let failure: unknown;
   let sub: Subscription | undefined;
@@ -98,7 +109,7 @@ function consumeTopics(options: ConsumeOptions, topics: readonly string[], gener
       .pipe(
         mergeMap((rec) => from(options.decoder.decode(rec).then((d) => ({ d, rec }))), 1),
         tap(({ d, rec }) => {
-          engine.accept(d);
+          topology.accept(d);
           positions.set(`${rec.topic}|${rec.partition}`, BigInt(rec.offset));
           rec.handled();
         }),
@@ -107,7 +118,7 @@ function consumeTopics(options: ConsumeOptions, topics: readonly string[], gener
   }
   return {
     topics: new Set(topics),
-    engine,
+    topology,
     positions,
     failure: () => failure,
     stop: () => sub?.unsubscribe(),
@@ -115,18 +126,29 @@ function consumeTopics(options: ConsumeOptions, topics: readonly string[], gener
 }
 
 /**
- * Starts consuming the topics of `tables` that exist; returns the engine, the consumed
+ * Starts consuming the topics of `tables` that exist; returns the topology, the consumed
  * positions and a stop function. A topic that appears later (its table's first change
  * reached Kafka after the start) is taken in by `cover`, which starts again from the
- * beginning of every topic with a fresh engine.
+ * beginning of every topic with a fresh topology.
  */
 export async function startConsuming(options: ConsumeOptions) {
   const wanted = options.tables.map(options.topicOf);
   let generation = 0;
-  let current = consumeTopics(options, await existingTopics(options.kafka, wanted), generation);
+  let source: SourceState | undefined;
+  let current = consumeTopics(
+    options,
+    await existingTopics(options.kafka, wanted),
+    generation,
+    source,
+  );
   return {
-    get engine() {
-      return current.engine;
+    get topology() {
+      return current.topology;
+    },
+    /** PostgreSQL as read at a watermark: the topology (and any later one) keeps state up to it. */
+    watermark(next: SourceState) {
+      source = next;
+      current.topology.watermark(next);
     },
     get positions() {
       return current.positions;
@@ -137,7 +159,7 @@ export async function startConsuming(options: ConsumeOptions) {
       const existing = await existingTopics(options.kafka, wanted);
       if (existing.some((t) => !current.topics.has(t))) {
         current.stop();
-        current = consumeTopics(options, existing, ++generation);
+        current = consumeTopics(options, existing, ++generation, source);
       }
       return existing;
     },
@@ -169,6 +191,7 @@ export async function judgeAt(
   const log = options.logger.child({ component: 'validate' });
   const deadline = Date.now() + options.timeoutMs;
   const source: SourceState = await readSourceState(options.pg, options.tables);
+  consuming.watermark(source);
   options.onProgress?.(`watermark W=${source.walLsn} read; waiting for the connector to pass it`);
   let position: ConnectorPosition = { state: 'UNKNOWN', lsn: undefined };
   let caughtUp = true;
@@ -211,7 +234,7 @@ export async function judgeAt(
     },
     options.signal,
   );
-  const verdict = consuming.engine.verdict(source, options.tables);
+  const verdict = consuming.topology.verdict(source);
   const fullyCaughtUp = caughtUp && drained;
   return {
     ...verdict,

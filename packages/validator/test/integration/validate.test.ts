@@ -244,6 +244,20 @@ describe('pnpm validate on the real stack', () => {
     expect(reordering?.at).toBe(`${topic}/0@${records.length}`);
   });
 
+  it("a rule of your own (--rules, the README's example) runs on the stream and fails the verdict", async () => {
+    const changed = await pool.query<{ id: string }>(
+      'UPDATE orders SET quantity = quantity + 1 WHERE id = (SELECT max(id) FROM orders) RETURNING id',
+    );
+    const args = ['--tables', 'orders', '--timeout', '300'];
+    const plain = validate(args);
+    expect(plain.code, plain.text).toBe(0);
+    // relative to where pnpm is called (the repository), not to the validator's package
+    const ruled = validate([...args, '--rules', 'packages/validator/examples/quantity-fixed.ts']);
+    expect(ruled.code, ruled.text).toBe(1);
+    expect(ruled.report.checks['business-rules'].ok).toBe(false);
+    expect(ruled.text).toContain(`rule:quantity-fixed orders key=["${changed.rows[0]!.id}"]`);
+  });
+
   /** `pnpm validate ARGS` with these settings over the stack's. */
   const validateWith = (env: Record<string, string>, args: string[] = []) =>
     spawnSync('pnpm', ['--silent', '--workspace-root', 'validate', ...args], {

@@ -54,4 +54,23 @@ describe('command-line flags', () => {
     expect(usageCode(() => parseConsumeArgs(['--max', '-1']))).toBe('USAGE');
     expect(parseConsumeArgs(['--topic', 't1', '--topic', 't2']).topics).toEqual(['t1', 't2']);
   });
+
+  it('validate --rules: a missing file, or one that exports no rule, is bad usage (exit 2) before touching a service', () => {
+    const validate = fileURLToPath(new URL('../../bin/validate.ts', import.meta.url));
+    const notARule = fileURLToPath(new URL('../../src/errors.ts', import.meta.url));
+    const env = Object.fromEntries(
+      Object.entries(process.env).filter(([name]) => !/^(KAFKA_|SCHEMA_REGISTRY|PG)/.test(name)),
+    );
+    const run = (file: string) =>
+      spawnSync(process.execPath, ['--import', 'tsx', validate, '--rules', file], {
+        env,
+        encoding: 'utf8',
+      });
+    const missing = run('no-such-rules.ts');
+    expect(missing.status, missing.stderr).toBe(2);
+    expect(missing.stderr).toContain('--rules no-such-rules.ts: no such file');
+    const wrong = run(notARule);
+    expect(wrong.status, wrong.stderr).toBe(2);
+    expect(wrong.stderr).toContain('its default export must be a rule');
+  }, 30_000);
 });

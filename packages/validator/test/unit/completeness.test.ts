@@ -1,9 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/avro/decoder.js';
 import { canonical } from '../../src/checks/canonical.js';
-import { compareTable, parseSnapshot, replay, visibleIn } from '../../src/checks/completeness.js';
-import { checkEventLog } from '../../src/checks/event-log.js';
-import { createEngine } from '../../src/validate/engine.js';
+import {
+  compareTable,
+  createTableAtWatermark,
+  parseSnapshot,
+  visibleIn,
+  type TxSnapshot,
+} from '../../src/checks/completeness.js';
+import { createEventLogMatcher } from '../../src/checks/event-log.js';
+import { createTopology } from '../../src/validate/topology.js';
 
 const change = (
   id: number,
@@ -49,6 +55,18 @@ describe('snapshot visibility', () => {
     ]);
   });
 });
+
+/** The table at a watermark after `changes`, fed in stream order (the watermark known first). */
+function replay(
+  changes: { key: string; change: Change }[],
+  snapshot: TxSnapshot = parseSnapshot('50:50:'),
+  lsn = 1n << 40n,
+) {
+  const table = createTableAtWatermark();
+  table.advance({ snapshot, lsn });
+  for (const { key, change } of changes) table.apply(key, change);
+  return table;
+}
 
 describe('replay and compare at a watermark', () => {
   it('names missing, extra and mismatched keys and leaves out later transactions', () => {
@@ -140,7 +158,7 @@ describe('replay and compare at a watermark', () => {
       change(1, 'c', { id: 1n, n: 1n, note: long, raw: Buffer.from('ab') }, 10n),
       change(1, 'u', { id: 1n, n: 2n, note: placeholder, raw: Buffer.from(placeholder) }, 11n),
     ].map((c) => ({ key: '["1"]', change: c }));
-    expect(replay(history, undefined).rows.get('["1"]')).toEqual({
+    expect(replay(history).rows.get('["1"]')).toEqual({
       id: '1',
       n: '2',
       note: long,
@@ -154,7 +172,7 @@ describe('a DDL seen by the replay', () => {
   const oldShape = change(1, 'c', { id: 1n, note: 'a', qty: 3n }, 10n);
 
   it('a row the stream never re-sent in its new shape is mismatched, stale columns named', () => {
-    const { rows } = replay([{ key: '["1"]', change: oldShape }], undefined);
+    const { rows } = replay([{ key: '["1"]', change: oldShape }]);
     const [violation] = compareTable('products', source, rows, 0).violations;
     expect(violation?.detail).toBe(
       'remark: postgres=a stream=(no such column), flag: postgres=7 stream=(no such column), ' +
@@ -175,56 +193,76 @@ describe('a DDL seen by the replay', () => {
 });
 
 describe('event log', () => {
-  it('finds each event its change and names the events without one', () => {
-    const byKey = new Map([
-      ['products|["7"]', [change(7, 'u', { id: 7n, unit_price: '12.50', stock: 3 }, 5n)]],
-    ]);
-    const result = checkEventLog(
-      [
-        { seq: 1, at: 'x', event: { type: 'product_repriced', productId: 7, unitPrice: '12.5' } },
-        { seq: 2, at: 'x', event: { type: 'product_repriced', productId: 8, unitPrice: '1.00' } },
-      ],
-      byKey,
-      new Set(['products']),
+  const watermark = { snapshot: parseSnapshot('50:50:'), lsn: 100n };
+  const repriced = (seq: number, productId: number, unitPrice: string) => ({
+    seq,
+    at: 'x',
+    event: { type: 'product_repriced' as const, productId, unitPrice },
+  });
+
+  it('finds each event its change, whichever arrives first, and names the events without one', () => {
+    const matcher = createEventLogMatcher(new Set(['products']));
+    // this change reaches the validator before its event is read
+    matcher.observe('products', '["7"]', change(7, 'u', { id: 7n, unit_price: '12.50' }, 5n));
+    matcher.expect(
+      [repriced(1, 7, '12.5'), repriced(2, 8, '1.00'), repriced(3, 9, '3')],
+      watermark,
     );
+    // and this one after
+    matcher.observe('products', '["9"]', change(9, 'u', { id: 9n, unit_price: '3.000' }, 6n));
+    const result = matcher.verdict();
+    expect(result.events).toBe(3);
     expect(result.violations.map((v) => `${v.kind} ${v.table} ${v.key}`)).toEqual([
       'event-missing products ["8"]',
     ]);
   });
 
-  it('expects nothing of the tables that are not validated (validate --tables)', () => {
-    const result = checkEventLog(
-      [{ seq: 1, at: 'x', event: { type: 'product_repriced', productId: 8, unitPrice: '1.00' } }],
-      new Map(),
-      new Set(['customers']),
+  it('a later watermark reads only the new events; a change after the first watermark answers one of them', () => {
+    const matcher = createEventLogMatcher(new Set(['products']));
+    matcher.expect([repriced(1, 7, '1')], watermark);
+    matcher.observe('products', '["7"]', change(7, 'u', { id: 7n, unit_price: '1' }, 5n));
+    matcher.observe('products', '["7"]', change(7, 'u', { id: 7n, unit_price: '2' }, 60n));
+    matcher.expect([repriced(1, 7, '1'), repriced(2, 7, '2')], {
+      snapshot: parseSnapshot('70:70:'),
+      lsn: 200n,
+    });
+    expect(matcher.verdict()).toEqual({ events: 2, violations: [] });
+  });
+
+  it('expects nothing of a key whose history began with a snapshot read, nor of the tables not validated', () => {
+    const matcher = createEventLogMatcher(new Set(['products']));
+    matcher.observe('products', '["7"]', change(7, 'r', { id: 7n, unit_price: '5' }, 5n));
+    matcher.expect(
+      [repriced(1, 7, '1'), { seq: 2, at: 'x', event: { type: 'customer_erased', customerId: 3 } }],
+      watermark,
     );
-    expect(result).toEqual({ events: 1, violations: [] });
+    expect(matcher.verdict()).toEqual({ events: 2, violations: [] });
   });
 });
 
-describe('engine', () => {
+describe('topology', () => {
   it('reports each check separately; duplicates are counted but tolerated', () => {
-    const engine = createEngine();
+    const topology = createTopology({ tables: ['products'] });
     const c = change(1, 'c', { id: 1n, price: '1.00' }, 10n);
-    engine.accept({ ok: true, change: c });
-    engine.accept({ ok: true, change: c });
+    topology.accept({ ok: true, change: c });
+    topology.accept({ ok: true, change: c });
     const source = {
       snapshot: parseSnapshot('50:50:'),
       walLsn: 1n,
       tables: new Map([['products', new Map([['["1"]', { id: '1', price: '1.00' }]])]]),
       events: undefined,
     };
-    const verdict = engine.verdict(source, ['products']);
+    const verdict = topology.verdict(source);
     expect(verdict.ok).toBe(true);
     expect(verdict.tables[0]).toMatchObject({ records: 2, keys: 1, duplicates: 1, missing: 0 });
   });
 
   it('an old change not followed by the rest of its re-delivery is a reordering once the watermark passed it', () => {
-    const engine = createEngine();
+    const topology = createTopology({ tables: ['products'] });
     const c = change(1, 'c', { id: 1n, price: '1.00' }, 10n);
     const u = change(1, 'u', { id: 1n, price: '2.00' }, 20n);
     for (const [offset, ch] of [c, u, c].entries())
-      engine.accept({ ok: true, change: { ...ch, offset: String(offset) } });
+      topology.accept({ ok: true, change: { ...ch, offset: String(offset) } });
     const source = (walLsn: bigint) => ({
       snapshot: parseSnapshot('50:50:'),
       walLsn,
@@ -232,13 +270,42 @@ describe('engine', () => {
       events: undefined,
     });
     // the connector has not yet passed lsn 20: the re-delivery may still be on its way
-    const early = engine.verdict(source(15n), ['products']);
+    const early = topology.verdict(source(15n));
     expect(early.ok).toBe(true);
-    const late = engine.verdict(source(25n), ['products']);
+    const late = topology.verdict(source(25n));
     expect(late.ok).toBe(false);
     expect(late.tables[0]).toMatchObject({ records: 3, reorderings: 1, missing: 0 });
     expect(late.checks.ordering.examples).toEqual([
       expect.objectContaining({ kind: 'reordering', key: '["1"]', at: 'mdp.public.products/0@2' }),
     ]);
+  });
+});
+
+describe('bounded state', () => {
+  it('the table at the watermark holds a row a key, whatever the number of changes', () => {
+    const table = createTableAtWatermark();
+    table.advance({ snapshot: parseSnapshot('50:50:'), lsn: 1n << 40n });
+    for (let i = 0; i < 10_000; i += 1)
+      table.apply(`["${i % 10}"]`, change(i % 10, 'u', { id: BigInt(i % 10), n: BigInt(i) }, 10n));
+    expect(table.rows.size).toBe(10);
+    expect(table.afterWatermark).toBe(0);
+    expect(table.rows.get('["3"]')).toEqual({ id: '3', n: '9993' });
+  });
+
+  it('a change after the watermark waits, with the later changes of its key, until a watermark sees it', () => {
+    const table = createTableAtWatermark();
+    table.advance({ snapshot: parseSnapshot('50:50:'), lsn: 100n });
+    table.apply('["1"]', change(1, 'c', { id: 1n, n: 1n }, 10n));
+    table.apply('["1"]', change(1, 'u', { id: 1n, n: 2n }, 60n)); // after the watermark
+    table.apply('["1"]', change(1, 'u', { id: 1n, n: 3n }, 20n, 200n)); // behind it
+    table.apply('["2"]', change(2, 'c', { id: 2n, n: 1n }, 30n)); // another key: applied
+    expect(table.afterWatermark).toBe(2);
+    expect([...table.rows]).toEqual([
+      ['["1"]', { id: '1', n: '1' }],
+      ['["2"]', { id: '2', n: '1' }],
+    ]);
+    table.advance({ snapshot: parseSnapshot('70:70:'), lsn: 300n });
+    expect(table.afterWatermark).toBe(0);
+    expect(table.rows.get('["1"]')).toEqual({ id: '1', n: '3' });
   });
 });

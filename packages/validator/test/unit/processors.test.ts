@@ -1,15 +1,16 @@
+import { filter, lastValueFrom, map, from, toArray } from 'rxjs';
+import { readFile } from 'node:fs/promises';
+import quantityFixed from '../../examples/quantity-fixed.js';
 import { TestScheduler } from 'rxjs/testing';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/avro/decoder.js';
 import { checkBusinessRules } from '../../src/checks/business-rules.js';
-import { checkOrdering } from '../../src/checks/ordering.js';
+import { checkOrdering, REDELIVERY_WINDOW, type KeyHistory } from '../../src/checks/ordering.js';
 import {
   aggregateByKey,
   createStateStore,
   keyBy,
   routeViolations,
-  toTable,
-  windowedCount,
 } from '../../src/streams/operators.js';
 
 const scheduler = () => new TestScheduler((actual, expected) => expect(actual).toEqual(expected));
@@ -43,6 +44,25 @@ describe('stream processors (marble tests, virtual time)', () => {
     });
   });
 
+  it('aggregateByKey deletes a key whose aggregate is undefined', () => {
+    const store = createStateStore<number>();
+    scheduler().run(({ cold, expectObservable }) => {
+      const input = cold('ab|', { a: { key: 'x', value: 2 }, b: { key: 'x', value: -1 } });
+      const out = input.pipe(
+        aggregateByKey(
+          store,
+          () => 0,
+          (sum, v: number) => (v < 0 ? undefined : sum + v),
+        ),
+      );
+      expectObservable(out).toBe('ab|', {
+        a: { key: 'x', value: 2 },
+        b: { key: 'x', value: undefined },
+      });
+    });
+    expect(store.size).toBe(0);
+  });
+
   it('aggregateByKey folds per key into its state store', () => {
     const store = createStateStore<number>();
     scheduler().run(({ cold, expectObservable }) => {
@@ -69,40 +89,6 @@ describe('stream processors (marble tests, virtual time)', () => {
       ['x', 5],
       ['y', 5],
     ]);
-  });
-
-  it('toTable materialises the latest row per key and applies deletes', () => {
-    const store = createStateStore<string>();
-    scheduler().run(({ cold, expectObservable }) => {
-      const input = cold('abcd|', {
-        a: { key: '1', value: 'v1' },
-        b: { key: '2', value: 'v2' },
-        c: { key: '1', value: 'v1b' },
-        d: { key: '2', value: null },
-      });
-      expectObservable(input.pipe(toTable(store))).toBe('abcd|', {
-        a: { key: '1', value: 'v1' },
-        b: { key: '2', value: 'v2' },
-        c: { key: '1', value: 'v1b' },
-        d: { key: '2', value: null },
-      });
-    });
-    expect([...store.entries()]).toEqual([['1', 'v1b']]);
-  });
-
-  it('windowedCount counts per key in tumbling windows', () => {
-    scheduler().run(({ hot, expectObservable }) => {
-      const input = hot('a-b-a 6ms c 2ms |', { a: 'x', b: 'y', c: 'x' });
-      const counts = input.pipe(windowedCount(5, (v) => v));
-      expectObservable(counts).toBe('----- a 4ms b 3ms (c|)', {
-        a: new Map([
-          ['x', 2],
-          ['y', 1],
-        ]),
-        b: new Map(),
-        c: new Map([['x', 1]]),
-      });
-    });
   });
 
   it('routeViolations sends bad records to the sink and passes the good ones', () => {
@@ -157,6 +143,31 @@ describe('stream processors (marble tests, virtual time)', () => {
     });
   });
 
+  it(`checkOrdering keeps a key's newest ${REDELIVERY_WINDOW} changes: a re-delivery reaching further back is a reordering`, async () => {
+    const updates = Array.from({ length: REDELIVERY_WINDOW + 10 }, (_, i) =>
+      change(1, BigInt(i + 1), 'u'),
+    );
+    const inWindow = change(1, BigInt(updates.length - 4), 'u');
+    const beyond = change(1, 3n, 'u');
+    const store = createStateStore<KeyHistory>();
+    const verdicts = await lastValueFrom(
+      from([...updates, inWindow, ...updates.slice(-4), beyond]).pipe(
+        checkOrdering(store),
+        toArray(),
+      ),
+    );
+    const kinds = verdicts.slice(updates.length).map((v) => v.kind);
+    expect(kinds).toEqual([
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'duplicate',
+      'reordering',
+    ]);
+    expect(store.get('mdp.public.orders|["1"]')?.ids).toHaveLength(REDELIVERY_WINDOW);
+  });
+
   it('checkOrdering: the newest change delivered again is a duplicate at once', () => {
     scheduler().run(({ cold, expectObservable }) => {
       const c1 = change(1, 10n, 'c');
@@ -178,7 +189,12 @@ describe('stream processors (marble tests, virtual time)', () => {
         e: change(2, 5n, 'u', { id: 2, status: 'shipped' }),
         f: change(3, 6n, 'u', { id: 3, stock: -1 }, 'mdp.public.products'),
       };
-      const out = cold('abcdef|', changes).pipe(checkOrdering(), checkBusinessRules());
+      const out = cold('abcdef|', changes).pipe(
+        checkOrdering(),
+        filter((v) => v.kind === 'in-order'),
+        map(({ key, change }) => ({ key, value: change })),
+        checkBusinessRules(),
+      );
       /* eslint-disable @typescript-eslint/no-unsafe-assignment -- expect.objectContaining is typed any */
       expectObservable(out).toBe('--c-ef|', {
         c: expect.objectContaining({
@@ -191,5 +207,42 @@ describe('stream processors (marble tests, virtual time)', () => {
       });
       /* eslint-enable @typescript-eslint/no-unsafe-assignment */
     });
+  });
+});
+
+describe('a rule of your own (the README example)', () => {
+  it('examples/quantity-fixed.ts names an order whose quantity changed after it was placed', () => {
+    const order = (id: number, lsn: bigint, op: Change['op'], quantity: number) => ({
+      key: `["${id}"]`,
+      value: change(id, lsn, op, { id, quantity }),
+    });
+    scheduler().run(({ cold, expectObservable }) => {
+      const input = cold('abcde|', {
+        a: order(1, 1n, 'c', 2),
+        b: order(1, 2n, 'u', 2),
+        c: order(2, 3n, 'c', 5),
+        d: order(1, 4n, 'u', 3),
+        e: order(2, 5n, 'd', 5),
+      });
+      expectObservable(input.pipe(quantityFixed)).toBe('---d-|', {
+        d: {
+          check: 'business-rules',
+          kind: 'rule:quantity-fixed',
+          table: 'orders',
+          key: '["1"]',
+          at: 'mdp.public.orders/0@4',
+          detail: 'quantity 2 → 3',
+        },
+      });
+    });
+  });
+
+  it('is the code the README shows', async () => {
+    const readme = await readFile(new URL('../../../../README.md', import.meta.url), 'utf8');
+    const example = await readFile(
+      new URL('../../examples/quantity-fixed.ts', import.meta.url),
+      'utf8',
+    );
+    expect(readme).toContain(example.slice(example.indexOf('import ')));
   });
 });
