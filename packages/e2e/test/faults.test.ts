@@ -15,6 +15,7 @@ import { createLakeFiles } from './support/lake-files.js';
 import {
   asSuperuser,
   connectorRunning,
+  untilConnectorRunning,
   connectorTask,
   createPool,
   ensureLoaded,
@@ -177,7 +178,7 @@ describe('faults with the simulator at 50/s', () => {
     await withSimulator(pool, async () => {
       expect(await stack('kill', 'postgres')).toContain('SIGKILL');
       await stack('start', 'postgres'); // waits for the restarted server to be ready
-      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
+      await untilConnectorRunning('the connector RUNNING again');
     });
     await judge('kill -9 postgres');
   });
@@ -221,7 +222,7 @@ describe('faults with the simulator at 50/s', () => {
       await stack('stop', 'kafka');
       await new Promise((resolveWait) => setTimeout(resolveWait, 150_000));
       await stack('start', 'kafka');
-      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
+      await untilConnectorRunning('the connector RUNNING again');
     });
     await judge('Kafka down 150 s');
   });
@@ -255,7 +256,7 @@ describe('faults with the simulator at 50/s', () => {
       } finally {
         asSuperuser(state, 'ALTER ROLE debezium LOGIN');
       }
-      await pollUntil('the watchdog restarted the task', connectorRunning, 300_000);
+      await untilConnectorRunning('the watchdog restarted the task');
     });
     await judge('connector task FAILED, restarted by the watchdog');
   });
@@ -316,10 +317,9 @@ describe('faults with the simulator at 50/s', () => {
         readFileSync(join(state, 'logs', 'watchdog.log'), 'utf8').includes(
           `the registry refused mdp.public.${table}-${suffix} only because`,
         );
-      await pollUntil(
+      await untilConnectorRunning(
         "the watchdog lifted both subjects' rules and the task runs again",
-        async () => lifted('key') && lifted('value') && (await connectorRunning()),
-        300_000,
+        () => lifted('key') && lifted('value'),
       );
       const validated = await validate([table]);
       expect(validated.code, validated.stdout).toBe(0);
@@ -331,7 +331,7 @@ describe('faults with the simulator at 50/s', () => {
   it.each(['kafka', 'apicurio', 'postgres'])('restart %s', async (service) => {
     await withSimulator(pool, async () => {
       await stack('restart', service);
-      await pollUntil('the connector RUNNING again', connectorRunning, 300_000);
+      await untilConnectorRunning('the connector RUNNING again');
     });
     await judge(`restart ${service}`);
   });

@@ -20,7 +20,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import {
   asSuperuser,
   BUSINESS_TABLES,
-  connectorRunning,
+  untilConnectorRunning,
   createPool,
   deltaCheckUntilEqual,
   ensureLoaded,
@@ -220,7 +220,7 @@ describe('changes beyond insert, update and delete', () => {
     await pool.query(`UPDATE ${table} SET qty = -qty WHERE id BETWEEN 11 AND 20`);
     await pool.query(`INSERT INTO ${table} SELECT g, g FROM generate_series(51, 60) g`);
     await pnpmOk(['stack', 'start', 'connect']);
-    await pollUntil('the connector RUNNING with a new slot', connectorRunning, 300_000);
+    await untilConnectorRunning('the connector RUNNING with a new slot');
 
     await verdicts('replication slot lost', [...BUSINESS_TABLES, table]);
   });

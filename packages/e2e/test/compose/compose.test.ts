@@ -10,6 +10,7 @@ import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   connectorRunning,
+  untilConnectorRunning,
   createPool,
   eventCount,
   pipelineCaughtUp,
@@ -25,7 +26,7 @@ import {
   kafkaKnocks,
   environmentNames,
   NO_HBA_LINE,
-  physicalReplication,
+  physicalReplicationByRole,
   READER_ONLY_READS,
   readerKnocks,
   REGISTRY_WRITERS_ONLY,
@@ -88,14 +89,8 @@ describe('docker compose up', () => {
   });
 
   it('no role opens a physical replication connection to PostgreSQL (a copy of the cluster)', async () => {
-    for (const user of [
-      'debezium',
-      process.env['PGUSER']!,
-      process.env['PG_WRITER_USER']!,
-      'postgres',
-    ]) {
-      expect(await physicalReplication(user), user).toMatch(NO_HBA_LINE);
-    }
+    for (const [user, answer] of await physicalReplicationByRole())
+      expect(answer, user).toMatch(NO_HBA_LINE);
   });
 
   it("the checkers' role reads PostgreSQL's tables and writes none but its verdict", async () => {
@@ -138,11 +133,11 @@ describe('docker compose up', () => {
       pool,
       async () => {
         await killContainer('connect');
-        await pollUntil('the connector RUNNING after kill -9', connectorRunning, 300_000);
+        await untilConnectorRunning('the connector RUNNING after kill -9');
         await pollUntil('a Spark job in flight', () => sparkJobRunning(sparkUi), 300_000, 100);
         await killContainer('spark');
         await compose(envFile, ['restart', 'kafka']);
-        await pollUntil('the connector RUNNING after the Kafka restart', connectorRunning, 300_000);
+        await untilConnectorRunning('the connector RUNNING after the Kafka restart');
       },
       1500,
     );

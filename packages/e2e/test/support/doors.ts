@@ -24,7 +24,7 @@ import pg from 'pg';
  * pg_basebackup and pg_receivewal open (a copy of the whole cluster) to the server
  * the PG* variables name. Returns the server's refusal, or 'let in'.
  */
-export async function physicalReplication(user: string): Promise<string> {
+async function physicalReplication(user: string): Promise<string> {
   const physical = { replication: 'true' }; // the startup parameter; pg's types lack it
   const client = new pg.Client({
     user,
@@ -40,6 +40,14 @@ export async function physicalReplication(user: string): Promise<string> {
   } finally {
     await client.end().catch(() => undefined);
   }
+}
+
+/** Each role of the stack (the admin, the writers', Debezium's, the superuser) and its `physicalReplication` answer. */
+export async function physicalReplicationByRole(): Promise<[user: string, answer: string][]> {
+  const roles = ['debezium', process.env['PGUSER']!, process.env['PG_WRITER_USER']!, 'postgres'];
+  const answers: [string, string][] = [];
+  for (const user of roles) answers.push([user, await physicalReplication(user)]);
+  return answers;
 }
 
 /** PostgreSQL's refusal of a connection no pg_hba.conf line allows, before any password is asked. */

@@ -365,15 +365,35 @@ export async function connectorRunning(): Promise<boolean> {
     const res = await fetch(`${process.env['KAFKA_CONNECT_URL']}/connectors/mdp-postgres/status`, {
       headers: connectHeaders(),
     });
-    const status = (await res.json()) as ConnectorStatus;
+    const text = await res.text();
+    lastConnectorAnswer = `${res.status} ${text}`;
+    const status = JSON.parse(text) as ConnectorStatus;
     return (
       status.connector.state === 'RUNNING' &&
       status.tasks.length > 0 &&
       status.tasks.every((t) => t.state === 'RUNNING')
     );
-  } catch {
+  } catch (err) {
+    lastConnectorAnswer = (err as Error).message;
     return false;
   }
+}
+
+let lastConnectorAnswer = '(none yet)';
+
+/**
+ * Waits until the connector and its tasks are RUNNING (and `also` holds); a timeout says
+ * what Connect answered last.
+ */
+export async function untilConnectorRunning(
+  what: string,
+  also: () => boolean = () => true,
+): Promise<void> {
+  await pollUntil(what, async () => also() && (await connectorRunning()), 300_000).catch(
+    (err: Error) => {
+      throw new Error(`${err.message}; Connect's last status answer: ${lastConnectorAnswer}`);
+    },
+  );
 }
 
 /** A service of the native stack as `pnpm stack status` shows it: its process id and its log. */
