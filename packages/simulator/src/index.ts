@@ -11,8 +11,10 @@ export {
 export { createSimStore, type SimStore, type SimStoreOptions } from './sim/pg-store.js';
 export { createGenerator, keysOf, type Generator, type GeneratedEvent } from './sim/generator.js';
 export { createState, evolve, fold, rowsOf, type SimState, type Snapshot } from './sim/state.js';
-export { createPrng, type Prng } from './sim/prng.js';
 export { SimError, SimRuleError, type SimErrorCode } from './sim/errors.js';
+
+// The one seeded PRNG of sim:gen and sim:run (faker draws from it too).
+export { createRandom, type Random } from './fake/random.js';
 
 // CSV loader (src/load) and dataset generator (src/generate).
 export { SimulatorError } from './errors.js';
@@ -36,9 +38,8 @@ export { sqlType, parseColumnType, type ColumnType } from './load/types.js';
 export {
   generateDataset,
   countsForScale,
-  customerRow,
-  productRow,
-  orderRow,
+  createRows,
+  type Rows,
   type GenerateOptions,
   type Counts,
 } from './generate/generate.js';

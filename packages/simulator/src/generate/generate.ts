@@ -18,19 +18,9 @@ import {
   type Product,
 } from '@mdp/schemas';
 
-import { createRandom, mixSeed } from './random.js';
-import type { Random } from './random.js';
-import {
-  ADDRESS_EXTRAS,
-  ADJECTIVES,
-  CATEGORIES,
-  COUNTRIES,
-  DOMAINS,
-  FIRST_NAMES,
-  LAST_NAMES,
-  SECOND_LINES,
-  VARIANTS,
-} from './vocabulary.js';
+import { createFakes, skuOf } from '../fake/fakes.js';
+import { placesFor, productLocale, type Place } from '../fake/places.js';
+import { createRandom, type Random } from '../fake/random.js';
 
 export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS };
 
@@ -46,6 +36,9 @@ const PRODUCTS_TO = Date.UTC(2026, 2, 31);
 const DATASET_END = Date.UTC(2026, 10, 1);
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
+/** Product prices, in cents. */
+const MIN_CENTS = 99;
+const MAX_CENTS = 249_900;
 
 const TABLE_SALT = { customers: 1, products: 2, orders: 3 } as const;
 
@@ -62,10 +55,6 @@ export function countsForScale(scale: number): Counts {
     products: n(BASE_COUNTS.products),
     orders: n(BASE_COUNTS.orders),
   };
-}
-
-function rowRandom(seed: number, table: keyof typeof TABLE_SALT, id: number): Random {
-  return createRandom(mixSeed(seed, TABLE_SALT[table], id));
 }
 
 function pad(n: number, width = 2): string {
@@ -86,77 +75,19 @@ function cents(value: number): string {
   return `${Math.floor(value / 100)}.${pad(value % 100)}`;
 }
 
-function asciiSlug(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[łŁ]/g, 'l')
-    .replace(/[øØ]/g, 'o')
-    .replace(/ß/g, 'ss')
-    .replace(/[þÞ]/g, 'th')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '');
-}
-
-/** The fields an order needs from its customer, drawn first from the customer's stream. */
-function customerCore(seed: number, id: number) {
-  const rng = rowRandom(seed, 'customers', id);
-  const country = rng.pick(COUNTRIES);
+/** The fields an order needs from its customer: the first draws of the customer's stream. */
+function customerCore(rng: Random, places: readonly Place[]) {
+  const place = rng.pick(places);
   const createdMs = CUSTOMERS_FROM + Math.floor(rng.next() * (CUSTOMERS_TO - CUSTOMERS_FROM));
-  return { rng, country, createdMs };
+  return { place, createdMs };
 }
 
-function productCore(seed: number, id: number) {
-  const rng = rowRandom(seed, 'products', id);
-  const category = rng.pick(CATEGORIES);
-  const spread = rng.next() ** 2; // most products are cheap
-  let priceCents = category.minCents + Math.floor(spread * (category.maxCents - category.minCents));
-  priceCents = rng.chance(0.5)
-    ? Math.max(category.minCents, Math.floor(priceCents / 100) * 100 - 1)
-    : priceCents;
+function productCore(rng: Random) {
+  // Log-uniform: most products are cheap, a few cost thousands; half end in .99.
+  let priceCents = Math.round(MIN_CENTS * (MAX_CENTS / MIN_CENTS) ** rng.next());
+  if (rng.chance(0.5)) priceCents = Math.max(MIN_CENTS, Math.floor(priceCents / 100) * 100 - 1);
   const createdMs = PRODUCTS_FROM + Math.floor(rng.next() * (PRODUCTS_TO - PRODUCTS_FROM));
-  return { rng, category, priceCents, createdMs };
-}
-
-export function customerRow(seed: number, id: number): Customer {
-  const { rng, country, createdMs } = customerCore(seed, id);
-  const first = rng.pick(FIRST_NAMES);
-  const last = rng.pick(LAST_NAMES);
-  const number = String(rng.int(1, 240));
-  const streetName = rng.pick(country.streets);
-  let street = country.numberFirst ? `${number} ${streetName}` : `${streetName} ${number}`;
-  if (rng.chance(0.2)) street += `, ${rng.pick(ADDRESS_EXTRAS)}`;
-  if (rng.chance(0.1)) street += `\n${rng.pick(SECOND_LINES)}`;
-  const phone = rng.chance(0.75)
-    ? `${country.dial} ${rng.int(20, 99)} ${String(rng.int(0, 9_999_999)).padStart(7, '0')}`
-    : null;
-  const slug = `${asciiSlug(first) || 'customer'}.${asciiSlug(last) || 'x'}`;
-  return {
-    id,
-    email: `${slug}.${id}@${rng.pick(DOMAINS)}`,
-    full_name: `${first} ${last}`,
-    street,
-    city: rng.pick(country.cities),
-    country: country.code,
-    phone,
-    created_at: formatTimestamp(createdMs, country.offset),
-  };
-}
-
-export function productRow(seed: number, id: number): Product {
-  const { rng, category, priceCents, createdMs } = productCore(seed, id);
-  let name = `${rng.pick(ADJECTIVES)} ${rng.pick(category.nouns)}`;
-  if (rng.chance(0.4)) name += `, ${rng.pick(VARIANTS)}`;
-  return {
-    id,
-    sku: `${category.code}-${String(id).padStart(6, '0')}`,
-    name,
-    category: category.name,
-    unit_price: cents(priceCents),
-    stock: rng.chance(0.05) ? 0 : rng.int(1, category.maxStock),
-    active: rng.chance(0.92),
-    created_at: formatTimestamp(createdMs, 0),
-  };
+  return { priceCents, createdMs };
 }
 
 function statusForAge(rng: Random, ageMs: number): OrderStatus {
@@ -175,33 +106,80 @@ const STATUS_HOURS: Record<OrderStatus, [number, number]> = {
   cancelled: [0, 48],
 };
 
-export function orderRow(seed: number, id: number, counts: Counts): Order {
-  const rng = rowRandom(seed, 'orders', id);
-  // Some customers order much more than others.
-  const customerId = 1 + Math.floor(rng.next() ** 1.6 * counts.customers);
-  const productId = rng.int(1, counts.products);
-  const customer = customerCore(seed, customerId);
-  const product = productCore(seed, productId);
-  const from = Math.max(customer.createdMs, product.createdMs);
-  // Recent orders are more frequent: skew placement towards the end.
-  const placedMs = DATASET_END - Math.floor((1 - rng.next() ** 0.5) * (DATASET_END - from)) - 1;
-  const status = statusForAge(rng, DATASET_END - placedMs);
-  const [lo, hi] = STATUS_HOURS[status];
-  const updatedMs = Math.min(
-    DATASET_END,
-    placedMs + rng.int(lo * HOUR, hi * HOUR) + rng.int(0, 59_999),
-  );
-  const discount = rng.pick([0, 0, 0, 0, 5, 10, 15]);
-  const unitCents = Math.max(1, Math.round((product.priceCents * (100 - discount)) / 100));
+export interface Rows {
+  customer(id: number): Customer;
+  product(id: number): Product;
+  order(id: number, counts: Counts): Order;
+}
+
+/**
+ * The rows of one dataset. Every row is drawn from its own stream, seeded with
+ * (seed, table, id): any row can be made on its own, and an order sees its
+ * customer's place and creation time without customers kept in memory.
+ * `locale`: every customer from that faker locale (see places.ts); default: WORLD.
+ */
+export function createRows(seed: number, locale?: string): Rows {
+  const places = placesFor(locale);
+  if (places === undefined) throw new RangeError(`unknown locale "${locale}"`);
+  const productsIn = productLocale(places);
+  const rng = createRandom(seed); // customers' and products' rows, with faker
+  const fakes = createFakes(rng);
+  const orderRng = createRandom(seed);
+  const coreRng = createRandom(seed); // an order's customer and product
+  const reseed = (r: Random, table: keyof typeof TABLE_SALT, id: number) => {
+    r.seed([seed, TABLE_SALT[table], id]);
+    return r;
+  };
+
   return {
-    id,
-    customer_id: customerId,
-    product_id: productId,
-    quantity: rng.chance(0.7) ? 1 : rng.int(2, 5),
-    unit_price: cents(unitCents),
-    status,
-    placed_at: formatTimestamp(placedMs, customer.country.offset),
-    updated_at: formatTimestamp(updatedMs, customer.country.offset),
+    customer(id) {
+      const { place, createdMs } = customerCore(reseed(rng, 'customers', id), places);
+      return fakes.customer(place, id, formatTimestamp(createdMs, place.offset));
+    },
+    product(id) {
+      const { priceCents, createdMs } = productCore(reseed(rng, 'products', id));
+      const name = fakes.productName(productsIn);
+      const category = fakes.category(productsIn);
+      return {
+        id,
+        sku: skuOf(category, id),
+        name,
+        category,
+        unit_price: cents(priceCents),
+        stock: rng.chance(0.05) ? 0 : Math.floor(20_000 ** rng.next()), // log-uniform 1..19,999
+        active: rng.chance(0.92),
+        created_at: formatTimestamp(createdMs, 0),
+      };
+    },
+    order(id, counts) {
+      const r = reseed(orderRng, 'orders', id);
+      // Some customers order much more than others.
+      const customerId = 1 + Math.floor(r.next() ** 1.6 * counts.customers);
+      const productId = r.between(1, counts.products);
+      const customer = customerCore(reseed(coreRng, 'customers', customerId), places);
+      const product = productCore(reseed(coreRng, 'products', productId));
+      const from = Math.max(customer.createdMs, product.createdMs);
+      // Recent orders are more frequent: skew placement towards the end.
+      const placedMs = DATASET_END - Math.floor((1 - r.next() ** 0.5) * (DATASET_END - from)) - 1;
+      const status = statusForAge(r, DATASET_END - placedMs);
+      const [lo, hi] = STATUS_HOURS[status];
+      const updatedMs = Math.min(
+        DATASET_END,
+        placedMs + r.between(lo * HOUR, hi * HOUR) + r.between(0, 59_999),
+      );
+      const discount = r.pick([0, 0, 0, 0, 5, 10, 15]);
+      const unitCents = Math.max(1, Math.round((product.priceCents * (100 - discount)) / 100));
+      return {
+        id,
+        customer_id: customerId,
+        product_id: productId,
+        quantity: r.chance(0.7) ? 1 : r.between(2, 5),
+        unit_price: cents(unitCents),
+        status,
+        placed_at: formatTimestamp(placedMs, customer.place.offset),
+        updated_at: formatTimestamp(updatedMs, customer.place.offset),
+      };
+    },
   };
 }
 
@@ -240,6 +218,8 @@ export interface GenerateOptions {
   out: string;
   seed: number;
   scale: number;
+  /** A faker locale of every customer (places.ts LOCALES); default: a mix of countries. */
+  locale?: string;
   onProgress?: (file: string, rows: number, total: number) => void;
 }
 
@@ -250,27 +230,28 @@ export interface GeneratedFile {
 
 /** Writes the three files into `out` (created if needed). */
 export async function generateDataset(options: GenerateOptions): Promise<GeneratedFile[]> {
-  const { out, seed, onProgress } = options;
+  const { out, onProgress } = options;
   const counts = countsForScale(options.scale);
+  const rows = createRows(options.seed, options.locale);
   await mkdir(out, { recursive: true });
   const specs = [
     {
       file: 'customers.csv',
       columns: CUSTOMER_COLUMNS,
       count: counts.customers,
-      row: (id: number) => ({ ...customerRow(seed, id) }),
+      row: (id: number) => ({ ...rows.customer(id) }),
     },
     {
       file: 'products.csv',
       columns: PRODUCT_COLUMNS,
       count: counts.products,
-      row: (id: number) => ({ ...productRow(seed, id) }),
+      row: (id: number) => ({ ...rows.product(id) }),
     },
     {
       file: 'orders.csv',
       columns: ORDER_COLUMNS,
       count: counts.orders,
-      row: (id: number) => ({ ...orderRow(seed, id, counts) }),
+      row: (id: number) => ({ ...rows.order(id, counts) }),
     },
   ];
   for (const spec of specs) {

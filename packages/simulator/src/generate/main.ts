@@ -3,23 +3,28 @@
  * terminal. The only generator module that reads the environment or decides
  * the exit code.
  */
-import { isAbsolute, resolve } from 'node:path';
-import { parseFlags } from '@mdp/schemas';
+import { parseFlags, userPath } from '@mdp/schemas';
 import { countsForScale, generateDataset } from './generate.js';
-import { seedFromText } from './random.js';
+import { LOCALES, placesFor, WORLD } from '../fake/places.js';
+import { seedFromText } from '../fake/random.js';
 
-const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--scale N] [--seed S]
+const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--scale N] [--seed S] [--locale L]
 
 Writes customers.csv, products.csv and orders.csv into DIR: the shipped
 data's columns and quirks (quoted commas and newlines, non-ASCII names, empty
-phones, decimals, timestamps with offsets) at N times its size. Same seed and
-scale → the same bytes. Scale 1 = 1,000 customers, 200 products, 2,000 orders
-(the shipped data is --scale 1 --seed 42); scale 500 ≈ 1M orders.
+phones, decimals, timestamps with offsets) at N times its size, with names,
+addresses and products from faker. Same seed, scale and faker version → the
+same bytes. Scale 1 = 1,000 customers, 200 products, 2,000 orders (the shipped
+data is --scale 1 --seed 42); scale 500 ≈ 1M orders.
 
 Options:
   --out DIR    output folder (created if needed; files are overwritten)
   --scale N    size factor, a positive number (default 1; 0.1 is allowed)
   --seed S     integer or any text (default 42)
+  --locale L   every customer from faker's locale L and its country, products
+               named in L too: de, en_GB, ja, fr_CA, ... (a locale that names
+               a country); default: a mix of ${WORLD.length} countries
+               (${WORLD.map((p) => p.country).join(' ')}), each in its own locale
   -h, --help   this help`;
 
 function parseGenArgs(argv: readonly string[]) {
@@ -29,6 +34,7 @@ function parseGenArgs(argv: readonly string[]) {
       out: { type: 'string' },
       scale: { type: 'string', default: '1' },
       seed: { type: 'string', default: '42' },
+      locale: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     (message) => new Error(message),
@@ -36,6 +42,11 @@ function parseGenArgs(argv: readonly string[]) {
   const scale = Number(values.scale);
   if (!/^\d+(\.\d+)?$/.test(values.scale) || !(scale > 0)) {
     throw new Error(`--scale ${values.scale}: expected a positive number such as 1, 0.5 or 500`);
+  }
+  if (values.locale !== undefined && placesFor(values.locale) === undefined) {
+    throw new Error(
+      `--locale ${values.locale}: expected a faker locale that names its country, one of ${LOCALES.join(', ')}`,
+    );
   }
   if (!values.help && values.out === undefined) throw new Error('--out DIR is required');
   return { ...values, scale };
@@ -53,8 +64,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${GEN_USAGE}\n`);
     return 0;
   }
-  const cwd = process.env.INIT_CWD ?? process.cwd();
-  const out = isAbsolute(args.out) ? args.out : resolve(cwd, args.out);
+  const out = userPath(args.out);
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
   const started = performance.now();
@@ -63,6 +73,7 @@ export async function main(argv: readonly string[]): Promise<number> {
       out,
       seed: seedFromText(args.seed),
       scale: args.scale,
+      locale: args.locale,
       onProgress: tty
         ? (file, rows, total) => {
             const now = performance.now();

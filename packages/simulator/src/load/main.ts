@@ -4,9 +4,15 @@
  * loader module that reads the environment or decides the exit code.
  */
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, relative, resolve } from 'node:path';
+import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { cliLogger, parseFlags, readPostgresWriterEnv, STACK_ENV_HINT } from '@mdp/schemas';
+import {
+  cliLogger,
+  parseFlags,
+  readPostgresWriterEnv,
+  STACK_ENV_HINT,
+  userPath,
+} from '@mdp/schemas';
 import pg from 'pg';
 import { LoadError } from './errors.js';
 import { createLoader, listCsvFiles } from './loader.js';
@@ -105,9 +111,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`sim:load: ${postgres.problems.join('; ')}; ${STACK_ENV_HINT}\n`);
     return 2;
   }
-  // pnpm --filter runs us inside the package: user paths are relative to where pnpm was called.
-  const cwd = env.INIT_CWD ?? process.cwd();
-  const userPath = (path: string) => (isAbsolute(path) ? path : resolve(cwd, path));
+  const fromUser = (path: string) => userPath(path, env);
   const logger = cliLogger('sim:load', {
     defaultLevel: 'warn',
     base: { component: 'sim-load' },
@@ -127,10 +131,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   try {
     const files =
       args.files.length > 0
-        ? args.files.map(userPath)
-        : await listCsvFiles(args.dir ? userPath(args.dir) : DEFAULT_DIR);
+        ? args.files.map(fromUser)
+        : await listCsvFiles(args.dir ? fromUser(args.dir) : DEFAULT_DIR);
     let types: TypeDeclarations | undefined;
-    if (args.types !== undefined) types = await readTypes(userPath(args.types));
+    if (args.types !== undefined) types = await readTypes(fromUser(args.types));
     await client.connect();
     const loader = createLoader({ client, logger });
     const reports = await loader.load({
@@ -148,7 +152,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const code = err instanceof LoadError ? err.code : 'UNEXPECTED';
     const message = err instanceof Error ? err.message : String(err);
     logger.debug({ err, code }, 'load failed');
-    process.stderr.write(`sim:load: ${code}: ${message.replaceAll(`${cwd}/`, '')}\n`);
+    // Paths in the message as the user gave them: relative to where pnpm was called.
+    process.stderr.write(`sim:load: ${code}: ${message.replaceAll(`${fromUser('.')}/`, '')}\n`);
     return 1;
   } finally {
     await client.end().catch(() => undefined);

@@ -7,10 +7,14 @@
  * Determinism: the events depend only on the snapshot, the seed and the `at`
  * timestamps passed in; the choices never depend on `at` (timestamps only end up
  * in the rows), so regenerating with other timestamps makes the same choices.
+ * Faker draws from the same seeded stream (fakes.ts), so names and addresses
+ * are regenerated too. New customers live in the snapshot's countries, each
+ * named in its country's faker locale.
  */
 import type { Customer, DomainEvent, Order, Product } from '@mdp/schemas';
-import { createPrng, type Prng } from './prng.js';
-import { FIRST_NAMES, LAST_NAMES, PLACES, PRODUCT_WORDS, STREETS } from './names.js';
+import { createFakes, skuOf, type Fakes } from '../fake/fakes.js';
+import { placeOf, productLocale, WORLD, type Place } from '../fake/places.js';
+import { createRandom, type Random } from '../fake/random.js';
 import { createState, evolve, type SimState, type Snapshot } from './state.js';
 
 export interface GeneratedEvent {
@@ -31,17 +35,22 @@ export interface Generator {
 const POOL_HALF = 20;
 
 export function createGenerator(options: { seed: number; snapshot: Snapshot }): Generator {
-  const rng = createPrng(options.seed);
-  const state = createState(options.snapshot);
-  const categories = [...new Set(options.snapshot.products.map((p) => p.category))];
-  if (categories.length === 0) categories.push(...PRODUCT_WORDS.categories);
+  const { snapshot } = options;
+  const rng = createRandom(options.seed);
+  const state = createState(snapshot);
+  const countries = [...new Set(snapshot.customers.map((c) => c.country))];
+  const places = countries.length > 0 ? countries.map(placeOf) : WORLD;
+  const locale = productLocale(places);
+  const fakes = createFakes(rng);
+  const categories = [...new Set(snapshot.products.map((p) => p.category))];
+  if (categories.length === 0) categories.push(fakes.category(locale));
   // Prices stay within what the starting data hold, so they fit the loaded column's precision.
   const maxCents =
-    options.snapshot.products.reduce((max, p) => Math.max(max, toCents(p.unit_price)), 0) || 19999;
-  const limits = { maxCents, categories };
+    snapshot.products.reduce((max, p) => Math.max(max, toCents(p.unit_price)), 0) || 19999;
+  const context: Context = { rng, fakes, places, locale, maxCents, categories };
 
   const next = (at: string): GeneratedEvent => {
-    const event = draw(rng, state, at, limits);
+    const event = draw(context, state, at);
     const keys = keysOf(event, state);
     const seq = state.seq + 1;
     evolve(state, { seq, at, event });
@@ -79,7 +88,7 @@ type Kind = DomainEvent['type'];
 const pull = (n: number, base: number) => (base * n) / (n + POOL_HALF);
 
 /** A uniform pick from an id set. */
-const pickId = (rng: Prng, set: { size: number; at(i: number): number }) =>
+const pickId = (rng: Random, set: { size: number; at(i: number): number }) =>
   set.at(rng.int(set.size));
 
 // draw and the functions it calls run once per event: no closures made per call.
@@ -102,12 +111,20 @@ function weights(state: SimState): [Kind, number][] {
   ];
 }
 
-interface Limits {
+/** What draw needs besides the state: the stream, faker on it, and the snapshot's limits. */
+interface Context {
+  rng: Random;
+  fakes: Fakes;
+  /** Where new customers live. */
+  places: readonly Place[];
+  /** Locale of new products' names. */
+  locale: string;
   maxCents: number;
   categories: readonly string[];
 }
 
-function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEvent {
+function draw(context: Context, state: SimState, at: string): DomainEvent {
+  const { rng } = context;
   const table = weights(state);
   let total = 0;
   for (const [, w] of table) total += w;
@@ -138,7 +155,7 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
       const product = pickProduct(rng, state);
       const factor = rng.between(90, 115);
       const cents = Math.min(
-        limits.maxCents,
+        context.maxCents,
         Math.max(50, Math.round((toCents(product.unit_price) * factor) / 100)),
       );
       return { type: 'product_repriced', productId: product.id, unitPrice: fromCents(cents) };
@@ -150,13 +167,11 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
       return { type: 'product_restocked', productId: product.id, quantity: rng.between(10, 100) };
     }
     case 'customer_moved': {
-      const place = rng.pick(PLACES);
+      const customerId = pickId(rng, state.customerIds);
       return {
         type: 'customer_moved',
-        customerId: pickId(rng, state.customerIds),
-        street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
-        city: place.city,
-        country: place.country,
+        customerId,
+        ...context.fakes.address(rng.pick(context.places)),
       };
     }
     case 'customer_erased': {
@@ -165,16 +180,16 @@ function draw(rng: Prng, state: SimState, at: string, limits: Limits): DomainEve
         const id = pickId(rng, state.customerIds);
         if (!state.openOrdersByCustomer.has(id)) return { type: 'customer_erased', customerId: id };
       }
-      return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
+      return { type: 'customer_registered', customer: newCustomer(context, state, at) };
     }
     case 'product_added':
-      return { type: 'product_added', product: newProduct(rng, state, at, limits) };
+      return { type: 'product_added', product: newProduct(context, state, at) };
     default:
-      return { type: 'customer_registered', customer: newCustomer(rng, state, at) };
+      return { type: 'customer_registered', customer: newCustomer(context, state, at) };
   }
 }
 
-function placeOrder(rng: Prng, state: SimState, at: string): DomainEvent {
+function placeOrder(rng: Random, state: SimState, at: string): DomainEvent {
   const customerId = pickId(rng, state.customerIds);
   const quantity = rng.chance(0.7) ? rng.between(1, 2) : rng.between(3, 6);
   let product: Product | undefined;
@@ -198,45 +213,28 @@ function placeOrder(rng: Prng, state: SimState, at: string): DomainEvent {
   return { type: 'product_restocked', productId: product!.id, quantity: rng.between(20, 100) };
 }
 
-function pickProduct(rng: Prng, state: SimState): Product {
+function pickProduct(rng: Random, state: SimState): Product {
   const ids = state.activeProductIds.size > 0 ? state.activeProductIds : null;
   if (ids) return state.products.get(ids.at(rng.int(ids.size)))!;
   const all = [...state.products.keys()];
   return state.products.get(rng.pick(all))!;
 }
 
-function newCustomer(rng: Prng, state: SimState, at: string): Customer {
-  const id = state.maxIds.customer + 1;
-  const first = rng.pick(FIRST_NAMES);
-  const last = rng.pick(LAST_NAMES);
-  const place = rng.pick(PLACES);
-  const ascii = (s: string) =>
-    s
-      .normalize('NFD')
-      .replace(/[^A-Za-z]/g, '')
-      .toLowerCase();
-  return {
-    id,
-    email: `${ascii(first)}.${ascii(last)}.${id}@sim.example.net`,
-    full_name: `${first} ${last}`,
-    street: `${rng.between(1, 250)} ${rng.pick(STREETS)}`,
-    city: place.city,
-    country: place.country,
-    phone: rng.chance(0.2)
-      ? null
-      : `+${rng.between(30, 49)} ${rng.between(100, 999)} ${rng.between(100000, 999999)}`,
-    created_at: at,
-  };
+function newCustomer(context: Context, state: SimState, at: string): Customer {
+  const place = context.rng.pick(context.places);
+  return context.fakes.customer(place, state.maxIds.customer + 1, at);
 }
 
-function newProduct(rng: Prng, state: SimState, at: string, limits: Limits): Product {
+function newProduct(context: Context, state: SimState, at: string): Product {
+  const { rng } = context;
   const id = state.maxIds.product + 1;
+  const category = rng.pick(context.categories);
   return {
     id,
-    sku: `SIM-${String(id).padStart(6, '0')}`,
-    name: `${rng.pick(PRODUCT_WORDS.adjectives)} ${rng.pick(PRODUCT_WORDS.nouns)}`,
-    category: rng.pick(limits.categories),
-    unit_price: fromCents(Math.min(limits.maxCents, rng.between(199, 19999))),
+    sku: skuOf(category, id),
+    name: context.fakes.productName(context.locale),
+    category,
+    unit_price: fromCents(Math.min(context.maxCents, rng.between(199, 19999))),
     stock: rng.between(20, 200),
     active: true,
     created_at: at,

@@ -1,5 +1,7 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
 import type pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoadError } from '../../src/load/errors.js';
@@ -115,14 +117,33 @@ describe('loading the shipped data', () => {
 
   it('keeps values exact: decimals, offsets, quotes and non-ASCII text', async () => {
     await load(DATA_DIR);
+    // The expected values are the CSV's own (data/ is generated: no value is hard-coded).
+    const csv = async (file: string) =>
+      parse<Record<string, string>>(await readFile(join(DATA_DIR, file), 'utf8'), {
+        columns: true,
+      });
+    const order = (await csv('orders.csv'))[0]!;
     const row = await client.query<{ unit_price: string; placed: string }>(
       `SELECT unit_price::text, to_char(placed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS') AS placed
-         FROM ${schema}.orders WHERE id = 1`,
+         FROM ${schema}.orders WHERE id = $1`,
+      [order.id],
     );
-    // orders.csv line 2: 1,200,137,1,14.99,delivered,2026-08-30T14:01:23.350-05:00,...
-    expect(row.rows[0]).toEqual({ unit_price: '14.99', placed: '2026-08-30T19:01:23.350' });
-    const quoted = await client.query(`SELECT name FROM ${schema}.products WHERE id = 147`);
-    expect(quoted.rows[0]).toEqual({ name: 'Classic Monitor 27", 500 g' });
+    expect(order.placed_at).toMatch(/[+-]\d{2}:\d{2}$/);
+    expect(row.rows[0]).toEqual({
+      unit_price: order.unit_price,
+      placed: new Date(order.placed_at!).toISOString().slice(0, -1),
+    });
+    const quoted = (await csv('products.csv')).find((p) => p.name!.includes('"'))!;
+    const name = await client.query(`SELECT name FROM ${schema}.products WHERE id = $1`, [
+      quoted.id,
+    ]);
+    expect(name.rows[0]).toEqual({ name: quoted.name });
+    // eslint-disable-next-line no-control-regex
+    const nonAscii = (await csv('customers.csv')).find((c) => /[^\x00-\x7f]/.test(c.full_name!))!;
+    const person = await client.query(`SELECT full_name FROM ${schema}.customers WHERE id = $1`, [
+      nonAscii.id,
+    ]);
+    expect(person.rows[0]).toEqual({ full_name: nonAscii.full_name });
   });
 });
 

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Customer, Order, Product } from '@mdp/schemas';
+import { createFakes } from '../../src/fake/fakes.js';
+import { WORLD } from '../../src/fake/places.js';
+import { createRandom } from '../../src/fake/random.js';
 import { createGenerator, fromCents, toCents } from '../../src/sim/generator.js';
-import { createPrng } from '../../src/sim/prng.js';
 import { fold, type Snapshot } from '../../src/sim/state.js';
 
 const at0 = Date.parse('2026-01-01T00:00:00Z');
@@ -80,15 +82,66 @@ describe('generator', () => {
   });
 });
 
-describe('prng and prices', () => {
-  it('is deterministic and uniform enough', () => {
-    const a = createPrng(42);
-    const b = createPrng(42);
+describe('resume', () => {
+  it('regenerates the logged events after a restart and goes on as if never stopped', () => {
+    const straight = generate(12, 3000);
+    // A run stops after 1,800 events; the next one regenerates them from the
+    // snapshot and the seed (as simulator.ts replays the event log), then goes on.
+    const logged = straight.slice(0, 1800);
+    const resumed = createGenerator({ seed: 12, snapshot });
+    for (const event of logged) expect(resumed.next(event.at)).toEqual(event);
+    const rest = Array.from({ length: 1200 }, (_, i) => resumed.next(clock(1800 + i)));
+    expect(rest).toEqual(straight.slice(1800));
+    expect(straight.some((e) => e.event.type === 'customer_registered')).toBe(true);
+  });
+});
+
+describe('new customers and products', () => {
+  it('are faker-made in the countries of the snapshot, with unique emails', () => {
+    const events = generate(21, 20_000).map((e) => e.event);
+    const registered = events.flatMap((e) =>
+      e.type === 'customer_registered' ? [e.customer] : [],
+    );
+    expect(registered.length).toBeGreaterThan(100);
+    const emails = [...snapshot.customers, ...registered].map((c) => c.email);
+    expect(new Set(emails).size).toBe(emails.length);
+    for (const c of registered) {
+      // The snapshot's customers all live in Norway: new ones do too, with Norwegian phones.
+      expect(c.country).toBe('NO');
+      expect(c.email).toMatch(/^[a-z0-9._+-]+@example\.(com|org|net)$/);
+      expect(c.phone === null || c.phone.startsWith('+47'), c.phone ?? '').toBe(true);
+      expect(c.full_name).not.toMatch(/\{\{|\bundefined\b|\bnull\b/);
+    }
+    const moved = events.flatMap((e) => (e.type === 'customer_moved' ? [e] : []));
+    expect(moved.every((e) => e.country === 'NO' && e.street !== '' && e.city !== '')).toBe(true);
+    const added = events.flatMap((e) => (e.type === 'product_added' ? [e.product] : []));
+    expect(added.length).toBeGreaterThan(0);
+    expect(added.every((p) => ['home', 'toys'].includes(p.category) && p.name !== '')).toBe(true);
+  });
+});
+
+describe('random and prices', () => {
+  it('is deterministic and uniform enough; seed() restarts a stream', () => {
+    const a = createRandom(42);
+    const b = createRandom(42);
     const xs = Array.from({ length: 10_000 }, () => a.next());
     expect(xs).toEqual(Array.from({ length: 10_000 }, () => b.next()));
     const mean = xs.reduce((s, x) => s + x, 0) / xs.length;
     expect(Math.abs(mean - 0.5)).toBeLessThan(0.02);
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
+    a.seed([7, 1, 3]);
+    const again = createRandom([7, 1, 3]);
+    expect([a.next(), a.next()]).toEqual([again.next(), again.next()]);
+    expect(createRandom(43).next()).not.toBe(createRandom(42).next());
+  });
+
+  it('feeds faker: the same seed gives the same customers, another seed others', () => {
+    const people = (seed: number) => {
+      const fakes = createFakes(createRandom(seed));
+      return WORLD.map((place, i) => fakes.customer(place, i + 1, clock(0)));
+    };
+    expect(people(5)).toEqual(people(5));
+    expect(people(5).map((c) => c.full_name)).not.toEqual(people(6).map((c) => c.full_name));
   });
 
   it('converts prices exactly', () => {
