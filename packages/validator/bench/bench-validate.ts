@@ -6,7 +6,14 @@
  */
 import { randomBytes } from 'node:crypto';
 import pino from 'pino';
-import { humanLines, kafkaLogin, writeResult, KAFKA_BENCH_ENV } from '@mdp/schemas';
+import {
+  humanLines,
+  kafkaLogin,
+  writeResult,
+  KAFKA_BENCH_ENV,
+  REGISTRY_ADMIN_ENV,
+  REGISTRY_AUTH_HINT,
+} from '@mdp/schemas';
 import { createDecoder, createKafka, createRegistry } from '../src/index.js';
 import { BENCH_HELP, parseBenchArgs } from '../src/cli/bench-args.js';
 import { kafkaConfig } from '../src/config.js';
@@ -50,16 +57,32 @@ const logger = pino({ level: 'warn' }, pino.destination(2));
 // Kafka user mdp-bench (`pnpm stack:env` exports it): it owns the mdp-bench* topics
 const login = kafkaLogin(process.env, KAFKA_BENCH_ENV);
 const kafka = createKafka({ brokers: config.brokers, login, logger });
-const registry = createRegistry(config.registryUrl);
+// Registering a schema needs the registry's admin login (stack:env exports it).
+const username = process.env[REGISTRY_ADMIN_ENV.user];
+const password = process.env[REGISTRY_ADMIN_ENV.password];
+const registry = createRegistry(
+  config.registryUrl,
+  username && password ? { username, password } : undefined,
+);
 const topic = `mdp-bench.public.products_${randomBytes(4).toString('hex')}`;
-const { id: keyId } = await registry.register(
-  { type: 'AVRO' as never, schema: JSON.stringify(keySchema('products')) },
-  { subject: `${topic}-key` },
-);
-const { id: valueId } = await registry.register(
-  { type: 'AVRO' as never, schema: JSON.stringify(valueSchema('products')) },
-  { subject: `${topic}-value` },
-);
+async function register(suffix: 'key' | 'value', schema: unknown): Promise<number> {
+  try {
+    const { id } = await registry.register(
+      { type: 'AVRO' as never, schema: JSON.stringify(schema) },
+      { subject: `${topic}-${suffix}` },
+    );
+    return id;
+  } catch (err) {
+    const refused = (err as { status?: number }).status;
+    process.stderr.write(
+      `error: the registry did not register ${topic}-${suffix}: ${(err as Error).message}` +
+        `${refused === 401 || refused === 403 ? `; ${REGISTRY_AUTH_HINT}` : ''}\n`,
+    );
+    process.exit(3);
+  }
+}
+const keyId = await register('key', keySchema('products'));
+const valueId = await register('value', valueSchema('products'));
 const kw = writerType(keySchema('products'));
 const vw = writerType(valueSchema('products'));
 const admin = kafka.admin();

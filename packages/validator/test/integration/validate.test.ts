@@ -258,6 +258,14 @@ describe('pnpm validate on the real stack', () => {
     expect(ruled.text).toContain(`rule:quantity-fixed orders key=["${changed.rows[0]!.id}"]`);
   });
 
+  it('pnpm bench:validate registers its schemas, decodes and checks every record, and says so as JSON', () => {
+    const run = pnpm(['bench:validate', '--records', '2000', '--json', '-']);
+    expect(run.code, run.stderr).toBe(0);
+    const result = JSON.parse(run.stdout) as { records: number; checkedPerSec: number };
+    expect(result.records).toBe(2000);
+    expect(result.checkedPerSec).toBeGreaterThan(0);
+  });
+
   /** `pnpm validate ARGS` with these settings over the stack's. */
   const validateWith = (env: Record<string, string>, args: string[] = []) =>
     spawnSync('pnpm', ['--silent', '--workspace-root', 'validate', ...args], {
