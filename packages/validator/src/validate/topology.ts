@@ -120,7 +120,8 @@ export function createTopology({ tables, rules = [] }: TopologyOptions) {
   const kTables = new Map<string, TableAtWatermark>();
   const eventLog = createEventLogMatcher(new Set(tables));
   const violations = createViolationSink();
-  let watermarkOf: SourceState | undefined;
+  // The last watermark handed in, and PostgreSQL as read at it.
+  let current: { source: SourceState; at: Watermark } | undefined;
 
   const tableStats = (table: string) => {
     let s = stats.get(table);
@@ -138,12 +139,11 @@ export function createTopology({ tables, rules = [] }: TopologyOptions) {
     }
     return s;
   };
-  let at: Watermark | undefined;
   const kTable = (table: string) => {
     let t = kTables.get(table);
     if (!t) {
       kTables.set(table, (t = createTableAtWatermark()));
-      if (at) t.advance(at);
+      if (current) t.advance(current.at);
     }
     return t;
   };
@@ -187,12 +187,11 @@ export function createTopology({ tables, rules = [] }: TopologyOptions) {
 
   /** PostgreSQL read at a (newer) watermark: the KTables and the event log move up to it. */
   function watermark(source: SourceState): void {
-    if (watermarkOf === source) return;
-    watermarkOf = source;
-    at = { snapshot: source.snapshot, lsn: source.walLsn };
-    for (const table of tables) kTable(table);
-    for (const t of kTables.values()) t.advance(at);
-    eventLog.expect(source.events ?? [], at);
+    if (current?.source === source) return;
+    current = { source, at: { snapshot: source.snapshot, lsn: source.walLsn } };
+    for (const t of kTables.values()) t.advance(current.at);
+    for (const table of tables) kTable(table); // a table not seen yet starts at this watermark
+    eventLog.expect(source.events ?? [], current.at);
   }
 
   function verdict(source: SourceState | undefined): Verdict {
