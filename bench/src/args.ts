@@ -31,7 +31,7 @@ Parts (in this order):
   cdc-lag     PostgreSQL commit → decoded by pnpm consume, during sim:run at 50/s
   freshness   PostgreSQL commit → visible in silver/orders (Delta on MinIO), at 50/s
   sustained   highest sim:run rate silver keeps up with (50, 100, 200, 400, 800/s)
-  memory      RSS of each service's process tree (pnpm stack status --json, ps)
+  memory      PSS (and RSS) of each service's process tree (stack status --json, ps, /proc)
   startup     pnpm stack:down, then the time pnpm stack:up takes (data kept), per service
 
 Options:

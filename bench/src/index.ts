@@ -8,6 +8,7 @@ export {
   parseStackUpOutput,
   parseValidateOutput,
   processTreeRssKb,
+  pssKbOf,
   readyEventOf,
 } from './parse.js';
 export { groupJobs, jobKind, parseBatches } from './adapters/spark-job.js';

@@ -146,6 +146,12 @@ export function readyEventOf(
   return kind === 'ready' || kind === 'done' ? { service: record['service'], kind } : undefined;
 }
 
+/** The `Pss:` line of a `/proc/<pid>/smaps_rollup` file, in kB (undefined when absent). */
+export function pssKbOf(smapsRollup: string): number | undefined {
+  const m = /^Pss:\s+(\d+) kB$/m.exec(smapsRollup);
+  return m ? Number(m[1]) : undefined;
+}
+
 /**
  * RSS in kB of a process and all its descendants, from `ps -e -o pid=,ppid=,rss=`.
  * Returns 0 when the pid is not listed.

@@ -35,13 +35,13 @@ function distribution(chart: PlotChart, previous: PlotChart | undefined): PlotCh
   };
 }
 
-/** Each service's RSS (MB), from the memory part's figures. */
+/** Each service's PSS (MB), from the memory part's figures (none in runs from before PSS). */
 function memoryOf(report: Report | undefined): Map<string, number> {
   const rows = report?.parts.find((p) => p.part === 'memory')?.figures ?? [];
   return new Map(
     rows
-      .filter((f) => typeof f.data?.['treeRssBytes'] === 'number')
-      .map((f) => [String(f.data!['service']), (f.data!['treeRssBytes'] as number) / 1024 ** 2]),
+      .filter((f) => typeof f.data?.['treePssBytes'] === 'number')
+      .map((f) => [String(f.data!['service']), (f.data!['treePssBytes'] as number) / 1024 ** 2]),
   );
 }
 

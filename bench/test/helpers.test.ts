@@ -22,6 +22,7 @@ import {
   parseSimRunSummary,
   parseStackUpOutput,
   processTreeRssKb,
+  pssKbOf,
   readyEventOf,
   logRecordOf,
   renderReport,
@@ -181,11 +182,15 @@ describe('--plot', () => {
           seconds: 1,
           figures: [
             {
-              name: 'memory: spark',
+              name: 'memory (PSS): spark',
               value: '',
-              data: { service: 'spark', treeRssBytes: sparkBytes },
+              data: { service: 'spark', treePssBytes: sparkBytes, treeRssBytes: 2 * sparkBytes },
             },
-            { name: 'memory: every service', value: '', data: { totalRssBytes: sparkBytes } },
+            {
+              name: 'memory (PSS): every service',
+              value: '',
+              data: { totalPssBytes: sparkBytes },
+            },
           ],
         },
       ],
@@ -316,6 +321,16 @@ describe('reading the CLIs’ JSON', () => {
     ].join('\n');
     expect(processTreeRssKb(ps, 10)).toEqual({ rssKb: 1150, pids: [10, 11, 12] });
     expect(processTreeRssKb(ps, 99)).toEqual({ rssKb: 0, pids: [] });
+  });
+  it('reads the PSS of a process from its smaps_rollup', () => {
+    const rollup = [
+      '55d0c0a00000-7ffd6a1f2000 ---p 00000000 00:00 0                          [rollup]',
+      'Rss:              483120 kB',
+      'Pss:               76012 kB',
+      'Pss_Anon:          20000 kB',
+    ].join('\n');
+    expect(pssKbOf(rollup)).toBe(76012);
+    expect(pssKbOf('')).toBeUndefined();
   });
 });
 

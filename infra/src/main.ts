@@ -157,6 +157,7 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
     pgBinDir: env['MDP_PG_BIN'] || undefined,
     pgMaxSlotWalKeepSize: env['MDP_PG_MAX_SLOT_WAL_KEEP_SIZE'] || undefined,
     lakeRetainHours: env['MDP_LAKE_RETAIN_HOURS'] || undefined,
+    sparkDriverMemory: env['MDP_SPARK_DRIVER_MEMORY'] || undefined,
     javaHome: env['MDP_JAVA_HOME'] || env['JAVA_HOME'] || undefined,
   });
   const service = names[0] ?? '';

@@ -128,6 +128,7 @@ def main(argv: list[str]) -> int:
         "mdp-cdc-to-delta",
         jars_dir,
         ui_port=config.ui_port,
+        driver_memory=config.driver_memory,
         s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
     )
     stopping = threading.Event()

@@ -80,6 +80,7 @@ def main(argv: list[str]) -> int:
         "mdp-quarantine-replay",
         jars_dir,
         ui_port=None,
+        driver_memory=config.driver_memory,
         s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
     )
     try:

@@ -18,6 +18,7 @@ def create_session(
     jars_dir: str,
     *,
     ui_port: int | None = None,
+    driver_memory: str = "1g",
     s3: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
 ) -> SparkSession:
@@ -27,7 +28,7 @@ def create_session(
         # (760 MB with the AWS SDK bundle) through the driver's file server at each start, which
         # took minutes on a busy machine and failed with ClosedChannelException.
         "spark.driver.extraClassPath": jar_list(jars_dir),
-        "spark.driver.memory": "2g",
+        "spark.driver.memory": driver_memory,
         # a query stopped in the middle of a MERGE overflowed the default stack
         "spark.driver.extraJavaOptions": "-Xss16m",
         "spark.driver.host": "127.0.0.1",

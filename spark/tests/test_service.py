@@ -55,6 +55,7 @@ def test_config_lists_every_missing_setting():
                 "S3_ENDPOINT": "minio:9000",
                 "MDP_SPARK_UI_PORT": "x",
                 "MDP_LAKE_RETAIN_HOURS": "-1",
+                "MDP_SPARK_DRIVER_MEMORY": "2 GB",
             }
         )
     assert err.value.code == "CONFIG_INVALID"
@@ -66,6 +67,7 @@ def test_config_lists_every_missing_setting():
         "S3_ENDPOINT",
         "MDP_SPARK_UI_PORT",
         "MDP_LAKE_RETAIN_HOURS",
+        "MDP_SPARK_DRIVER_MEMORY",
     ):
         assert name in str(err.value)
     env = {
@@ -84,6 +86,8 @@ def test_config_lists_every_missing_setting():
     assert load_config({**env, "MDP_LAKE_RETAIN_HOURS": "0.25"}).lake_retain_hours == 0.25
     with pytest.raises(ConfigError, match="MDP_LAKE_RETAIN_HOURS"):
         load_config({**env, "MDP_LAKE_RETAIN_HOURS": "a day"})
+    assert config.driver_memory == "1g"
+    assert load_config({**env, "MDP_SPARK_DRIVER_MEMORY": "1536m"}).driver_memory == "1536m"
     assert config.kafka_login == {}
     login = load_config({**env, "KAFKA_USER": "mdp-spark", "KAFKA_PASSWORD": "pw"}).kafka_login
     assert login["security.protocol"] == "SASL_PLAINTEXT" and login["sasl.mechanism"] == "SCRAM-SHA-512"

@@ -1,7 +1,8 @@
 /** Memory of each service and the stack's start-up time, through `pnpm stack …`. */
+import { readFile } from 'node:fs/promises';
 import { runProgram, runScript, startScript, failure } from '../adapters/commands.js';
 import { BenchError } from '../errors.js';
-import { parseStackUpOutput, processTreeRssKb, readyEventOf } from '../parse.js';
+import { parseStackUpOutput, processTreeRssKb, pssKbOf, readyEventOf } from '../parse.js';
 import { fmt, type Figure } from '../table.js';
 import { childOptions, type Context, type PartRunner } from './context.js';
 
@@ -17,15 +18,26 @@ export interface ServiceMemory {
   readonly pid: number;
   /** RSS of the pid and its descendants. */
   readonly treeRssBytes: number;
+  /**
+   * PSS of the pid and its descendants: a page shared by n processes counts 1/n in each,
+   * so PostgreSQL's shared buffers count once however many backends map them.
+   */
+  readonly treePssBytes: number;
   /** RSS of the pid alone (stack status). */
   readonly pidRssBytes: number;
   readonly pids: readonly number[];
 }
 
+/** PSS of a process in kB from /proc (Linux); 0 once it has exited. */
+async function pssKb(pid: number): Promise<number> {
+  const text = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
+  return pssKbOf(text) ?? 0;
+}
+
 /**
- * RSS of each running service: `pnpm stack status --json` names its pid (for
+ * RSS and PSS of each running service: `pnpm stack status --json` names its pid (for
  * spark the Python driver, whose JVM is a child; for wrappers their program), and
- * the process tree under it is summed from `ps`.
+ * the process tree under it is found with `ps`.
  */
 export async function serviceMemory(ctx: Context): Promise<ServiceMemory[]> {
   const text = await runScript(
@@ -45,37 +57,42 @@ export async function serviceMemory(ctx: Context): Promise<ServiceMemory[]> {
     ['-e', '-o', 'pid=,ppid=,rss='],
     childOptions(ctx, 'ps', 30_000),
   );
-  return rows
-    .filter((row) => row.status === 'Running' && row.pid > 0)
-    .map((row) => {
+  const running = rows.filter((row) => row.status === 'Running' && row.pid > 0);
+  return Promise.all(
+    running.map(async (row) => {
       const tree = processTreeRssKb(ps, row.pid);
+      const pss = await Promise.all(tree.pids.map(pssKb));
       return {
         service: row.name,
         pid: row.pid,
         treeRssBytes: tree.rssKb * 1024,
+        treePssBytes: pss.reduce((sum, kb) => sum + kb, 0) * 1024,
         pidRssBytes: row.rssBytes,
         pids: tree.pids,
       };
-    });
+    }),
+  );
 }
 
 export const memoryPart: PartRunner = async (ctx) => {
   const figures: Figure[] = [];
-  let total = 0;
+  let totalPss = 0;
+  let totalRss = 0;
   for (const row of await serviceMemory(ctx)) {
-    total += row.treeRssBytes;
+    totalPss += row.treePssBytes;
+    totalRss += row.treeRssBytes;
     figures.push({
-      name: `memory: ${row.service}`,
-      value: fmt.mb(row.treeRssBytes),
-      note: `RSS of pid ${row.pid} and its ${row.pids.length - 1} descendant(s); the pid alone ${fmt.mb(row.pidRssBytes)} (stack status)`,
+      name: `memory (PSS): ${row.service}`,
+      value: fmt.mb(row.treePssBytes),
+      note: `pid ${row.pid} and its ${row.pids.length - 1} descendant(s); their RSS ${fmt.mb(row.treeRssBytes)}`,
       data: { ...row },
     });
   }
   figures.push({
-    name: 'memory: every service',
-    value: fmt.mb(total),
-    note: 'sum of the rows above, measured after the workload parts of this run; RSS counts a shared page once per process (PostgreSQL shared buffers in each backend), so trees with descendants are an upper bound',
-    data: { totalRssBytes: total },
+    name: 'memory (PSS): every service',
+    value: fmt.mb(totalPss),
+    note: `sum of the rows above, measured after the workload parts of this run. PSS counts a page shared by n processes 1/n in each (PostgreSQL's shared buffers once, not once per backend); the sum of RSS would be ${fmt.mb(totalRss)}`,
+    data: { totalPssBytes: totalPss, totalRssBytes: totalRss },
   });
   return figures;
 };

@@ -96,6 +96,8 @@ export interface StackOptions {
   readonly pgMaxSlotWalKeepSize?: string;
   /** Hours the Spark job's VACUUM keeps replaced files (MDP_LAKE_RETAIN_HOURS); the job's default when unset. */
   readonly lakeRetainHours?: string;
+  /** The Spark job's heap (MDP_SPARK_DRIVER_MEMORY); the job's default when unset. */
+  readonly sparkDriverMemory?: string;
   /** A JDK to try first for every JVM service (MDP_JAVA_HOME or JAVA_HOME). */
   readonly javaHome?: string;
 }
@@ -227,6 +229,7 @@ export function createStack(options: StackOptions): Stack {
     MDP_PG_PORT: String(config.ports.postgres),
     MDP_PG_MAX_SLOT_WAL_KEEP_SIZE: options.pgMaxSlotWalKeepSize ?? '2GB',
     MDP_LAKE_RETAIN_HOURS: options.lakeRetainHours ?? '',
+    MDP_SPARK_DRIVER_MEMORY: options.sparkDriverMemory ?? '',
   });
 
   const ensureStateDir = async (): Promise<void> => {
