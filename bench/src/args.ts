@@ -30,7 +30,8 @@ Parts (in this order):
   validate    pnpm bench:validate: decoded+checked records/s vs plain kafkajs
   cdc-lag     PostgreSQL commit → decoded by pnpm consume, during sim:run at 50/s
   freshness   PostgreSQL commit → visible in silver/orders (Delta on MinIO), at 50/s
-  sustained   highest sim:run rate silver keeps up with (50, 100, 200, 400, 800/s)
+  sustained   highest sim:run rate silver keeps up with (45 s at 50, 100, 200, 400,
+              800/s, then 1,000/s held 3 minutes: its freshness is a row of its own)
   memory      PSS (and RSS) of each service's process tree (stack status --json, ps, /proc)
   startup     pnpm stack:down, then the time pnpm stack:up takes (data kept), per service
 
