@@ -12,6 +12,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError, Parser } from 'csv-parse';
 import type { Options } from 'csv-parse';
 import { LoadError, formatLocation } from './errors.js';
+import { createFastCsvStream } from './fast-csv.js';
 import type { CsvLayout } from './layout.js';
 import { createUtf8Validator } from './utf8.js';
 import type { LineEndings } from './utf8.js';
@@ -74,6 +75,12 @@ export interface ReadCsvOptions {
   progress?: { bytes: number };
   /** See {@link csvParserOptions}. Blank lines before the header are skipped all the same. */
   blankLinesAreRows?: boolean;
+  /**
+   * Parse with fast-csv.ts, not csv-parse, counting blank lines into it: it throws
+   * FastCsvUnsupported on a file it does not read exactly as csv-parse would (then read
+   * it again without). Not with `blankLinesAreRows`.
+   */
+  fast?: { blankLines: number };
 }
 
 /** A pass-through that shows each chunk to `see`. */
@@ -95,7 +102,10 @@ export async function* readCsvBatches(
   options: ReadCsvOptions = {},
 ): AsyncGenerator<string[][], void> {
   const streamOptions: TransformOptions = { readableHighWaterMark: BATCH_RECORDS };
-  const parser = new Parser({ ...csvParserOptions(options.blankLinesAreRows), ...streamOptions });
+  const fast = options.fast !== undefined && options.blankLinesAreRows !== true;
+  const parser = fast
+    ? createFastCsvStream(options.fast)
+    : new Parser({ ...csvParserOptions(options.blankLinesAreRows), ...streamOptions });
   let beforeHeader = options.blankLinesAreRows === true;
   const { layout, progress } = options;
   const stages: Transform[] = [];
@@ -126,9 +136,10 @@ export async function* readCsvBatches(
   });
   try {
     for (;;) {
-      const batch: string[][] = [];
+      let batch: string[][] = [];
+      if (fast) batch = (parser.read() as string[][] | null) ?? [];
       let record: string[] | null;
-      while ((record = parser.read() as string[] | null) !== null) {
+      while (!fast && (record = parser.read() as string[] | null) !== null) {
         if (beforeHeader && isEmptyRecord(record)) continue;
         beforeHeader = false;
         batch.push(record);

@@ -12,6 +12,7 @@ import { createColumnInferrer } from './infer.js';
 import type { ColumnInferrer } from './infer.js';
 import { singular, toSnakeCase } from './names.js';
 import { createCsvLayout, locateFields } from './layout.js';
+import { FastCsvUnsupported } from './fast-csv.js';
 import { readCsvBatches } from './read.js';
 import { fits, sqlType } from './types.js';
 import type { ColumnType } from './types.js';
@@ -62,7 +63,7 @@ type Problem =
   | { record: number; field: number; fields: number }
   | { record: number; field: number; value: string; type: ColumnType };
 
-export interface ScanProgress {
+interface ScanProgress {
   file: string;
   rows: number;
   bytes: number;
@@ -97,14 +98,31 @@ function normalizeHeader(fields: string[], file: string): string[] {
   return names;
 }
 
-export async function scanFile(
+interface ScanOptions {
+  declared?: Record<string, ColumnType>;
+  onProgress?: (progress: ScanProgress) => void;
+  /** Defaults to {@link UNIQUENESS_BUDGET_BYTES}. */
+  uniquenessBudgetBytes?: number;
+}
+
+/**
+ * Scans with the fast parser, and scans again with csv-parse a file the fast one does
+ * not read as csv-parse would (fast-csv.ts): its records up to there are csv-parse's,
+ * so an error found before is the same either way.
+ */
+export async function scanFile(path: string, options: ScanOptions = {}): Promise<ScannedTable> {
+  try {
+    return await scanFileWith(path, options, true);
+  } catch (err) {
+    if (!(err instanceof FastCsvUnsupported)) throw err;
+    return scanFileWith(path, options, false);
+  }
+}
+
+async function scanFileWith(
   path: string,
-  options: {
-    declared?: Record<string, ColumnType>;
-    onProgress?: (progress: ScanProgress) => void;
-    /** Defaults to {@link UNIQUENESS_BUDGET_BYTES}. */
-    uniquenessBudgetBytes?: number;
-  } = {},
+  options: ScanOptions,
+  fast: boolean,
 ): Promise<ScannedTable> {
   const file = basename(path);
   const table = tableNameOf(path);
@@ -115,9 +133,18 @@ export async function scanFile(
   await peek.return();
   const blankLinesAreRows = peeked.done !== true && peeked.value[0]?.length === 1;
   const endings = { crlf: 0, lf: 0, cr: 0 };
-  const layout = createCsvLayout([], blankLinesAreRows);
+  // The fast parser counts blank lines itself; csv-parse needs the layout beside it.
+  const fastParser = fast && !blankLinesAreRows;
+  const counted = { blankLines: 0 };
+  const layout = fastParser ? undefined : createCsvLayout([], blankLinesAreRows);
   const progress = { bytes: 0 };
-  const batches = readCsvBatches(path, { endings, layout, progress, blankLinesAreRows });
+  const batches = readCsvBatches(path, {
+    endings,
+    layout,
+    progress,
+    blankLinesAreRows,
+    fast: fastParser ? counted : undefined,
+  });
   const first = await batches.next();
   const firstRecords = first.done === true ? [] : first.value;
   const header = firstRecords[0];
@@ -243,6 +270,8 @@ export async function scanFile(
     else column.uniqueness = { kind: seen[field] !== undefined ? 'unique' : 'unknown' };
   });
   const rawCopySafe =
-    endings.cr === 0 && (endings.crlf === 0 || endings.lf === 0) && layout.blankLines === 0;
+    endings.cr === 0 &&
+    (endings.crlf === 0 || endings.lf === 0) &&
+    (layout?.blankLines ?? counted.blankLines) === 0;
   return { path, file, table, columns, rows, bytes: totalBytes, rawCopySafe, blankLinesAreRows };
 }
