@@ -9,7 +9,7 @@ from .errors import ConfigError
 # how long the lake keeps a file its tables' newest versions no longer read (VACUUM). Delta's
 # default is 7 days; a lab's lake is rebuilt from Kafka rather than travelled back in time.
 DEFAULT_LAKE_RETAIN_HOURS = 1.0
-# the driver's heap (local mode: the executors live in it). Measured (pnpm bench, 800 events/s):
+# the driver's heap (local mode: the executors live in it). Measured (pnpm bench, 800 events/s, 2g):
 # the old generation holds 400-700 MB between collections; 2g only made the heap, not the job, grow.
 DEFAULT_DRIVER_MEMORY = "1g"
 
