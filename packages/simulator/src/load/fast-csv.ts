@@ -10,6 +10,11 @@
  * the end. The caller then reads the file again with csv-parse, which also words
  * the error of a malformed file. A one-column file, whose blank lines are rows,
  * is left to csv-parse from the start.
+ *
+ * A record that spans chunks is parsed again from its start with each new chunk,
+ * so a record longer than `maxRecordBytes` (an unclosed quote early in a big file
+ * makes the rest of the file one record) also makes it give up: csv-parse reads
+ * it in one pass.
  */
 import { Transform } from 'node:stream';
 import type { TransformCallback } from 'node:stream';
@@ -34,7 +39,10 @@ export interface FastCsvParser {
 const utf8 = (buf: Buffer, from: number, to: number): string =>
   (buf as Buffer & { utf8Slice(from: number, to: number): string }).utf8Slice(from, to);
 
-export function createFastCsvParser(): FastCsvParser {
+/** Longer records are left to csv-parse (see above). */
+const MAX_RECORD_BYTES = 1024 * 1024;
+
+export function createFastCsvParser(maxRecordBytes = MAX_RECORD_BYTES): FastCsvParser {
   let rest: Buffer | undefined; // bytes of a record the previous chunk did not finish
   let atFileStart = true;
   let blankLines = 0;
@@ -128,7 +136,10 @@ export function createFastCsvParser(): FastCsvParser {
 
   return {
     feed(chunk) {
-      return parse(rest === undefined ? chunk : Buffer.concat([rest, chunk]), false);
+      const records = parse(rest === undefined ? chunk : Buffer.concat([rest, chunk]), false);
+      if (rest !== undefined && rest.length > maxRecordBytes)
+        throw new FastCsvUnsupported(`a record longer than ${maxRecordBytes} bytes`);
+      return records;
     },
     end() {
       const last = rest;

@@ -72,6 +72,12 @@ describe('the fast CSV parser', () => {
       expect(wholeAndSplit(text), text).toBe('gave up');
   });
 
+  it('gives up on a record longer than its limit (an unclosed quote makes the rest of a file one)', () => {
+    const parser = createFastCsvParser(12);
+    expect(parser.feed(Buffer.from('a,b\n1,"x\n2,y\n'))).toEqual([['a', 'b']]);
+    expect(() => parser.feed(Buffer.from('3,z\n'))).toThrow(FastCsvUnsupported);
+  });
+
   it('reads what csv-parse reads from random files, or gives up; never something else', () => {
     const random = createRandom(20261205);
     const alphabet = ['a', 'b', ' ', 'é', ',', ',', '"', '"', '\n', '\n', '\r', '\r\n'];
