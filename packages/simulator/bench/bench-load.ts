@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { writeResult } from '@mdp/schemas';
-import { generateDataset } from '../src/generate/generate.js';
+import { generateDataset } from '../src/generate/write.js';
 import { createLoader, listCsvFiles } from '../src/load/loader.js';
 import { BENCH_LOAD_USAGE, benchArgs, parseBenchLoadArgs } from './bench-args.js';
 

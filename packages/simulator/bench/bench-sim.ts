@@ -10,6 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { ENV, humanLines, parseStackEnv, writeResult } from '@mdp/schemas';
+import { retail } from '../src/domains/retail/domain.js';
 import { createSimStore, type SimStore } from '../src/sim/pg-store.js';
 import {
   DEFAULT_BATCH_SIZE,
@@ -52,6 +53,7 @@ async function main(argv: string[]): Promise<number> {
   });
   const storeFor = (concurrency: number, synchronousCommit = false) =>
     createSimStore({
+      domain: retail,
       connection: connectionFromEnv(),
       schema: db.schema,
       simSchema: db.simSchema,
@@ -63,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     synchronousCommit = false,
   ) =>
     runSimulation({
+      domain: retail,
       store: storeFor(options.concurrency, synchronousCommit),
       reset: true,
       ...options,
@@ -163,6 +166,7 @@ async function pacing(
   const loop = monitorEventLoopDelay({ resolution: 5 });
   loop.enable();
   const s = await runSimulation({
+    domain: retail,
     store,
     reset: true,
     rate: 50,

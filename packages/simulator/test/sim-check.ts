@@ -1,19 +1,31 @@
 /**
- * Test helper: proves an event log and the business tables agree and the
- * business rules hold, with SQL on the tables and a fold of the log.
+ * Test helper: proves an event log and a domain's tables agree (tables =
+ * snapshot + fold(log), one transaction per event) and, for retail, that the
+ * business rules hold in SQL.
  */
-import { ORDER_TRANSITIONS, type LoggedEvent } from '@mdp/schemas';
+import { ORDER_TRANSITIONS } from '@mdp/schemas';
 import type pg from 'pg';
 import { expect } from 'vitest';
 import { createSimStore } from '../src/sim/pg-store.js';
-import { fold, rowsOf } from '../src/sim/state.js';
+import { retail } from '../src/domains/retail/domain.js';
+import type { AnyDomain } from '../src/sim/domain.js';
+import { fold, tablesOf, type Logged } from '../src/sim/fold.js';
 import { connectionFromEnv } from './sim-fixture.js';
 
-export async function readLog(schema: string, simSchema: string): Promise<LoggedEvent[]> {
-  const store = createSimStore({ connection: connectionFromEnv(), schema, simSchema });
+export async function readLog(
+  schema: string,
+  simSchema: string,
+  domain: AnyDomain = retail,
+): Promise<Logged[]> {
+  const store = createSimStore({
+    domain,
+    connection: connectionFromEnv(),
+    schema,
+    simSchema,
+  });
   await store.open();
   try {
-    const all: LoggedEvent[] = [];
+    const all: Logged[] = [];
     for (
       let batch = await store.readLog(0, 5000);
       batch.length > 0;
@@ -26,13 +38,22 @@ export async function readLog(schema: string, simSchema: string): Promise<Logged
   }
 }
 
-/** Log seqs are 1..n without gaps; tables = snapshot + fold(log); the rules hold in SQL. */
-export async function expectConsistent(
+/**
+ * Log seqs are 1..n without gaps, each event committed in a transaction of its
+ * own, and the domain's tables = snapshot + fold(log). Returns the log's length.
+ */
+export async function expectFolded(
   admin: pg.Client,
+  domain: AnyDomain,
   schema: string,
   simSchema: string,
 ): Promise<number> {
-  const store = createSimStore({ connection: connectionFromEnv(), schema, simSchema });
+  const store = createSimStore({
+    domain,
+    connection: connectionFromEnv(),
+    schema,
+    simSchema,
+  });
   await store.open();
   let snapshot, tables;
   try {
@@ -41,9 +62,23 @@ export async function expectConsistent(
   } finally {
     await store.close();
   }
-  const log = await readLog(schema, simSchema);
+  const log = await readLog(schema, simSchema, domain);
   expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => i + 1));
-  expect(rowsOf(fold(snapshot, log))).toEqual(tables);
+  expect(tablesOf(domain, fold(domain, snapshot, log))).toEqual(tables);
+  const { rows } = await admin.query<{ n: number }>(
+    `SELECT count(DISTINCT xmin::text)::int AS n FROM ${simSchema}.event_log`,
+  );
+  expect(rows[0]!.n).toBe(log.length);
+  return log.length;
+}
+
+/** expectFolded for retail, and its business rules hold in SQL. */
+export async function expectConsistent(
+  admin: pg.Client,
+  schema: string,
+  simSchema: string,
+): Promise<number> {
+  const events = await expectFolded(admin, retail as AnyDomain, schema, simSchema);
 
   const q = async (sql: string) => Number((await admin.query<{ n: string }>(sql)).rows[0]!.n);
   expect(await q(`SELECT count(*) AS n FROM ${schema}.products WHERE stock < 0`)).toBe(0);
@@ -76,5 +111,5 @@ export async function expectConsistent(
                EXISTS (SELECT 1 FROM ${schema}.customers c WHERE c.id = (l.payload->>'customerId')::int)
                OR EXISTS (SELECT 1 FROM ${schema}.orders o WHERE o.customer_id = (l.payload->>'customerId')::int))`),
   ).toBe(0);
-  return log.length;
+  return events;
 }

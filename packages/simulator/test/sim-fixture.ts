@@ -60,6 +60,14 @@ async function adminFor(schema: string): Promise<TestSchemas> {
   };
 }
 
+/** A fresh, empty business schema (and the name of its sim schema), for tables of your own. */
+export async function createEmptySchemas(prefix: string): Promise<TestSchemas> {
+  const schema = `${prefix}_${randomBytes(4).toString('hex')}`;
+  const db = await adminFor(schema);
+  await db.admin.query(`CREATE SCHEMA ${schema}`);
+  return db;
+}
+
 /** A fresh pair of schemas (business tables + sim) with a generated data set of `size`. */
 export async function createTestSchemas(
   prefix: string,

@@ -11,6 +11,8 @@ import type { Place } from './places.js';
 import type { Random } from './random.js';
 
 export interface Fakes {
+  /** faker in a locale (English fills what it lacks), drawing from the seeded stream. */
+  faker(locale: string): Faker;
   /** A customer living in `place`; the email is unique by id. */
   customer(place: Place, id: number, createdAt: string): Customer;
   /** A street (a second line after a comma or a newline, now and then), city and country. */
@@ -45,6 +47,7 @@ export function createFakes(rng: Random): Fakes {
   };
 
   return {
+    faker: fakerFor,
     address,
     customer(place, id, createdAt) {
       const faker = fakerFor(place.locale);

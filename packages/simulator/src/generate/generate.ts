@@ -1,13 +1,9 @@
 /**
- * Deterministic dataset generator: customers.csv, products.csv, orders.csv
- * with exactly the columns of Customer, Product and Order (@mdp/schemas).
- * Every row is derived from (seed, table, id) alone, so files are written as
+ * The retail business's starting data: customers, products and orders with
+ * exactly the columns of Customer, Product and Order (@mdp/schemas). Every
+ * row is derived from (seed, table, id) alone, so sim:gen writes the files as
  * streams in constant memory and references always point at existing rows.
  */
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { once } from 'node:events';
 import {
   CUSTOMER_COLUMNS,
   ORDER_COLUMNS,
@@ -181,83 +177,4 @@ export function createRows(seed: number, locale?: string): Rows {
       };
     },
   };
-}
-
-/** RFC 4180 field: quoted when it holds a comma, quote, CR or LF. */
-function csvField(value: string | number | boolean | null): string {
-  if (value === null) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-async function writeCsv(
-  path: string,
-  columns: readonly string[],
-  count: number,
-  row: (id: number) => Record<string, string | number | boolean | null>,
-  onProgress?: (rows: number) => void,
-): Promise<void> {
-  const out = createWriteStream(path);
-  const finished = once(out, 'finish');
-  let chunk = columns.join(',') + '\n';
-  for (let id = 1; id <= count; id++) {
-    const values = row(id);
-    chunk += columns.map((c) => csvField(values[c] ?? null)).join(',') + '\n';
-    if (chunk.length >= 64 * 1024) {
-      if (!out.write(chunk)) await once(out, 'drain');
-      chunk = '';
-      onProgress?.(id);
-    }
-  }
-  out.end(chunk);
-  await finished;
-  onProgress?.(count);
-}
-
-export interface GenerateOptions {
-  out: string;
-  seed: number;
-  scale: number;
-  /** A faker locale of every customer (places.ts LOCALES); default: a mix of countries. */
-  locale?: string;
-  onProgress?: (file: string, rows: number, total: number) => void;
-}
-
-export interface GeneratedFile {
-  file: string;
-  rows: number;
-}
-
-/** Writes the three files into `out` (created if needed). */
-export async function generateDataset(options: GenerateOptions): Promise<GeneratedFile[]> {
-  const { out, onProgress } = options;
-  const counts = countsForScale(options.scale);
-  const rows = createRows(options.seed, options.locale);
-  await mkdir(out, { recursive: true });
-  const specs = [
-    {
-      file: 'customers.csv',
-      columns: CUSTOMER_COLUMNS,
-      count: counts.customers,
-      row: (id: number) => ({ ...rows.customer(id) }),
-    },
-    {
-      file: 'products.csv',
-      columns: PRODUCT_COLUMNS,
-      count: counts.products,
-      row: (id: number) => ({ ...rows.product(id) }),
-    },
-    {
-      file: 'orders.csv',
-      columns: ORDER_COLUMNS,
-      count: counts.orders,
-      row: (id: number) => ({ ...rows.order(id, counts) }),
-    },
-  ];
-  for (const spec of specs) {
-    await writeCsv(join(out, spec.file), spec.columns, spec.count, spec.row, (rows) =>
-      onProgress?.(spec.file, rows, spec.count),
-    );
-  }
-  return specs.map((s) => ({ file: join(out, s.file), rows: s.count }));
 }

@@ -3,22 +3,27 @@
  * terminal. The only generator module that reads the environment or decides
  * the exit code.
  */
+import { basename } from 'node:path';
 import { parseFlags, userPath } from '@mdp/schemas';
-import { countsForScale, generateDataset } from './generate.js';
+import { DEFAULT_DOMAIN, loadDomain } from '../domains/index.js';
 import { LOCALES, placesFor, WORLD } from '../fake/places.js';
 import { seedFromText } from '../fake/random.js';
+import { generateDataset } from './write.js';
 
-const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--scale N] [--seed S] [--locale L]
+const GEN_USAGE = `Usage: pnpm sim:gen --out DIR [--domain D] [--scale N] [--seed S] [--locale L]
 
-Writes customers.csv, products.csv and orders.csv into DIR: the shipped
+Writes a domain's starting data into DIR, one CSV file per table. For retail
+(the default): customers.csv, products.csv and orders.csv with the shipped
 data's columns and quirks (quoted commas and newlines, non-ASCII names, empty
 phones, decimals, timestamps with offsets) at N times its size, with names,
 addresses and products from faker. Same seed, scale and faker version → the
 same bytes. Scale 1 = 1,000 customers, 200 products, 2,000 orders (the shipped
-data is --scale 1 --seed 42); scale 500 ≈ 1M orders.
+data is --scale 1 --seed 42); scale 500 ≈ 1M orders. For clinic: patients.csv,
+appointments.csv, lab_results.csv (scale 1 = 500, 1,500, 1,200 rows).
 
 Options:
   --out DIR    output folder (created if needed; files are overwritten)
+  --domain D   retail (default), clinic, or the path of a domain file with a dataset
   --scale N    size factor, a positive number (default 1; 0.1 is allowed)
   --seed S     integer or any text (default 42)
   --locale L   every customer from faker's locale L and its country, products
@@ -32,6 +37,7 @@ function parseGenArgs(argv: readonly string[]) {
     argv,
     {
       out: { type: 'string' },
+      domain: { type: 'string', default: DEFAULT_DOMAIN },
       scale: { type: 'string', default: '1' },
       seed: { type: 'string', default: '42' },
       locale: { type: 'string' },
@@ -64,12 +70,20 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`${GEN_USAGE}\n`);
     return 0;
   }
+  let domain;
+  try {
+    domain = await loadDomain(args.domain);
+  } catch (err) {
+    process.stderr.write(`sim:gen: ${(err as Error).message}\n`);
+    return 2;
+  }
   const out = userPath(args.out);
   const tty = process.stderr.isTTY;
   let lastDraw = 0;
   const started = performance.now();
   try {
     const files = await generateDataset({
+      domain,
       out,
       seed: seedFromText(args.seed),
       scale: args.scale,
@@ -89,9 +103,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const seconds = (performance.now() - started) / 1000;
     for (const f of files)
       process.stdout.write(`${f.file}: ${f.rows.toLocaleString('en-US')} rows\n`);
-    process.stdout.write(
-      `done in ${seconds.toFixed(1)} s (${JSON.stringify(countsForScale(args.scale))})\n`,
-    );
+    const counts = Object.fromEntries(files.map((f) => [basename(f.file, '.csv'), f.rows]));
+    process.stdout.write(`done in ${seconds.toFixed(1)} s (${JSON.stringify(counts)})\n`);
     return 0;
   } catch (err) {
     if (tty) process.stderr.write('\n');

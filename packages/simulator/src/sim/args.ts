@@ -4,6 +4,8 @@ import { SimError } from './errors.js';
 
 export interface RunArgs {
   help: boolean;
+  /** A built-in domain's name, or the path of a domain file. */
+  domain: string;
   rate: number | 'max';
   durationMs?: number;
   events?: number;
@@ -26,6 +28,8 @@ each domain event is one PostgreSQL transaction plus its row in <sim-schema>.eve
 A later run resumes the same simulation (also after kill -9).
 
 Options:
+  --domain D        the business simulated: a built-in domain (retail, clinic) or the path
+                    of a domain file of your own (see the README's tutorial); default retail
   --rate R          events per second: 50/s, 50, 3000/min, or max (default 50/s)
   --duration D      stop after D: 10s, 2m, 1h, 500ms (paced: exactly rate x D events)
   --events N        stop after N new events
@@ -93,6 +97,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     argv,
     {
       help: { type: 'boolean', short: 'h', default: false },
+      domain: { type: 'string', default: 'retail' },
       rate: { type: 'string', default: '50/s' },
       duration: { type: 'string' },
       events: { type: 'string' },
@@ -111,6 +116,7 @@ export function parseRunArgs(argv: readonly string[]): RunArgs {
     throw bad('give --duration or --events, not both');
   return {
     help: values.help,
+    domain: values.domain,
     rate: parseRate(values.rate),
     durationMs: values.duration === undefined ? undefined : parseDuration(values.duration),
     events:

@@ -8,6 +8,7 @@ export type SimErrorCode =
   | 'SIM_BAD_FLAG' // a command-line flag has a value we do not accept
   | 'SIM_CONFIG' // PostgreSQL settings missing from the environment
   | 'SIM_NO_TABLES' // business tables missing or lacking a domain column
+  | 'SIM_BAD_DOMAIN' // --domain names no domain, or its definition is not one
   | 'SIM_BAD_SNAPSHOT' // starting data break a business rule (negative stock, unknown status)
   | 'SIM_RULE_VIOLATION' // an event would break a business rule
   | 'SIM_SEED_MISMATCH' // --seed differs from the seed the event log was made with

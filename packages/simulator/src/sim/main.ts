@@ -4,6 +4,7 @@
  * that reads the environment or decides the exit code.
  */
 import { cliLogger, readPostgresWriterEnv, STACK_ENV_HINT, writeResult } from '@mdp/schemas';
+import { loadDomain } from '../domains/index.js';
 import { parseRunArgs, USAGE } from './args.js';
 import { SimError } from './errors.js';
 import { createSimStore } from './pg-store.js';
@@ -32,7 +33,16 @@ export async function main(argv: readonly string[]): Promise<number> {
     base: { component: 'sim-run' },
     env,
   });
+  let domain;
+  try {
+    domain = await loadDomain(args.domain);
+  } catch (err) {
+    const code = err instanceof SimError ? `${err.code}: ` : '';
+    process.stderr.write(`sim:run: ${code}${(err as Error).message}\n`);
+    return 2;
+  }
   const store = createSimStore({
+    domain,
     connection: postgres.settings,
     schema: args.schema,
     simSchema: args.simSchema,
@@ -52,6 +62,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const tty = process.stderr.isTTY;
   try {
     const summary = await runSimulation({
+      domain,
       store,
       seed: args.seed,
       reset: args.reset,

@@ -15,24 +15,18 @@
  * log tell which events of the lost batches committed (`loggedSeqs`).
  */
 import pg from 'pg';
-import type { Customer, LoggedEvent, Order, Product } from '@mdp/schemas';
+import type { TableSpec, Tables } from './domain.js';
 import { SimError } from './errors.js';
+import type { Logged } from './fold.js';
 import type { GeneratedEvent } from './generator.js';
 import { isConnectionFailure } from './retry.js';
-import {
-  CHECK_SQLSTATE,
-  CUSTOMER_COLUMNS,
-  ORDER_COLUMNS,
-  PRODUCT_COLUMNS,
-  batchJson,
-  ident,
-  setupSql,
-} from './sql.js';
-import type { Snapshot } from './state.js';
+import { CHECK_SQLSTATE, batchJson, ident, setupSql } from './sql.js';
 
 export interface SimStoreOptions {
   /** Connection settings (host, port, database, user, password). */
   connection: pg.ClientConfig;
+  /** The domain's name (kept with its event log) and tables. */
+  domain: { readonly name: string; readonly tables: readonly TableSpec[] };
   /** Schema of the business tables (default public). */
   schema?: string;
   /** Schema of the event log and snapshot (default sim). */
@@ -85,9 +79,9 @@ export interface SimStore {
     seed: number | undefined,
     defaultSeed: number,
   ): Promise<{ seed: number; created: boolean; replaced: string[] }>;
-  loadSnapshot(): Promise<Snapshot>;
-  readTables(): Promise<Snapshot>;
-  readLog(afterSeq: number, limit: number): Promise<LoggedEvent[]>;
+  loadSnapshot(): Promise<Tables>;
+  readTables(): Promise<Tables>;
+  readLog(afterSeq: number, limit: number): Promise<Logged[]>;
   /**
    * Applies events in seq order on one connection and in one round trip, each
    * event in its own transaction with its log row. On a failure the events
@@ -96,15 +90,10 @@ export interface SimStore {
    * batch committed is then only known from the event log after reconnect().
    */
   apply(events: readonly GeneratedEvent[]): Promise<void>;
-  counts(): Promise<{ customers: number; products: number; orders: number }>;
+  /** Rows in each of the domain's tables. */
+  counts(): Promise<Record<string, number>>;
   close(): Promise<void>;
 }
-
-const TABLES = {
-  customers: CUSTOMER_COLUMNS,
-  products: PRODUCT_COLUMNS,
-  orders: ORDER_COLUMNS,
-} as const;
 
 /** PostgreSQL's timestamp text (session time zone UTC) → ISO-8601 with at least milliseconds. */
 function isoFromPg(text: string): string {
@@ -125,6 +114,8 @@ const TYPES: pg.CustomTypesConfig = {
 
 export function createSimStore(options: SimStoreOptions): SimStore {
   const schema = options.schema ?? 'public';
+  const { domain } = options;
+  const names = domain.tables.map((t) => t.name);
   const simSchema = options.simSchema ?? 'sim';
   if (schema === simSchema)
     throw new SimError('SIM_BAD_FLAG', `the sim schema must differ from "${schema}"`);
@@ -145,7 +136,7 @@ export function createSimStore(options: SimStoreOptions): SimStore {
   const tableOids = async (client: pg.ClientBase): Promise<Record<string, number | null>> => {
     const { rows } = await client.query<{ name: string; oid: number | null }>(
       'SELECT name, to_regclass(qualified)::oid::int8 AS oid FROM unnest($1::text[], $2::text[]) AS t(name, qualified)',
-      [Object.keys(TABLES), Object.keys(TABLES).map(table)],
+      [names, names.map(table)],
     );
     return Object.fromEntries(rows.map((row) => [row.name, row.oid]));
   };
@@ -201,23 +192,18 @@ export function createSimStore(options: SimStoreOptions): SimStore {
   const readEntities = async (
     client: pg.ClientBase | pg.Pool,
     source: (t: string) => string,
-  ): Promise<Snapshot> => {
-    const rows = async (name: keyof typeof TABLES) => {
-      const cols = TABLES[name].map((c) =>
-        c === 'unit_price' ? 'unit_price::text AS unit_price' : ident(c),
-      );
+  ): Promise<Tables> => {
+    const tables: Record<string, pg.QueryResultRow[]> = {};
+    for (const spec of domain.tables) {
+      const cols = spec.columns.map(ident).join(', ');
       try {
-        return (await client.query(`SELECT ${cols.join(', ')} FROM ${source(name)} ORDER BY id`))
-          .rows as unknown[];
+        const sql = `SELECT ${cols} FROM ${source(spec.name)} ORDER BY ${ident(spec.key)}`;
+        tables[spec.name] = (await client.query<pg.QueryResultRow>(sql)).rows;
       } catch (err) {
-        throw tableError(err, `${source(name)}`);
+        throw tableError(err, source(spec.name));
       }
-    };
-    return {
-      customers: (await rows('customers')) as Customer[],
-      products: (await rows('products')) as Product[],
-      orders: (await rows('orders')) as Order[],
-    };
+    }
+    return tables;
   };
 
   const endPool = async () => {
@@ -359,20 +345,28 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       const client = need(session);
       await client.query('BEGIN');
       try {
-        await client.query(setupSql(schema, simSchema));
+        await client.query(setupSql(schema, simSchema, domain.tables));
         const oids = await tableOids(client);
         const meta = await client.query<{
           seed: number;
           table_oids: Record<string, number> | null;
-        }>(`SELECT seed, table_oids FROM ${sim}.meta`);
+          domain: string | null;
+        }>(`SELECT seed, table_oids, domain FROM ${sim}.meta`);
         const existing = meta.rows[0];
+        const logDomain = existing?.domain ?? 'retail'; // a log from before domains
+        if (existing && logDomain !== domain.name)
+          throw new SimError(
+            'SIM_BAD_DOMAIN',
+            `the event log in schema "${simSchema}" is domain ${logDomain}'s, not ${domain.name}'s; ` +
+              `pass --sim-schema to keep another domain's log apart, or --reset to start over`,
+          );
         // A log from before table_oids was kept has none: nothing to compare.
         const replaced = Object.keys(oids).filter(
           (name) => existing?.table_oids && existing.table_oids[name] !== oids[name],
         );
         if (replaced.length > 0) {
           await client.query(`DROP SCHEMA ${sim} CASCADE`);
-          await client.query(setupSql(schema, simSchema));
+          await client.query(setupSql(schema, simSchema, domain.tables));
         } else if (existing !== undefined) {
           await client.query('COMMIT');
           if (seed !== undefined && seed !== existing.seed)
@@ -383,7 +377,7 @@ export function createSimStore(options: SimStoreOptions): SimStore {
             );
           return { seed: existing.seed, created: false, replaced };
         }
-        for (const [name, columns] of Object.entries(TABLES)) {
+        for (const { name, columns } of domain.tables) {
           try {
             await client.query(
               `CREATE TABLE ${sim}.${ident(`snapshot_${name}`)} AS SELECT ${columns.map(ident).join(', ')} FROM ${table(name)}`,
@@ -394,8 +388,8 @@ export function createSimStore(options: SimStoreOptions): SimStore {
         }
         const chosen = seed ?? defaultSeed;
         await client.query(
-          `INSERT INTO ${sim}.meta (seed, source_schema, table_oids) VALUES ($1, $2, $3)`,
-          [chosen, schema, JSON.stringify(oids)],
+          `INSERT INTO ${sim}.meta (seed, source_schema, table_oids, domain) VALUES ($1, $2, $3, $4)`,
+          [chosen, schema, JSON.stringify(oids), domain.name],
         );
         await client.query('COMMIT');
         return { seed: chosen, created: true, replaced };
@@ -410,7 +404,7 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     readTables: () => readEntities(need(session), table),
 
     async readLog(afterSeq, limit) {
-      const { rows } = await need(session).query<LoggedEvent & { type: string }>(
+      const { rows } = await need(session).query<Logged>(
         `SELECT seq, type, payload AS event, at FROM ${sim}.event_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
         [afterSeq, limit],
       );
@@ -440,14 +434,9 @@ export function createSimStore(options: SimStoreOptions): SimStore {
     },
 
     async counts() {
-      const { rows } = await need(session).query<{
-        customers: number;
-        products: number;
-        orders: number;
-      }>(
-        `SELECT (SELECT count(*) FROM ${table('customers')}) AS customers,
-                (SELECT count(*) FROM ${table('products')}) AS products,
-                (SELECT count(*) FROM ${table('orders')}) AS orders`,
+      const counts = names.map((name) => `(SELECT count(*) FROM ${table(name)}) AS ${ident(name)}`);
+      const { rows } = await need(session).query<Record<string, number>>(
+        `SELECT ${counts.join(', ')}`,
       );
       return rows[0]!;
     },

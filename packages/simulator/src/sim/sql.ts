@@ -1,25 +1,24 @@
 /**
- * The simulator's SQL: its own schema (meta, event log) and two routines it
- * installs there, so that applying events costs one round trip per batch:
+ * The simulator's SQL: its own schema (meta, event log) and the routines it
+ * installs there for the domain's tables, so that applying events costs one
+ * round trip per batch:
  *
- * - `<sim>.apply_event(seq, at, event)` changes the business rows for one
- *   domain event and inserts its log row. It checks each rule again in the
- *   database (the row is there and in the state the event expects, stock
- *   stays ≥ 0, no open order blocks an erasure) and raises SQLSTATE MDP01 when
- *   one fails, so PostgreSQL refuses a violation even if the tables were
- *   changed behind the simulator's back.
+ * - `<sim>.apply_event(seq, at, event, writes)` writes the event's rows (see
+ *   fold.ts: inserts, updates of the changed columns, deletes) and inserts its
+ *   log row. An update or a delete finds its row by key and only if the
+ *   columns it expects still hold the state's values; else it raises SQLSTATE
+ *   MDP01, so PostgreSQL refuses an event on rows changed behind the
+ *   simulator's back.
  * - `CALL <sim>.apply_events(batch)` applies a JSON array of events in order
  *   and COMMITs after each one: one transaction per event, with its log row.
  *   An error rolls back the failing event and stops the batch; the events
  *   before it stay committed, the ones after it are never tried.
  *
- * The statements inside PL/pgSQL are planned once per connection, so an event
- * costs no parse or plan.
+ * The statements are static per table, so PL/pgSQL plans them once per
+ * connection and an event costs no parse or plan.
  */
-import { CUSTOMER_COLUMNS, ORDER_COLUMNS, PRODUCT_COLUMNS } from '@mdp/schemas';
+import type { TableSpec } from './domain.js';
 import type { GeneratedEvent } from './generator.js';
-
-export { CUSTOMER_COLUMNS, PRODUCT_COLUMNS, ORDER_COLUMNS } from '@mdp/schemas';
 
 /** SQLSTATE raised by `<sim>.check` when an event's precondition fails in the database. */
 export const CHECK_SQLSTATE = 'MDP01';
@@ -28,8 +27,10 @@ export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
 
+const literal = (text: string) => `'${text.replaceAll("'", "''")}'`;
+
 /** Idempotent DDL of the simulator's own schema (never part of the publication). */
-export function setupSql(schema: string, simSchema: string): string {
+export function setupSql(schema: string, simSchema: string, tables: readonly TableSpec[]): string {
   const sim = ident(simSchema);
   return `
     CREATE SCHEMA IF NOT EXISTS ${sim};
@@ -42,6 +43,8 @@ export function setupSql(schema: string, simSchema: string): string {
     -- the business tables' OIDs when the snapshot was taken: a reload (sim:load
     -- --replace) creates new tables, and the next run starts a new simulation
     ALTER TABLE ${sim}.meta ADD COLUMN IF NOT EXISTS table_oids jsonb;
+    -- the domain the log belongs to (a log from before domains has none: retail)
+    ALTER TABLE ${sim}.meta ADD COLUMN IF NOT EXISTS domain text;
     CREATE TABLE IF NOT EXISTS ${sim}.event_log (
       seq bigint PRIMARY KEY CHECK (seq > 0),
       type text NOT NULL,
@@ -53,7 +56,8 @@ export function setupSql(schema: string, simSchema: string): string {
       BEGIN
         IF ok IS NOT TRUE THEN RAISE EXCEPTION '%', what USING ERRCODE = '${CHECK_SQLSTATE}'; END IF;
       END $fn$;
-    ${applyEventSql(schema, simSchema)}
+    DROP FUNCTION IF EXISTS ${sim}.apply_event(bigint, timestamptz, jsonb);
+    ${applyEventSql(schema, simSchema, tables)}
     CREATE OR REPLACE PROCEDURE ${sim}.apply_events(batch jsonb)
       LANGUAGE plpgsql AS $fn$
       DECLARE
@@ -61,83 +65,56 @@ export function setupSql(schema: string, simSchema: string): string {
       BEGIN
         FOR i IN 0 .. jsonb_array_length(batch) - 1 LOOP
           item := batch -> i;
-          PERFORM ${sim}.apply_event((item ->> 'seq')::bigint, (item ->> 'at')::timestamptz, item -> 'event');
+          PERFORM ${sim}.apply_event((item ->> 'seq')::bigint, (item ->> 'at')::timestamptz,
+            item -> 'event', item -> 'writes');
           COMMIT;
         END LOOP;
       END $fn$;`;
 }
 
-/** `<sim>.apply_event`: one domain event on the business tables of `schema`, plus its log row. */
-function applyEventSql(schema: string, simSchema: string): string {
+/** `<sim>.apply_event`: one event's row writes on the tables of `schema`, plus its log row. */
+function applyEventSql(schema: string, simSchema: string, tables: readonly TableSpec[]): string {
   const sim = ident(simSchema);
-  const t = (table: string) => `${ident(schema)}.${ident(table)}`;
-  const insertFrom = (table: string, columns: readonly string[], json: string) => {
-    const list = columns.map(ident).join(', ');
-    return `INSERT INTO ${t(table)} (${list})
-              SELECT ${list} FROM jsonb_populate_record(NULL::${t(table)}, ${json});`;
-  };
-  const check = (what: string) => `PERFORM ${sim}.check(FOUND, '${what}');`;
-  const advance = (from: string, to: string) => `
-          UPDATE ${t('orders')} SET status = '${to}', updated_at = event_at
-            WHERE id = (ev ->> 'orderId')::bigint AND status = '${from}';
-          ${check(`order is missing or not ${from}`)}`;
+  const cases = tables.map((spec) => {
+    const t = `${ident(schema)}.${ident(spec.name)}`;
+    const list = spec.columns.map(ident).join(', ');
+    const fromRow = (json: string) =>
+      `(jsonb_populate_record(NULL::${t}, ${json})).${ident(spec.key)}`;
+    // The row's expected columns laid over it leave it unchanged: they still hold those values.
+    const found = `x.${ident(spec.key)} = ${fromRow(`w -> 'key'`)}
+              AND to_jsonb(x) = to_jsonb(jsonb_populate_record(x, w -> 'expect'))`;
+    const refused = `format('%s %s of %s: the row is missing or not as the simulator left it (expected %s)',
+                ${literal(spec.name)}, w ->> 'op', w -> 'key', w -> 'expect')`;
+    return `
+          WHEN ${literal(spec.name)} THEN
+            CASE w ->> 'op'
+            WHEN 'insert' THEN
+              INSERT INTO ${t} (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::${t}, w -> 'row');
+            WHEN 'update' THEN
+              UPDATE ${t} AS x SET (${list}) = (SELECT ${list} FROM jsonb_populate_record(x, w -> 'set'))
+                WHERE ${found};
+              PERFORM ${sim}.check(FOUND, ${refused});
+            WHEN 'delete' THEN
+              DELETE FROM ${t} AS x WHERE ${found};
+              PERFORM ${sim}.check(FOUND, ${refused});
+            END CASE;`;
+  });
   return `
-    CREATE OR REPLACE FUNCTION ${sim}.apply_event(event_seq bigint, event_at timestamptz, ev jsonb)
+    CREATE OR REPLACE FUNCTION ${sim}.apply_event(event_seq bigint, event_at timestamptz, ev jsonb, writes jsonb)
       RETURNS void LANGUAGE plpgsql AS $fn$
       DECLARE
-        kind text := ev ->> 'type';
-        target bigint;
-        amount integer;
-        item bigint;
+        w jsonb;
       BEGIN
-        CASE kind
-        WHEN 'customer_registered' THEN
-          ${insertFrom('customers', CUSTOMER_COLUMNS, `ev -> 'customer'`)}
-        WHEN 'customer_moved' THEN
-          UPDATE ${t('customers')} SET street = ev ->> 'street', city = ev ->> 'city', country = ev ->> 'country'
-            WHERE id = (ev ->> 'customerId')::bigint;
-          ${check('customer is missing')}
-        WHEN 'customer_erased' THEN
-          target := (ev ->> 'customerId')::bigint;
-          PERFORM ${sim}.check(NOT EXISTS (SELECT 1 FROM ${t('orders')}
-            WHERE customer_id = target AND status IN ('placed', 'paid', 'shipped')), 'customer has open orders');
-          DELETE FROM ${t('orders')} WHERE customer_id = target;
-          DELETE FROM ${t('customers')} WHERE id = target;
-          ${check('customer is missing')}
-        WHEN 'product_added' THEN
-          ${insertFrom('products', PRODUCT_COLUMNS, `ev -> 'product'`)}
-        WHEN 'product_repriced' THEN
-          UPDATE ${t('products')} SET unit_price = (ev ->> 'unitPrice')::numeric
-            WHERE id = (ev ->> 'productId')::bigint;
-          ${check('product is missing')}
-        WHEN 'product_restocked' THEN
-          UPDATE ${t('products')} SET stock = stock + (ev ->> 'quantity')::integer
-            WHERE id = (ev ->> 'productId')::bigint;
-          ${check('product is missing')}
-        WHEN 'order_placed' THEN
-          amount := (ev -> 'order' ->> 'quantity')::integer;
-          UPDATE ${t('products')} SET stock = stock - amount
-            WHERE id = (ev -> 'order' ->> 'product_id')::bigint AND stock >= amount;
-          ${check('product is missing or has too little stock')}
-          ${insertFrom('orders', ORDER_COLUMNS, `ev -> 'order'`)}
-        WHEN 'order_paid' THEN ${advance('placed', 'paid')}
-        WHEN 'order_shipped' THEN ${advance('paid', 'shipped')}
-        WHEN 'order_delivered' THEN ${advance('shipped', 'delivered')}
-        WHEN 'order_cancelled' THEN
-          UPDATE ${t('orders')} SET status = 'cancelled', updated_at = event_at
-            WHERE id = (ev ->> 'orderId')::bigint AND status IN ('placed', 'paid')
-            RETURNING product_id, quantity INTO item, amount;
-          ${check('order is missing or neither placed nor paid')}
-          UPDATE ${t('products')} SET stock = stock + amount WHERE id = item;
-          ${check('the product of the order is missing')}
-        ELSE
-          PERFORM ${sim}.check(false, format('unknown event type %s', kind));
-        END CASE;
-        INSERT INTO ${sim}.event_log (seq, type, payload, at) VALUES (event_seq, kind, ev, event_at);
+        FOR i IN 0 .. jsonb_array_length(writes) - 1 LOOP
+          w := writes -> i;
+          CASE w ->> 'table'${cases.join('')}
+          END CASE;
+        END LOOP;
+        INSERT INTO ${sim}.event_log (seq, type, payload, at) VALUES (event_seq, ev ->> 'type', ev, event_at);
       END $fn$;`;
 }
 
 /** The argument of `CALL <sim>.apply_events($1)`: the events as one JSON array. */
 export function batchJson(events: readonly GeneratedEvent[]): string {
-  return JSON.stringify(events.map(({ seq, at, event }) => ({ seq, at, event })));
+  return JSON.stringify(events.map(({ seq, at, event, writes }) => ({ seq, at, event, writes })));
 }

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LoadError } from '../../src/load/errors.js';
 import { createLoader, listCsvFiles } from '../../src/load/loader.js';
 import type { LoadOptions } from '../../src/load/loader.js';
-import { generateDataset } from '../../src/generate/generate.js';
+import { generateDataset } from '../../src/generate/write.js';
 import {
   CUSTOMERS,
   ORDERS,

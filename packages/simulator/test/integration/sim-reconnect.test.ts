@@ -8,6 +8,7 @@
  */
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, describe, expect, it } from 'vitest';
+import { retail } from '../../src/domains/retail/domain.js';
 import { createSimStore } from '../../src/sim/pg-store.js';
 import { runSimulation } from '../../src/sim/simulator.js';
 import { expectConsistent } from '../sim-check.js';
@@ -159,6 +160,7 @@ const behindRelay = async () => {
   const db = await fresh();
   const proxy = await relay();
   const store = createSimStore({
+    domain: retail,
     connection: { ...connectionFromEnv(), host: '127.0.0.1', port: proxy.port },
     schema: db.schema,
     simSchema: db.simSchema,
@@ -172,6 +174,7 @@ describe('runSimulation after a lost connection', () => {
     const { db, proxy, store } = await behindRelay();
     const stop = new AbortController();
     const running = runSimulation({
+      domain: retail,
       store,
       rate: 100,
       concurrency: 4,
@@ -198,6 +201,7 @@ describe('runSimulation after a lost connection', () => {
   it('gives up after the set time without a connection: SIM_PG_UNREACHABLE wrapping the last error', async () => {
     const { db, proxy, store } = await behindRelay();
     const running = runSimulation({
+      domain: retail,
       store,
       rate: 50,
       concurrency: 2,
@@ -212,7 +216,9 @@ describe('runSimulation after a lost connection', () => {
     await proxy.mend();
     // Nothing is half-done: a direct run settles the in-doubt events and goes on.
     const after = await runSimulation({
+      domain: retail,
       store: createSimStore({
+        domain: retail,
         connection: connectionFromEnv(),
         schema: db.schema,
         simSchema: db.simSchema,
@@ -228,12 +234,13 @@ describe('runSimulation after a lost connection', () => {
   it('does not retry an event PostgreSQL refuses (a business rule), even with time to spare', async () => {
     const db = await fresh();
     const store = createSimStore({
+      domain: retail,
       connection: connectionFromEnv(),
       schema: db.schema,
       simSchema: db.simSchema,
       concurrency: 4,
     });
-    const running = runSimulation({ store, rate: 200, concurrency: 4, seed: 2 });
+    const running = runSimulation({ domain: retail, store, rate: 200, concurrency: 4, seed: 2 });
     await progress(db, 20, '20 events before the sabotage');
     // Behind the simulator's back: no stock left, so the next order_placed is refused (MDP01).
     await db.admin.query(`UPDATE ${db.schema}.products SET stock = 0`);

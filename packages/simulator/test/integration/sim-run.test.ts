@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DomainEvent } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateDataset } from '../../src/generate/generate.js';
+import { generateDataset } from '../../src/generate/write.js';
 import { createLoader, listCsvFiles } from '../../src/load/loader.js';
+import { retail } from '../../src/domains/retail/domain.js';
 import { createGenerator, type GeneratedEvent } from '../../src/sim/generator.js';
 import { createSimStore, type SimStoreOptions } from '../../src/sim/pg-store.js';
 import { canonical, runSimulation, type SimulationOptions } from '../../src/sim/simulator.js';
@@ -22,6 +24,7 @@ afterAll(async () => {
 
 const storeFor = (db: TestSchemas, extra: Partial<SimStoreOptions> = {}) =>
   createSimStore({
+    domain: retail,
     connection: connectionFromEnv(),
     schema: db.schema,
     simSchema: db.simSchema,
@@ -29,7 +32,7 @@ const storeFor = (db: TestSchemas, extra: Partial<SimStoreOptions> = {}) =>
     ...extra,
   });
 const simulate = (db: TestSchemas, options: Partial<SimulationOptions> = {}) =>
-  runSimulation({ store: storeFor(db), rate: 'max', concurrency: 4, ...options });
+  runSimulation({ domain: retail, store: storeFor(db), rate: 'max', concurrency: 4, ...options });
 const errorCode = (promise: Promise<unknown>) =>
   promise.then(
     () => 'no error',
@@ -85,7 +88,11 @@ describe('simulation on PostgreSQL', () => {
     // with any later one: the state a crash with several in flight can leave.
     const store = storeFor(gappy);
     await store.open();
-    const generator = createGenerator({ seed: 3, snapshot: await store.loadSnapshot() });
+    const generator = createGenerator({
+      domain: retail,
+      seed: 3,
+      tables: await store.loadSnapshot(),
+    });
     for (const logged of await store.readLog(0, 1000)) generator.next(logged.at);
     const more: GeneratedEvent[] = Array.from({ length: 20 }, () =>
       generator.next(new Date().toISOString()),
@@ -148,6 +155,7 @@ describe('simulation on PostgreSQL', () => {
     await holder.open();
     try {
       const second = runSimulation({
+        domain: retail,
         store: storeFor(db, { lockTimeoutMs: 200 }),
         rate: 'max',
         concurrency: 1,
@@ -170,7 +178,11 @@ describe('simulation on PostgreSQL', () => {
     const store = storeFor(changed);
     await store.open();
     await store.setup(1, 1);
-    const generator = createGenerator({ seed: 1, snapshot: await store.loadSnapshot() });
+    const generator = createGenerator({
+      domain: retail,
+      seed: 1,
+      tables: await store.loadSnapshot(),
+    });
     let event = generator.next(new Date().toISOString());
     while (event.event.type !== 'order_placed') event = generator.next(new Date().toISOString());
     const productId = event.event.order.product_id;
@@ -195,18 +207,22 @@ describe('simulation on PostgreSQL', () => {
     const store = storeFor(changed);
     await store.open();
     await store.setup(2, 1);
-    const generator = createGenerator({ seed: 2, snapshot: await store.loadSnapshot() });
-    const events: GeneratedEvent[] = [];
+    const generator = createGenerator({
+      domain: retail,
+      seed: 2,
+      tables: await store.loadSnapshot(),
+    });
+    const events: GeneratedEvent<DomainEvent>[] = [];
     // The first order placed after a few events, on a product no earlier event touches.
     let bad = -1;
     while (bad < 0 || events.length < bad + 4) {
       const event = generator.next(new Date().toISOString());
       const i = events.push(event) - 1;
-      const product = `p:${event.event.type === 'order_placed' ? event.event.order.product_id : ''}`;
+      const product = `products:${event.event.type === 'order_placed' ? event.event.order.product_id : ''}`;
       if (bad < 0 && i >= 3 && event.event.type === 'order_placed')
         if (events.slice(0, i).every((e) => !e.keys.includes(product))) bad = i;
     }
-    const placed = events[bad]!.event as Extract<GeneratedEvent['event'], { type: 'order_placed' }>;
+    const placed = events[bad]!.event as Extract<DomainEvent, { type: 'order_placed' }>;
     await changed.admin.query(`UPDATE ${changed.schema}.products SET stock = 0 WHERE id = $1`, [
       placed.order.product_id,
     ]);

@@ -12,8 +12,8 @@ import {
   ORDER_COLUMNS,
   PRODUCT_COLUMNS,
   createRows,
-  generateDataset,
 } from '../../src/generate/generate.js';
+import { generateDataset } from '../../src/generate/write.js';
 import { main } from '../../src/generate/main.js';
 
 const DATA_DIR = fileURLToPath(new URL('../../../../data/', import.meta.url));

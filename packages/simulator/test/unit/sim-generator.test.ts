@@ -3,8 +3,11 @@ import type { Customer, Order, Product } from '@mdp/schemas';
 import { createFakes } from '../../src/fake/fakes.js';
 import { WORLD } from '../../src/fake/places.js';
 import { createRandom } from '../../src/fake/random.js';
-import { createGenerator, fromCents, toCents } from '../../src/sim/generator.js';
-import { fold, type Snapshot } from '../../src/sim/state.js';
+import { retail } from '../../src/domains/retail/domain.js';
+import { fromCents, toCents } from '../../src/domains/retail/draw.js';
+import type { Snapshot } from '../../src/domains/retail/state.js';
+import { fold } from '../../src/sim/fold.js';
+import { createGenerator } from '../../src/sim/generator.js';
 
 const at0 = Date.parse('2026-01-01T00:00:00Z');
 const clock = (i: number) => new Date(at0 + i * 20).toISOString();
@@ -41,7 +44,7 @@ const snapshot: Snapshot = {
   })),
 };
 const generate = (seed: number, n: number, stamp = clock) => {
-  const g = createGenerator({ seed, snapshot });
+  const g = createGenerator({ domain: retail, seed, tables: snapshot });
   return Array.from({ length: n }, (_, i) => g.next(stamp(i)));
 };
 
@@ -58,9 +61,9 @@ describe('generator', () => {
   });
 
   it('keeps the business rules over many events, and its own state equals the fold of its events', () => {
-    const g = createGenerator({ seed: 11, snapshot });
+    const g = createGenerator({ domain: retail, seed: 11, tables: snapshot });
     const events = Array.from({ length: 20_000 }, (_, i) => g.next(clock(i)));
-    const folded = fold(snapshot, events);
+    const folded = fold(retail, snapshot, events);
     expect([...folded.orders.values()]).toEqual([...g.state.orders.values()]);
     for (const p of g.state.products.values()) expect(p.stock).toBeGreaterThanOrEqual(0);
     const counts: Record<string, number> = {};
@@ -88,7 +91,7 @@ describe('resume', () => {
     // A run stops after 1,800 events; the next one regenerates them from the
     // snapshot and the seed (as simulator.ts replays the event log), then goes on.
     const logged = straight.slice(0, 1800);
-    const resumed = createGenerator({ seed: 12, snapshot });
+    const resumed = createGenerator({ domain: retail, seed: 12, tables: snapshot });
     for (const event of logged) expect(resumed.next(event.at)).toEqual(event);
     const rest = Array.from({ length: 1200 }, (_, i) => resumed.next(clock(1800 + i)));
     expect(rest).toEqual(straight.slice(1800));

@@ -1,4 +1,3 @@
-import type { DomainEvent } from '@mdp/schemas';
 import { describe, expect, it } from 'vitest';
 import type { GeneratedEvent } from '../../src/sim/generator.js';
 import { batchOf, createLedger } from '../../src/sim/ledger.js';
@@ -6,7 +5,8 @@ import { batchOf, createLedger } from '../../src/sim/ledger.js';
 const event = (seq: number): GeneratedEvent => ({
   seq,
   at: '2026-12-03T00:00:00.000Z',
-  event: { type: 'order_paid' } as DomainEvent,
+  event: { type: 'order_paid' },
+  writes: [],
   keys: [`o:${seq}`],
 });
 const batch = (...seqs: number[]) => batchOf(seqs.map(event));

@@ -1,7 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { DomainEvent, Order } from '@mdp/schemas';
 import type { SimRuleError } from '../../src/sim/errors.js';
-import { createState, evolve, fold, type Snapshot } from '../../src/sim/state.js';
+import { retail } from '../../src/domains/retail/domain.js';
+import type { Snapshot } from '../../src/domains/retail/state.js';
+import * as engine from '../../src/sim/fold.js';
+
+const createState = (tables: Snapshot) => engine.start(retail, tables);
+const evolve = (state: ReturnType<typeof createState>, logged: engine.Logged<DomainEvent>) =>
+  engine.evolve(retail, state, logged);
+const fold = (tables: Snapshot, events: engine.Logged<DomainEvent>[]) =>
+  engine.fold(retail, tables, events);
 
 const at = '2026-01-01T00:00:00.000Z';
 const snapshot: Snapshot = {
