@@ -4,8 +4,10 @@
  * tombstones flow), then both verdicts: the stream equals PostgreSQL
  * (`pnpm validate`) and the lake does too (`pnpm delta:check --bronze`), with
  * every Kafka record in bronze exactly once; `pnpm lake:sql` reads the same lake.
+ * Then a second domain, the clinic, from its generated CSVs through the same pipeline.
  */
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -102,5 +104,40 @@ describe('CSV → PostgreSQL → Debezium → Kafka → Spark → Delta on MinIO
         .map((t) => `${t.table} ${t.bronze!.events}`)
         .join(', ')}\n`,
     );
+  });
+
+  it('a second domain, the clinic: its generated CSVs loaded, 30 s at 50/s; its stream and its lake equal PostgreSQL, its business rules hold', async () => {
+    const clinicTables = ['patients', 'appointments', 'lab_results'];
+    const dir = mkdtempSync(join(tmpdir(), 'mdp-e2e-clinic-'));
+    try {
+      await pnpmOk(['sim:gen', '--domain', 'clinic', '--out', dir, '--scale', '0.4']);
+      await pnpmOk(['sim:load', '--dir', dir, '--replace']);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    // Its own event log, beside retail's (--replace above starts it anew on a rerun).
+    await pnpmOk(
+      ['sim:run', '--domain', 'clinic', '--sim-schema', 'sim_clinic'].concat([
+        '--rate',
+        '50/s',
+        '--duration',
+        '30s',
+      ]),
+    );
+    const { rows } = await pool.query<{ type: string; n: string }>(
+      'SELECT type, count(*) AS n FROM sim_clinic.event_log GROUP BY type',
+    );
+    const events = Object.fromEntries(rows.map((r) => [r.type, Number(r.n)]));
+    expect(Object.values(events).reduce((a, b) => a + b, 0)).toBe(1500);
+    expect(events['lab_result_retracted']).toBeGreaterThan(0); // deletes too
+
+    const validated = await validate(clinicTables);
+    expect(validated.code, validated.stdout).toBe(0);
+    const lake = await deltaCheckUntilEqual(clinicTables);
+    expect(lake.equal).toBe(true);
+    expect(lake.tables.filter((t) => t.lakePath.startsWith('silver/')).map((t) => t.table)).toEqual(
+      clinicTables,
+    );
+    process.stdout.write(`clinic: ${JSON.stringify(events)}\n`);
   });
 });

@@ -32,6 +32,7 @@ export {
   type DomainEventBase,
   type DrawTools,
   type EventType,
+  type Dataset,
   type Invariant,
   type Key,
   type Row,
@@ -40,6 +41,7 @@ export {
   type Tables,
 } from './sim/domain.js';
 export { BUILT_IN_DOMAINS, DEFAULT_DOMAIN, loadDomain } from './domains/index.js';
+export { clinic } from './domains/clinic/domain.js';
 export { retail } from './domains/retail/domain.js';
 export type { RetailState, Snapshot } from './domains/retail/state.js';
 

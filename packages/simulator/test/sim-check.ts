@@ -78,7 +78,7 @@ export async function expectConsistent(
   schema: string,
   simSchema: string,
 ): Promise<number> {
-  const events = await expectFolded(admin, retail as AnyDomain, schema, simSchema);
+  const events = await expectFolded(admin, retail, schema, simSchema);
 
   const q = async (sql: string) => Number((await admin.query<{ n: string }>(sql)).rows[0]!.n);
   expect(await q(`SELECT count(*) AS n FROM ${schema}.products WHERE stock < 0`)).toBe(0);

@@ -11,7 +11,7 @@ import { kafkaConfig, pgConfig, type PgConfig } from './config.js';
 import type { Logger } from 'pino';
 import { keepVerdict } from './adapters/postgres.js';
 import { formatReport, verdictSummary } from './validate/report.js';
-import { loadRules } from './validate/rules.js';
+import { loadInvariants, loadRules } from './validate/rules.js';
 import {
   judgeAt,
   startConsuming,
@@ -145,6 +145,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       return;
     }
     const rules = await loadRules(args.rules);
+    const invariants = await loadInvariants(args.domains);
     const config = kafkaConfig(process.env);
     const pg = pgConfig(process.env);
     const logger = rootLogger();
@@ -163,6 +164,7 @@ export async function mainValidate(argv: readonly string[]): Promise<void> {
       tables: args.tables,
       topicOf: (t) => topicFor(t),
       rules,
+      invariants,
       timeoutMs: args.timeoutSeconds * 1000,
       groupId: `mdp-validate-${randomBytes(6).toString('hex')}`,
       logger,

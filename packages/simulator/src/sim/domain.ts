@@ -96,7 +96,10 @@ export interface DomainDefinition<State, Event extends DomainEventBase, Context 
   /** One line for `sim:run --help`. */
   readonly description: string;
   readonly tables: readonly TableSpec[];
-  /** The state of the loaded tables; throws a DomainRefusal when they break a rule. */
+  /**
+   * The state of the loaded tables (an object, on which the engine keeps `seq`,
+   * the last event folded in); throws a DomainRefusal when they break a rule.
+   */
   init(tables: Tables): State;
   /** What draws need besides the state (places, categories…), made once per run. */
   context(tables: Tables, tools: { rng: Random; fakes: Fakes }): Context;

@@ -90,7 +90,6 @@ export function evolve<State>(
       if (broken !== undefined) refuse(logged, `${invariant.kind}: ${table} ${key}: ${broken}`);
     }
     const write = writeOf(domain, table, key, before[i], after);
-    if (write === 'none') continue;
     if (write === 'absent')
       refuse(logged, `writes ${table} ${key}, which is in the state neither before nor after`);
     writes.push(write);
@@ -143,14 +142,18 @@ function specOf(domain: AnyDomain, table: string) {
 const same = (a: unknown, b: unknown) =>
   a === b || (typeof a === 'object' && a !== null && JSON.stringify(a) === JSON.stringify(b));
 
-/** The write that takes a row from `before` to `after`. */
+/**
+ * The write that takes a row from `before` to `after`. A row the event writes
+ * but leaves as it was is still updated (with nothing to set): PostgreSQL and
+ * the change stream see the event, as the event log says it happened.
+ */
 function writeOf(
   domain: AnyDomain,
   table: string,
   key: Key,
   before: Row | undefined,
   after: Row | undefined,
-): Write | 'none' | 'absent' {
+): Write | 'absent' {
   const spec = specOf(domain, table);
   const keyRow = { [spec.key]: key };
   if (!before && !after) return 'absent';
@@ -168,6 +171,5 @@ function writeOf(
       set[column] = after[column];
       expect[column] = before[column];
     }
-  if (Object.keys(set).length === 0) return 'none';
   return { table, op: 'update', key: keyRow, set, expect };
 }

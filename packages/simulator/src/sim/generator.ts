@@ -13,6 +13,7 @@
 import { createFakes } from '../fake/fakes.js';
 import { createRandom } from '../fake/random.js';
 import type { AnyDomain, DomainDefinition, DomainEventBase, Tables } from './domain.js';
+import { SimError } from './errors.js';
 import { evolve, keysOf, start, type Folded, type Write } from './fold.js';
 
 export interface GeneratedEvent<Event extends DomainEventBase = DomainEventBase> {
@@ -49,7 +50,11 @@ export function createGenerator<State, Event extends DomainEventBase, Context>(o
     let total = 0;
     for (let i = 0; i < types.length; i++)
       total += weights[i] = Math.max(0, types[i]!.weight(state));
-    if (!(total > 0)) throw new Error(`domain ${domain.name}: no event type has a weight above 0`);
+    if (!(total > 0))
+      throw new SimError(
+        'SIM_BAD_DOMAIN',
+        `domain ${domain.name}: no event type has a weight above 0 in this state (event ${state.seq + 1})`,
+      );
     let roll = rng.next() * total;
     let chosen = types.length - 1;
     while (weights[chosen] === 0) chosen--;

@@ -96,9 +96,10 @@ function progressLine(p: Progress): string {
 }
 
 function summaryText(s: SimulationSummary): string {
+  const width = Math.max(20, ...Object.keys(s.byType).map((type) => type.length));
   const types = Object.entries(s.byType)
-    .sort(([, a], [, b]) => (b ?? 0) - (a ?? 0))
-    .map(([type, n]) => `  ${type.padEnd(20)} ${n}`)
+    .sort(([, a], [, b]) => b - a)
+    .map(([type, n]) => `  ${type.padEnd(width)} ${n}`)
     .join('\n');
   return [
     `sim:run: ${s.applied} events in ${(s.elapsedMs / 1000).toFixed(2)} s = ${s.ratePerSec.toFixed(1)} events/s (stopped by ${s.stoppedBy})`,

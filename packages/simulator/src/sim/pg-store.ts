@@ -345,8 +345,15 @@ export function createSimStore(options: SimStoreOptions): SimStore {
       const client = need(session);
       await client.query('BEGIN');
       try {
-        await client.query(setupSql(schema, simSchema, domain.tables));
         const oids = await tableOids(client);
+        const missing = names.filter((name) => oids[name] === null);
+        if (missing.length > 0)
+          throw new SimError(
+            'SIM_NO_TABLES',
+            `domain ${domain.name} needs ${missing.map(table).join(', ')}, which do not exist; ` +
+              'load its tables first (pnpm sim:load)',
+          );
+        await client.query(setupSql(schema, simSchema, domain.tables));
         const meta = await client.query<{
           seed: number;
           table_oids: Record<string, number> | null;

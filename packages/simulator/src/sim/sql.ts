@@ -6,9 +6,9 @@
  * - `<sim>.apply_event(seq, at, event, writes)` writes the event's rows (see
  *   fold.ts: inserts, updates of the changed columns, deletes) and inserts its
  *   log row. An update or a delete finds its row by key and only if the
- *   columns it expects still hold the state's values; else it raises SQLSTATE
- *   MDP01, so PostgreSQL refuses an event on rows changed behind the
- *   simulator's back.
+ *   columns it expects still hold the state's values (compared as the
+ *   columns' types); else it raises SQLSTATE MDP01, so PostgreSQL refuses an
+ *   event on rows changed behind the simulator's back.
  * - `CALL <sim>.apply_events(batch)` applies a JSON array of events in order
  *   and COMMITs after each one: one transaction per event, with its log row.
  *   An error rolls back the failing event and stops the batch; the events
@@ -75,39 +75,51 @@ export function setupSql(schema: string, simSchema: string, tables: readonly Tab
 /** `<sim>.apply_event`: one event's row writes on the tables of `schema`, plus its log row. */
 function applyEventSql(schema: string, simSchema: string, tables: readonly TableSpec[]): string {
   const sim = ident(simSchema);
-  const cases = tables.map((spec) => {
+  const cases = tables.map((spec, i) => {
     const t = `${ident(schema)}.${ident(spec.name)}`;
     const list = spec.columns.map(ident).join(', ');
-    const fromRow = (json: string) =>
-      `(jsonb_populate_record(NULL::${t}, ${json})).${ident(spec.key)}`;
-    // The row's expected columns laid over it leave it unchanged: they still hold those values.
-    const found = `x.${ident(spec.key)} = ${fromRow(`w -> 'key'`)}
-              AND to_jsonb(x) = to_jsonb(jsonb_populate_record(x, w -> 'expect'))`;
+    // e<i>: the expected values, typed as the table's columns (the key among them).
+    const expected = `e${i}`;
+    const matches = spec.columns
+      .filter((c) => c !== spec.key)
+      .map(
+        (c) =>
+          `(NOT w -> 'expect' ? ${literal(c)} OR x.${ident(c)} IS NOT DISTINCT FROM ${expected}.${ident(c)})`,
+      );
+    const found = [`x.${ident(spec.key)} = ${expected}.${ident(spec.key)}`, ...matches].join(
+      '\n                AND ',
+    );
     const refused = `format('%s %s of %s: the row is missing or not as the simulator left it (expected %s)',
                 ${literal(spec.name)}, w ->> 'op', w -> 'key', w -> 'expect')`;
-    return `
+    return {
+      declare: `${expected} ${t}%ROWTYPE;`,
+      when: `
           WHEN ${literal(spec.name)} THEN
-            CASE w ->> 'op'
-            WHEN 'insert' THEN
+            IF w ->> 'op' = 'insert' THEN
               INSERT INTO ${t} (${list}) SELECT ${list} FROM jsonb_populate_record(NULL::${t}, w -> 'row');
-            WHEN 'update' THEN
+              CONTINUE;
+            END IF;
+            ${expected} := jsonb_populate_record(NULL::${t}, (w -> 'expect') || (w -> 'key'));
+            IF w ->> 'op' = 'update' THEN
               UPDATE ${t} AS x SET (${list}) = (SELECT ${list} FROM jsonb_populate_record(x, w -> 'set'))
                 WHERE ${found};
-              PERFORM ${sim}.check(FOUND, ${refused});
-            WHEN 'delete' THEN
-              DELETE FROM ${t} AS x WHERE ${found};
-              PERFORM ${sim}.check(FOUND, ${refused});
-            END CASE;`;
+            ELSE
+              DELETE FROM ${t} AS x
+                WHERE ${found};
+            END IF;
+            PERFORM ${sim}.check(FOUND, ${refused});`,
+    };
   });
   return `
     CREATE OR REPLACE FUNCTION ${sim}.apply_event(event_seq bigint, event_at timestamptz, ev jsonb, writes jsonb)
       RETURNS void LANGUAGE plpgsql AS $fn$
       DECLARE
         w jsonb;
+        ${cases.map((c) => c.declare).join('\n        ')}
       BEGIN
         FOR i IN 0 .. jsonb_array_length(writes) - 1 LOOP
           w := writes -> i;
-          CASE w ->> 'table'${cases.join('')}
+          CASE w ->> 'table'${cases.map((c) => c.when).join('')}
           END CASE;
         END LOOP;
         INSERT INTO ${sim}.event_log (seq, type, payload, at) VALUES (event_seq, ev ->> 'type', ev, event_at);

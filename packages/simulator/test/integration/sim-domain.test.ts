@@ -6,8 +6,12 @@
  * (no negative balance) holds in SQL, and PostgreSQL refuses an event on a row
  * changed behind the simulator's back.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadDomain } from '../../src/domains/index.js';
 import { createSimStore } from '../../src/sim/pg-store.js';
 import { runSimulation } from '../../src/sim/simulator.js';
 import bank from '../domains/bank.js';
@@ -15,6 +19,7 @@ import { expectFolded } from '../sim-check.js';
 import {
   connectionFromEnv,
   createEmptySchemas,
+  startScript,
   startSimRun,
   type TestSchemas,
 } from '../sim-fixture.js';
@@ -101,5 +106,30 @@ describe('a domain of your own, from a file', () => {
     expect(failure?.message).toMatch(
       /transfers update of \{"id": \d+\}: the row is missing or not as the simulator left it/,
     );
+  });
+});
+
+describe("sim:new-domain's template, as the README's tutorial runs it", () => {
+  it('sim:gen writes its CSVs, sim:load loads them, sim:run runs it: tables = fold(log)', async () => {
+    const db = await createEmptySchemas('simlib');
+    const dir = mkdtempSync(join(tmpdir(), 'mdp-library-'));
+    const cli = async (script: string, args: string[]) => {
+      const result = await (await startScript(script, args)).done;
+      expect(result.code, result.stderr).toBe(0);
+      return result;
+    };
+    try {
+      const domain = ['--domain', 'templates/library.ts'];
+      await cli('bin/sim-gen.ts', [...domain, '--out', dir, '--scale', '0.5']);
+      await cli('bin/sim-load.ts', ['--dir', dir, '--schema', db.schema]);
+      const args = [...domain, '--schema', db.schema, '--sim-schema', db.simSchema];
+      const run = await cli('bin/sim-run.ts', [...args, '--rate', 'max', '--events', '1000']);
+      expect(run.stdout).toContain('sim:run: 1000 events');
+      const library = await loadDomain('templates/library.ts');
+      expect(await expectFolded(db.admin, library, db.schema, db.simSchema)).toBe(1000);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+      await db.drop();
+    }
   });
 });

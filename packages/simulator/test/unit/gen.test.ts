@@ -208,4 +208,17 @@ describe('realistic customers and products (faker)', () => {
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('--locale');
   });
+
+  it("--domain clinic writes the clinic's tables (same seed, same bytes); an unknown domain exits 2", async () => {
+    const [a, b] = [await tempDir(), await tempDir()];
+    for (const dir of [a, b])
+      expect((await simGen('--domain', 'clinic', '--out', dir, '--scale', '0.1')).code).toBe(0);
+    for (const file of ['patients.csv', 'appointments.csv', 'lab_results.csv'])
+      expect(await readFile(join(a, file), 'utf8')).toBe(await readFile(join(b, file), 'utf8'));
+    const header = (await readFile(join(a, 'lab_results.csv'), 'utf8')).split('\n')[0];
+    expect(header).toBe('id,appointment_id,test,value,unit,flag,reported_at');
+    const unknown = await simGen('--domain', 'shop', '--out', a);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('not a built-in domain (retail, clinic)');
+  });
 });

@@ -92,6 +92,27 @@ describe('the engine, on a domain of its tests', () => {
     expect(closed.writes.slice(0, -1).every((w) => w.op === 'delete')).toBe(true);
   });
 
+  it('still updates a row the event writes but leaves as it was: the stream sees the event', () => {
+    const state = start(bank, accounts);
+    const { at, event } = { at: clock(1), event: { type: 'transfer_requested' } };
+    const transfer = { id: 1, from_id: 1, to_id: 2, amount: 0, status: 'pending', updated_at: at };
+    evolve(bank as unknown as AnyDomain, state, {
+      seq: 1,
+      at,
+      event: { ...event, transfer } as DomainEventBase,
+    });
+    const settled = evolve(bank as unknown as AnyDomain, state, {
+      seq: 2,
+      at,
+      event: { type: 'transfer_settled', transferId: 1 } as DomainEventBase,
+    });
+    // An amount of 0 leaves both balances as they were: updates with nothing to set.
+    expect(settled.slice(1)).toEqual([
+      { table: 'accounts', op: 'update', key: { id: 1 }, set: {}, expect: {} },
+      { table: 'accounts', op: 'update', key: { id: 2 }, set: {}, expect: {} },
+    ]);
+  });
+
   it("refuses an event its type's check refuses, and changes nothing", () => {
     const state = start(bank, accounts);
     const before = JSON.stringify(tablesOf(bank, state));

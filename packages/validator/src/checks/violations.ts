@@ -1,21 +1,15 @@
 /** What the checks report: each problem is a value with the check that found it and where. */
 type CheckName = 'decoding' | 'ordering' | 'completeness' | 'event-log' | 'business-rules';
-type ViolationKind =
-  | 'poison'
-  | 'duplicate'
-  | 'reordering'
-  | 'missing'
-  | 'extra'
-  | 'mismatched'
-  | 'event-missing'
-  | 'status-backwards'
-  | 'cancelled-shipped'
-  | 'negative-stock';
+type StreamViolationKind =
+  'poison' | 'duplicate' | 'reordering' | 'missing' | 'extra' | 'mismatched' | 'event-missing';
 
 export interface Violation {
   check: CheckName;
-  /** A rule of your own (validate --rules) names its kind `rule:<name>`. */
-  kind: ViolationKind | `rule:${string}`;
+  /**
+   * A business rule's kind is the name of the domain invariant it broke (e.g.
+   * negative-stock); a rule of your own (validate --rules) names its kind `rule:<name>`.
+   */
+  kind: StreamViolationKind | (string & {});
   table: string;
   key?: string;
   /** topic/partition/offset of the record at fault, when there is one. */

@@ -3,13 +3,15 @@ import { BUSINESS_TABLES, parseFlags } from '@mdp/schemas';
 import { UsageError } from '../errors.js';
 import { durationSeconds } from './consume-args.js';
 
-export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout D] [--json FILE] [--connector NAME] [--interval D] [--rules FILE]
+export const VALIDATE_HELP = `Usage: pnpm validate [--follow] [--tables a,b] [--timeout D] [--json FILE] [--connector NAME] [--interval D] [--rules FILE] [--domain D]
 
 Replays the CDC topics from the beginning and proves, per table: every record decodes;
 per key the source LSN never goes backwards (a re-delivered key+LSN+op is a duplicate,
 counted, not a failure); the replayed rows equal PostgreSQL at a watermark; every
-event of sim.event_log has its change; status only forward, stock >= 0, a cancelled
-order never shipped.
+event of sim.event_log has its change; the business rules hold: the invariants the
+simulator's domains declare (retail: status only forward, stock >= 0, a cancelled order
+never shipped; clinic: an appointment's status only forward, a lab result's flag fits its
+value), each on the tables of its domain.
 
 Watermark: one REPEATABLE READ snapshot of PostgreSQL with W = pg_current_wal_insert_lsn()
 (an asynchronous commit is visible before pg_current_wal_lsn() passes it);
@@ -30,6 +32,9 @@ Options:
   --rules FILE     also run the rules of FILE, a module whose default export is a rule or
                    a list of them (packages/validator/examples/quantity-fixed.ts is one);
                    may be given more than once
+  --domain D       the domains whose invariants are the business rules: a built-in one
+                   (retail, clinic) or the path of a domain file; may be given more than
+                   once (default: every built-in domain)
   --help           this text
 
 Environment: KAFKA_BROKERS with KAFKA_USER KAFKA_PASSWORD (SCRAM), SCHEMA_REGISTRY_URL,
@@ -50,6 +55,8 @@ export interface ValidateArgs {
   json: string | undefined;
   connector: string;
   rules: string[];
+  /** Domains named by --domain (none: every built-in domain). */
+  domains: string[];
 }
 
 export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
@@ -64,6 +71,7 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
       report: { type: 'string' },
       connector: { type: 'string' },
       rules: { type: 'string', multiple: true },
+      domain: { type: 'string', multiple: true },
       help: { type: 'boolean', short: 'h' },
     },
     (message) => new UsageError(message),
@@ -90,5 +98,6 @@ export function parseValidateArgs(argv: readonly string[]): ValidateArgs {
     json: values.json ?? values.report,
     connector: values.connector ?? 'mdp-postgres',
     rules: values.rules ?? [],
+    domains: values.domain ?? [],
   };
 }

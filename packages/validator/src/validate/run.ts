@@ -14,6 +14,7 @@
  */
 import type { Kafka } from 'kafkajs';
 import type { Logger } from 'pino';
+import type { Invariant } from '@mdp/simulator';
 import { type Subscription, mergeMap, from, tap } from 'rxjs';
 import type { Decoder } from '../avro/decoder.js';
 import { connectorPosition, type ConnectorPosition } from '../adapters/connect.js';
@@ -33,6 +34,8 @@ export interface ValidateOptions {
   topicOf: (table: string) => string;
   /** Checks of your own (validate --rules), run beside the business rules. */
   rules?: readonly Rule[];
+  /** The business rules: the invariants of the domains (validate --domain). */
+  invariants?: readonly Invariant[];
   timeoutMs: number;
   groupId: string;
   logger: Logger;
@@ -84,7 +87,7 @@ async function existingTopics(kafka: Kafka, topics: readonly string[]): Promise<
 
 type ConsumeOptions = Pick<
   ValidateOptions,
-  'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId' | 'rules'
+  'kafka' | 'decoder' | 'tables' | 'topicOf' | 'groupId' | 'rules' | 'invariants'
 >;
 
 /** One consumer over a fixed set of topics, feeding a fresh topology. */
@@ -94,7 +97,7 @@ function consumeTopics(
   generation: number,
   source: SourceState | undefined,
 ) {
-  const topology = createTopology({ tables: options.tables, rules: options.rules });
+  const topology = createTopology(options);
   if (source) topology.watermark(source);
   const positions = new Map<string, bigint>();
   let failure: unknown;

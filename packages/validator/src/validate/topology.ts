@@ -4,7 +4,7 @@
  *
  *   records ─ routeViolations ──────────────(poison)──────────────────────────▶ violations
  *     └ changes ─ keyBy(record key) ─ checkOrdering [per-key history] ─(duplicate, reordering)─▶ violations
- *                                       └ in order ─┬ checkBusinessRules [per-order status] ─▶ violations
+ *                                       └ in order ─┬ checkInvariants [per-key last row] ────────▶ violations
  *                                                   ├ rules (yours, --rules) ───────────────▶ violations
  *                                                   ├ TableAtWatermark [a KTable per table] ───┐
  *                                                   └ event-log matcher [events waiting] ──────┴▶ verdict
@@ -14,9 +14,9 @@
  * so every store is bounded by the keys, not by the length of the stream.
  */
 import type { LoggedEvent, Row } from '@mdp/schemas';
+import type { Invariant } from '@mdp/simulator';
 import { Subject, filter, map, merge, share, type Observable } from 'rxjs';
 import type { Change, Decoded } from '../avro/decoder.js';
-import { checkBusinessRules } from '../checks/business-rules.js';
 import {
   compareTable,
   createTableAtWatermark,
@@ -26,6 +26,7 @@ import {
   type Watermark,
 } from '../checks/completeness.js';
 import { createEventLogMatcher } from '../checks/event-log.js';
+import { checkInvariants } from '../checks/invariants.js';
 import {
   checkOrdering,
   openReorderings,
@@ -112,9 +113,11 @@ export interface TopologyOptions {
   tables: readonly string[];
   /** Checks of your own, run on every in-order change beside the business rules. */
   rules?: readonly Rule[];
+  /** The business rules: the invariants of the domains (validate --domain). */
+  invariants?: readonly Invariant[];
 }
 
-export function createTopology({ tables, rules = [] }: TopologyOptions) {
+export function createTopology({ tables, rules = [], invariants = [] }: TopologyOptions) {
   const stats = new Map<string, TableStats & { keySet: Set<string> }>();
   const history = createStateStore<KeyHistory>();
   const kTables = new Map<string, TableAtWatermark>();
@@ -176,9 +179,10 @@ export function createTopology({ tables, rules = [] }: TopologyOptions) {
       }),
     )
     .subscribe(violations);
-  merge(inOrder$.pipe(checkBusinessRules()), ...rules.map((rule) => inOrder$.pipe(rule))).subscribe(
-    violations,
-  );
+  merge(
+    inOrder$.pipe(checkInvariants(invariants)),
+    ...rules.map((rule) => inOrder$.pipe(rule)),
+  ).subscribe(violations);
   inOrder$.subscribe(({ key, value }) => {
     const table = tableOf(value.topic);
     kTable(table).apply(key, value);

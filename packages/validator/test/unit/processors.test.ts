@@ -2,9 +2,10 @@ import { filter, lastValueFrom, map, from, toArray } from 'rxjs';
 import { readFile } from 'node:fs/promises';
 import quantityFixed from '../../examples/quantity-fixed.js';
 import { TestScheduler } from 'rxjs/testing';
+import { clinic, retail } from '@mdp/simulator';
 import { describe, expect, it } from 'vitest';
 import type { Change } from '../../src/avro/decoder.js';
-import { checkBusinessRules } from '../../src/checks/business-rules.js';
+import { checkInvariants } from '../../src/checks/invariants.js';
 import { checkOrdering, REDELIVERY_WINDOW, type KeyHistory } from '../../src/checks/ordering.js';
 import {
   aggregateByKey,
@@ -179,7 +180,7 @@ describe('stream processors (marble tests, virtual time)', () => {
     });
   });
 
-  it('checkBusinessRules: status backwards, cancelled then shipped, negative stock', () => {
+  it("checkInvariants with retail's: status backwards, cancelled then shipped, negative stock", () => {
     scheduler().run(({ cold, expectObservable }) => {
       const changes = {
         a: change(1, 1n, 'c', { id: 1, status: 'placed' }),
@@ -193,7 +194,7 @@ describe('stream processors (marble tests, virtual time)', () => {
         checkOrdering(),
         filter((v) => v.kind === 'in-order'),
         map(({ key, change }) => ({ key, value: change })),
-        checkBusinessRules(),
+        checkInvariants(retail.invariants),
       );
       /* eslint-disable @typescript-eslint/no-unsafe-assignment -- expect.objectContaining is typed any */
       expectObservable(out).toBe('--c-ef|', {
@@ -206,6 +207,42 @@ describe('stream processors (marble tests, virtual time)', () => {
         f: expect.objectContaining({ kind: 'negative-stock', table: 'products', key: '["3"]' }),
       });
       /* eslint-enable @typescript-eslint/no-unsafe-assignment */
+    });
+  });
+  it("checkInvariants with the clinic's: a status step it does not allow, a flag that does not fit the value", () => {
+    scheduler().run(({ cold, expectObservable }) => {
+      const visits = 'mdp.public.appointments';
+      const results = 'mdp.public.lab_results';
+      const keyed = (c: Change) => ({ key: `["${String(c.key?.id)}"]`, value: c });
+      const changes = {
+        a: keyed(change(1, 1n, 'c', { id: 1, status: 'booked' }, visits)),
+        b: keyed(change(1, 2n, 'u', { id: 1, status: 'completed' }, visits)),
+        c: keyed(
+          change(5, 3n, 'c', { id: 5, test: 'glucose', value: '5.0', flag: 'normal' }, results),
+        ),
+        d: keyed(
+          change(5, 4n, 'u', { id: 5, test: 'glucose', value: '9.0', flag: 'normal' }, results),
+        ),
+      };
+      const out = cold('abcd|', changes).pipe(checkInvariants(clinic.invariants));
+      expectObservable(out).toBe('-b-d|', {
+        b: {
+          check: 'business-rules',
+          kind: 'status-backwards',
+          table: 'appointments',
+          key: '["1"]',
+          at: `${visits}/0@2`,
+          detail: 'status booked → completed',
+        },
+        d: {
+          check: 'business-rules',
+          kind: 'wrong-flag',
+          table: 'lab_results',
+          key: '["5"]',
+          at: `${results}/0@4`,
+          detail: 'flag normal for glucose 9.0, expected high',
+        },
+      });
     });
   });
 });

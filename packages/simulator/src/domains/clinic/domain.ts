@@ -520,5 +520,3 @@ export const clinic = defineDomain<ClinicState, ClinicEvent, ClinicContext>({
 const DATA_FROM = Date.UTC(2026, 0, 1);
 const DATA_TO = Date.UTC(2026, 11, 31);
 const DATA_END = Date.UTC(2026, 10, 1);
-
-export default clinic;

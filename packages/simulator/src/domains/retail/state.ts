@@ -20,7 +20,7 @@ export type Snapshot = {
   orders: readonly Order[];
 };
 
-export type OpenStatus = 'placed' | 'paid' | 'shipped';
+type OpenStatus = 'placed' | 'paid' | 'shipped';
 const OPEN_STATUSES: readonly OpenStatus[] = ['placed', 'paid', 'shipped'];
 
 export interface RetailState {
@@ -36,7 +36,7 @@ export interface RetailState {
   maxIds: { customer: number; product: number; order: number };
 }
 
-export const isOpen = (status: OrderStatus): status is OpenStatus =>
+const isOpen = (status: OrderStatus): status is OpenStatus =>
   (OPEN_STATUSES as readonly string[]).includes(status);
 
 export function initState(snapshot: Snapshot): RetailState {
