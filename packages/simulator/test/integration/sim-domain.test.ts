@@ -9,6 +9,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pollUntil } from '@mdp/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadDomain } from '../../src/domains/index.js';
@@ -23,6 +24,10 @@ import {
   startSimRun,
   type TestSchemas,
 } from '../sim-fixture.js';
+
+// Absolute: a relative --domain is the caller's (INIT_CWD when pnpm runs the tests).
+const BANK = fileURLToPath(new URL('../domains/bank.ts', import.meta.url));
+const LIBRARY = fileURLToPath(new URL('../../templates/library.ts', import.meta.url));
 
 describe('a domain of your own, from a file', () => {
   let db: TestSchemas;
@@ -44,7 +49,7 @@ describe('a domain of your own, from a file', () => {
   });
 
   it('loses no event and applies none twice after kill -9, one transaction each, tables = fold(log)', async () => {
-    const args = ['--domain', 'test/domains/bank.ts', '--rate', 'max', '--schema', db.schema];
+    const args = ['--domain', BANK, '--rate', 'max', '--schema', db.schema];
     args.push('--sim-schema', db.simSchema);
     const logged = () =>
       db.admin
@@ -119,13 +124,13 @@ describe("sim:new-domain's template, as the README's tutorial runs it", () => {
       return result;
     };
     try {
-      const domain = ['--domain', 'templates/library.ts'];
+      const domain = ['--domain', LIBRARY];
       await cli('bin/sim-gen.ts', [...domain, '--out', dir, '--scale', '0.5']);
       await cli('bin/sim-load.ts', ['--dir', dir, '--schema', db.schema]);
       const args = [...domain, '--schema', db.schema, '--sim-schema', db.simSchema];
       const run = await cli('bin/sim-run.ts', [...args, '--rate', 'max', '--events', '1000']);
       expect(run.stdout).toContain('sim:run: 1000 events');
-      const library = await loadDomain('templates/library.ts');
+      const library = await loadDomain(LIBRARY);
       expect(await expectFolded(db.admin, library, db.schema, db.simSchema)).toBe(1000);
     } finally {
       rmSync(dir, { recursive: true, force: true });

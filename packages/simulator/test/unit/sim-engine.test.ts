@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { clinic } from '../../src/domains/clinic/domain.js';
 import { loadDomain } from '../../src/domains/index.js';
@@ -183,7 +184,7 @@ describe('--domain', () => {
   it('names a built-in domain, or loads a file whose default export is a definition', async () => {
     expect(await loadDomain('retail')).toBe(retail);
     expect(await loadDomain('clinic')).toBe(clinic);
-    const loaded = await loadDomain('test/domains/bank.ts');
+    const loaded = await loadDomain(fileURLToPath(new URL('../domains/bank.ts', import.meta.url)));
     expect(loaded.name).toBe('bank');
     expect(Object.keys(loaded.events)).toEqual(Object.keys(bank.events));
   });
