@@ -11,7 +11,10 @@
 #   3. against it: `pnpm test:e2e` (the whole pipeline, its faults and bad input),
 #      the `integration` project of every package, and last the simulator across a
 #      PostgreSQL restart;
-#   4. the docker compose stack (`pnpm test:compose`): its images built, `docker
+#   4. the native stack's cluster profile (`pnpm test:cluster`): 3 Kafka brokers, 2
+#      Connect workers, a Spark master and 2 workers, MinIO on 4 drives, in a state
+#      dir and ports of its own; the pipeline while a node of each engine dies;
+#   5. the docker compose stack (`pnpm test:compose`): its images built, `docker
 #      compose up --wait`, the pipeline with its faults against it, down and up,
 #      down -v. On a Docker engine that answers, or one it starts (and stops) with
 #      scripts/docker-engine.sh; an engine that cannot be had fails the run.
@@ -63,8 +66,10 @@ pnpm --filter @mdp/delta-check exec vitest run --project integration
 step "@mdp/simulator: sim:run across a PostgreSQL restart"
 pnpm --filter @mdp/simulator exec vitest run --project restarts-postgres
 
-# The native stack's memory and cores go to the compose stack.
+# The native stack's memory and cores go to the cluster profile, then to compose.
 step "stopping the native test stack"
 pnpm --silent stack:reset
+step "cluster profile: 3 brokers, 2 Connect workers, Spark master + 2 workers, 4 MinIO drives; kill -9 a node of each"
+pnpm test:cluster
 step "docker compose: images from infra/compose/Dockerfile, up --wait, the pipeline and its faults, down, down -v"
 pnpm test:compose

@@ -21,9 +21,33 @@ export const PORTS = {
   minioConsole: { base: 19001, service: 'minio', env: 'MDP_MINIO_CONSOLE_PORT' },
   sparkUi: { base: 14040, service: 'spark', env: 'MDP_SPARK_UI_PORT' },
   console: { base: 18088, service: 'console', env: 'MDP_CONSOLE_PORT' },
+  // the cluster profile's other nodes (infra/process-compose.cluster.yaml)
+  kafka2: { base: 19094, service: 'kafka-2', env: 'MDP_KAFKA_2_PORT' },
+  kafka2Controller: { base: 19095, service: 'kafka-2', env: 'MDP_KAFKA_2_CONTROLLER_PORT' },
+  kafka3: { base: 19096, service: 'kafka-3', env: 'MDP_KAFKA_3_PORT' },
+  kafka3Controller: { base: 19097, service: 'kafka-3', env: 'MDP_KAFKA_3_CONTROLLER_PORT' },
+  connect2: { base: 18084, service: 'connect-2', env: 'MDP_CONNECT_2_PORT' },
+  minio2: { base: 19002, service: 'minio-2', env: 'MDP_MINIO_2_PORT' },
+  minio3: { base: 19003, service: 'minio-3', env: 'MDP_MINIO_3_PORT' },
+  minio4: { base: 19004, service: 'minio-4', env: 'MDP_MINIO_4_PORT' },
+  minio2Console: { base: 19005, service: 'minio-2', env: 'MDP_MINIO_2_CONSOLE_PORT' },
+  minio3Console: { base: 19006, service: 'minio-3', env: 'MDP_MINIO_3_CONSOLE_PORT' },
+  minio4Console: { base: 19007, service: 'minio-4', env: 'MDP_MINIO_4_CONSOLE_PORT' },
+  sparkMaster: { base: 17077, service: 'spark-master', env: 'MDP_SPARK_MASTER_PORT' },
+  sparkMasterUi: { base: 18090, service: 'spark-master', env: 'MDP_SPARK_MASTER_UI_PORT' },
+  sparkWorker1Ui: { base: 18091, service: 'spark-worker-1', env: 'MDP_SPARK_WORKER_1_UI_PORT' },
+  sparkWorker2Ui: { base: 18092, service: 'spark-worker-2', env: 'MDP_SPARK_WORKER_2_UI_PORT' },
 } as const;
 
 export type PortName = keyof typeof PORTS;
+
+/**
+ * How many nodes of each engine: `single` (one of each, the default) or `cluster`
+ * (3 Kafka brokers in a KRaft quorum, 2 Connect workers, a Spark master with 2
+ * workers, MinIO on 4 drives: infra/process-compose.cluster.yaml).
+ */
+export const PROFILES = ['single', 'cluster'] as const;
+export type Profile = (typeof PROFILES)[number];
 
 export interface StackConfig {
   readonly repoRoot: string;
@@ -31,6 +55,7 @@ export interface StackConfig {
   readonly cacheDir: string;
   readonly stateDir: string;
   readonly portOffset: number;
+  readonly profile: Profile;
   readonly ports: Readonly<Record<PortName, number>>;
   readonly postgres: {
     readonly database: string;
@@ -79,7 +104,12 @@ export function stateDirOf(env: EnvSource, repoRoot: string): string {
  * `.env` over `.env.example`'s settings and the generated secrets, merged by
  * main.ts). Lists every bad key at once.
  */
-export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Versions): StackConfig {
+export function loadStackConfig(
+  env: EnvSource,
+  repoRoot: string,
+  versions: Versions,
+  profile: Profile = 'single',
+): StackConfig {
   const problems: string[] = [];
   const stateDir = stateDirOf(env, repoRoot);
   const secretNames: readonly string[] = SECRET_NAMES;
@@ -149,6 +179,7 @@ export function loadStackConfig(env: EnvSource, repoRoot: string, versions: Vers
     cacheDir: absolute('MDP_CACHE', join(homedir(), '.cache', 'mdp')),
     stateDir,
     portOffset,
+    profile,
     ports,
     postgres: {
       database: text('PGDATABASE', 'mdp'),

@@ -3,12 +3,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cliLogger, parseFlags, resultJson } from '@mdp/schemas';
 import type { Logger } from 'pino';
-import { loadStackConfig, stateDirOf, type EnvSource } from './config.js';
+import { loadStackConfig, PROFILES, stateDirOf, type EnvSource, type Profile } from './config.js';
 import { StackError, UsageError } from './errors.js';
 import { formatExports } from './stack/env.js';
 import { followLog } from './stack/logs.js';
 import { createStack, type ServiceStatus } from './stack/stack.js';
 import { generatedSecrets, SECRET_NAMES, secretsFile } from './secrets.js';
+import { readProfile } from './state-dir.js';
 import { readEnvFile, readVersions } from './versions.js';
 
 const USAGE = `Usage: pnpm stack:<command> [service…]   (or: pnpm --filter @mdp/infra stack <command> …)
@@ -18,7 +19,10 @@ MinIO as local processes under process-compose, bound to 127.0.0.1.
 
 Commands:
   up [service…]        start the stack (or only these services and their dependencies);
-                       installs what is missing into $MDP_CACHE; a no-op when already up
+                       installs what is missing into $MDP_CACHE; a no-op when already up.
+                       --profile cluster: 3 Kafka brokers, 2 Connect workers, a Spark
+                       master and 2 workers, MinIO on 4 drives (docs/scaling.md); the
+                       state dir keeps its profile, later commands use it
   down                 stop every service
   status               each service: status, readiness, pid, memory, ports, log file; a
                        service that kept crashing (10 restarts within 10 minutes) is
@@ -40,6 +44,7 @@ Options:
   -f, --follow         logs: keep following
   -n, --lines N        logs: how many lines (default 100)
       --json           status, up: the result as JSON on stdout
+      --profile P      up: single (default) or cluster
   -h, --help           this help
 
 Environment:
@@ -120,6 +125,7 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
       follow: { type: 'boolean', short: 'f' },
       lines: { type: 'string', short: 'n' },
       json: { type: 'boolean' },
+      profile: { type: 'string' },
     },
     (message) => new UsageError(message),
     true,
@@ -142,12 +148,16 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
   if (!Number.isInteger(lines) || lines < 0)
     throw new UsageError(`--lines must be a whole number, got "${parsed.values.lines}"`);
 
+  if (parsed.values.profile !== undefined && cmd !== 'up')
+    throw new UsageError(`--profile goes with up only: ${cmd} uses the state dir's profile`);
+
   const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
   const env = await stackEnvironment(repoRoot);
   const config = loadStackConfig(
     env,
     repoRoot,
     readVersions(join(repoRoot, 'infra', 'versions.env')),
+    chooseProfile(parsed.values.profile, await readProfile(stateDirOf(env, repoRoot))),
   );
   const timeout = Number(env['MDP_STACK_TIMEOUT'] ?? DEFAULT_TIMEOUT_S);
   const stack = createStack({
@@ -222,6 +232,20 @@ async function runCommand(argv: readonly string[], log: Logger): Promise<number>
       );
       return 0;
   }
+}
+
+/** The profile `up --profile` asks for, else the state dir's, else single; never another than the state dir's. */
+function chooseProfile(asked: string | undefined, stored: Profile | undefined): Profile {
+  if (asked !== undefined && !(PROFILES as readonly string[]).includes(asked))
+    throw new UsageError(`--profile must be one of ${PROFILES.join(', ')}, got "${asked}"`);
+  const profile = (asked as Profile | undefined) ?? stored ?? 'single';
+  if (stored && profile !== stored)
+    throw new StackError(
+      'PROFILE_MISMATCH',
+      `this state dir holds a ${stored} stack, not a ${profile} one: start it without --profile, ` +
+        'or use another MDP_STATE (and MDP_PORT_OFFSET), or delete it with pnpm stack:reset',
+    );
+  return profile;
 }
 
 /** The settings saved when the stack in this state dir was started (its ports may differ from today's env). */

@@ -13,6 +13,8 @@ DEFAULT_LAKE_RETAIN_HOURS = 1.0
 # the old generation holds 400-700 MB between collections; 2g only made the heap, not the job, grow.
 DEFAULT_DRIVER_MEMORY = "1g"
 
+DEFAULT_MASTER = "local[2]"
+
 REQUIRED = ("KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
 
 
@@ -27,6 +29,8 @@ class Config:
     ui_port: int
     lake_retain_hours: float
     driver_memory: str = DEFAULT_DRIVER_MEMORY
+    # local[N], or a standalone cluster's master spark://host:port (MDP_SPARK_MASTER)
+    master: str = DEFAULT_MASTER
     # the Kafka source's login (kafka.* options without the prefix): empty when none is set
     kafka_login: Mapping[str, str] = field(default_factory=dict)
 
@@ -50,6 +54,9 @@ def load_config(env: Mapping[str, str]) -> Config:
     driver_memory = env.get("MDP_SPARK_DRIVER_MEMORY") or DEFAULT_DRIVER_MEMORY
     if not re.fullmatch(r"[1-9][0-9]*[mMgG]", driver_memory):
         problems.append(f"MDP_SPARK_DRIVER_MEMORY must be a JVM size such as 1g or 1536m, got {driver_memory!r}")
+    master = env.get("MDP_SPARK_MASTER") or DEFAULT_MASTER
+    if not re.fullmatch(r"local\[[1-9][0-9]*\]|spark://[^\s/:]+:[0-9]+", master):
+        problems.append(f"MDP_SPARK_MASTER must be local[N] or spark://host:port, got {master!r}")
     endpoint = env.get("S3_ENDPOINT", "")
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
@@ -72,6 +79,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         ui_port=int(ui_port) if ui_port else 14040 + int(offset),
         lake_retain_hours=float(retain) if retain else DEFAULT_LAKE_RETAIN_HOURS,
         driver_memory=driver_memory,
+        master=master,
         kafka_login=login,
     )
 

@@ -121,6 +121,7 @@ def main(argv: list[str]) -> int:
             "lake": config.lake_root,
             "topics": args.topic_pattern,
             "ui_port": config.ui_port,
+            "master": config.master,
             "retain_hours": retain_hours,
         },
     )
@@ -129,6 +130,7 @@ def main(argv: list[str]) -> int:
         jars_dir,
         ui_port=config.ui_port,
         driver_memory=config.driver_memory,
+        master=config.master,
         s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
     )
     stopping = threading.Event()

@@ -1,4 +1,11 @@
-"""The SparkSession the job and its tests share: Delta, exact timestamps, small local footprint."""
+"""The SparkSession the job and its tests share: Delta, exact timestamps, small local footprint.
+
+In local mode (the default, ``local[2]``) the executors live in the driver's JVM. On a Spark
+standalone cluster (``spark://host:port``: the stack's cluster profile, where spark-submit
+starts the driver) each executor is a JVM of a worker: it finds the connector jars at the
+same path on its own node (spark/bin/setup.sh installs them on every node) and the job's
+Python package in the zip that spark-submit's --py-files ships.
+"""
 
 import glob
 import os
@@ -19,11 +26,12 @@ def create_session(
     *,
     ui_port: int | None = None,
     driver_memory: str = "1g",
+    master: str = "local[2]",
     s3: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
 ) -> SparkSession:
     conf = {
-        "spark.master": "local[2]",
+        "spark.master": master,
         # On the driver's class path, not in spark.jars: the local executor would copy every jar
         # (760 MB with the AWS SDK bundle) through the driver's file server at each start, which
         # took minutes on a busy machine and failed with ClosedChannelException.
@@ -49,6 +57,16 @@ def create_session(
         "spark.databricks.delta.optimize.minFileSize": str(16 * 1024 * 1024),
         "spark.ui.showConsoleProgress": "false",
     }
+    if not master.startswith("local"):
+        conf.update(
+            {
+                "spark.executor.extraClassPath": jar_list(jars_dir),
+                # one executor of one core on each worker: a dead worker costs half the cores
+                "spark.executor.cores": "1",
+                "spark.executor.memory": "1g",
+                "spark.cores.max": "2",
+            }
+        )
     if ui_port is None:
         conf["spark.ui.enabled"] = "false"
     else:

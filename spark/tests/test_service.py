@@ -56,6 +56,7 @@ def test_config_lists_every_missing_setting():
                 "MDP_SPARK_UI_PORT": "x",
                 "MDP_LAKE_RETAIN_HOURS": "-1",
                 "MDP_SPARK_DRIVER_MEMORY": "2 GB",
+                "MDP_SPARK_MASTER": "yarn",
             }
         )
     assert err.value.code == "CONFIG_INVALID"
@@ -68,6 +69,7 @@ def test_config_lists_every_missing_setting():
         "MDP_SPARK_UI_PORT",
         "MDP_LAKE_RETAIN_HOURS",
         "MDP_SPARK_DRIVER_MEMORY",
+        "MDP_SPARK_MASTER",
     ):
         assert name in str(err.value)
     env = {
@@ -88,6 +90,8 @@ def test_config_lists_every_missing_setting():
         load_config({**env, "MDP_LAKE_RETAIN_HOURS": "a day"})
     assert config.driver_memory == "1g"
     assert load_config({**env, "MDP_SPARK_DRIVER_MEMORY": "1536m"}).driver_memory == "1536m"
+    assert config.master == "local[2]"
+    assert load_config({**env, "MDP_SPARK_MASTER": "spark://127.0.0.1:17077"}).master == "spark://127.0.0.1:17077"
     assert config.kafka_login == {}
     login = load_config({**env, "KAFKA_USER": "mdp-spark", "KAFKA_PASSWORD": "pw"}).kafka_login
     assert login["security.protocol"] == "SASL_PLAINTEXT" and login["sasl.mechanism"] == "SCRAM-SHA-512"

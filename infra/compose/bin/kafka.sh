@@ -7,7 +7,8 @@
 # by this user only, and leaves the environment before the broker starts.
 set -euo pipefail
 source /opt/mdp/bin/lib.sh
-export KAFKA_CONTROLLER_ADDRESS=localhost:9093
+export KAFKA_NODE_ID=1 KAFKA_QUORUM_VOTERS=1@localhost:9093
+export KAFKA_REPLICATION_FACTOR=1 KAFKA_MIN_INSYNC_REPLICAS=1
 export KAFKA_LISTENERS=BROKER://:9092,EXTERNAL://:19092,CONTROLLER://localhost:9093
 export KAFKA_ADVERTISED_LISTENERS="BROKER://kafka:9092,EXTERNAL://127.0.0.1:${MDP_KAFKA_PORT:?}"
 export KAFKA_LOG_DIRS=/var/lib/kafka/data

@@ -1,5 +1,11 @@
 import type { StackConfig } from '../config.js';
 
+/** Every Kafka broker's client port: one, or the cluster profile's three. */
+export function kafkaBrokerPorts(config: StackConfig): number[] {
+  const { kafka, kafka2, kafka3 } = config.ports;
+  return config.profile === 'cluster' ? [kafka, kafka2, kafka3] : [kafka];
+}
+
 /**
  * The settings every client reads (DESIGN.md "Contracts"), for this stack.
  * `pnpm stack:env` prints them as `export NAME=value` lines.
@@ -16,7 +22,9 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     PG_READER_PASSWORD: postgres.readerPassword,
     PG_WRITER_USER: postgres.writerUser,
     PG_WRITER_PASSWORD: postgres.writerPassword,
-    KAFKA_BROKERS: `127.0.0.1:${ports.kafka}`,
+    KAFKA_BROKERS: kafkaBrokerPorts(config)
+      .map((port) => `127.0.0.1:${port}`)
+      .join(','),
     // SCRAM users (infra/kafka/init.sh): clients read as mdp-reader; tests and tools act as the admin
     KAFKA_USER: 'mdp-reader',
     KAFKA_PASSWORD: kafka.readerPassword,

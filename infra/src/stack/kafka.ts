@@ -6,6 +6,7 @@ import { run } from '../adapters/exec.js';
 import { exists, writePrivate } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
 import { ServiceFailedError } from '../errors.js';
+import { kafkaBrokerPorts } from './env.js';
 import { renderTemplate } from './template.js';
 
 export interface JvmLayout {
@@ -17,33 +18,75 @@ export interface JvmLayout {
   readonly pluginPath: readonly string[];
 }
 
-/** Kafka's server.properties (infra/kafka/server.properties) for the native stack: every listener on 127.0.0.1. */
-export async function kafkaProperties(config: StackConfig): Promise<string> {
-  const { kafka, kafkaController } = config.ports;
+/** A Kafka node of the stack: 1, or 2 and 3 in the cluster profile (each a broker and a controller). */
+export type KafkaNode = 1 | 2 | 3;
+
+/** The process (and state dir) of a node: kafka, kafka-2, kafka-3. */
+const kafkaService = (node: KafkaNode): string => (node === 1 ? 'kafka' : `kafka-${node}`);
+
+function kafkaPorts(config: StackConfig, node: KafkaNode): { broker: number; controller: number } {
+  const { ports } = config;
+  if (node === 2) return { broker: ports.kafka2, controller: ports.kafka2Controller };
+  if (node === 3) return { broker: ports.kafka3, controller: ports.kafka3Controller };
+  return { broker: ports.kafka, controller: ports.kafkaController };
+}
+
+/** The nodes of the profile: one, or three in one KRaft quorum. */
+const kafkaNodes = (config: StackConfig): KafkaNode[] =>
+  config.profile === 'cluster' ? [1, 2, 3] : [1];
+
+/**
+ * Kafka's server.properties (infra/kafka/server.properties) for one node of the
+ * native stack: every listener on 127.0.0.1. In the cluster profile every topic
+ * gets 3 replicas, of which 2 must be in sync for a write with acks=all.
+ */
+export async function kafkaProperties(config: StackConfig, node: KafkaNode = 1): Promise<string> {
+  const { broker, controller } = kafkaPorts(config, node);
+  const nodes = kafkaNodes(config);
   const file = join(config.infraDir, 'kafka', 'server.properties');
   return renderTemplate(file, await readFile(file, 'utf8'), {
-    KAFKA_CONTROLLER_ADDRESS: `127.0.0.1:${kafkaController}`,
-    KAFKA_LISTENERS: `BROKER://127.0.0.1:${kafka},CONTROLLER://127.0.0.1:${kafkaController}`,
-    KAFKA_ADVERTISED_LISTENERS: `BROKER://127.0.0.1:${kafka}`,
-    KAFKA_LOG_DIRS: join(config.stateDir, 'kafka', 'data'),
+    KAFKA_NODE_ID: String(node),
+    KAFKA_QUORUM_VOTERS: nodes
+      .map((id) => `${id}@127.0.0.1:${kafkaPorts(config, id).controller}`)
+      .join(','),
+    KAFKA_LISTENERS: `BROKER://127.0.0.1:${broker},CONTROLLER://127.0.0.1:${controller}`,
+    KAFKA_ADVERTISED_LISTENERS: `BROKER://127.0.0.1:${broker}`,
+    KAFKA_LOG_DIRS: join(config.stateDir, kafkaService(node), 'data'),
+    KAFKA_REPLICATION_FACTOR: String(nodes.length),
+    KAFKA_MIN_INSYNC_REPLICAS: String(Math.min(2, nodes.length)),
     KAFKA_ADMIN_PASSWORD: config.kafka.adminPassword,
   });
 }
 
-/** Writes server.properties and formats the storage once (kafka.tools.StorageTool format). */
+/**
+ * The KRaft cluster's id, made once for the state dir: every node's storage is
+ * formatted with the same one.
+ */
+async function kafkaClusterId(config: StackConfig): Promise<string> {
+  const file = join(config.stateDir, 'kafka', 'cluster-id');
+  if (await exists(file)) return (await readFile(file, 'utf8')).trim();
+  // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
+  const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
+  await mkdir(join(config.stateDir, 'kafka'), { recursive: true });
+  await writeFile(file, `${clusterId}\n`);
+  return clusterId;
+}
+
+/** Writes a node's server.properties and formats its storage once (kafka.tools.StorageTool format). */
 export async function prepareKafka(
   config: StackConfig,
   jvm: JvmLayout,
   log: Logger,
+  node: KafkaNode = 1,
 ): Promise<void> {
-  const dir = join(config.stateDir, 'kafka');
+  const service = kafkaService(node);
+  const dir = join(config.stateDir, service);
   const properties = join(dir, 'server.properties');
   await mkdir(join(dir, 'data'), { recursive: true });
-  await writePrivate(properties, await kafkaProperties(config)); // the admin's password
+  await writePrivate(properties, await kafkaProperties(config, node)); // the admin's password
   if (await exists(join(dir, 'data', 'meta.properties'))) return;
-  // A leading '-' would read as an option: Kafka ids are base64url, any first letter will do.
-  const clusterId = randomBytes(16).toString('base64url').replace(/^[-_]/, 'A');
-  log.info({ clusterId }, 'formatting the Kafka storage (KRaft, once)');
+  const clusterId = await kafkaClusterId(config);
+  log.info({ clusterId, node }, 'formatting the Kafka storage (KRaft, once)');
   const result = await run(jvm.java, [
     '-cp',
     `${jvm.libs}/*`,
@@ -53,21 +96,30 @@ export async function prepareKafka(
     '--config',
     properties,
   ]);
-  const logFile = join(config.stateDir, 'logs', 'kafka-format.log');
+  const logFile = join(config.stateDir, 'logs', `${service}-format.log`);
   await writeFile(logFile, `${result.stdout}${result.stderr}`);
   if (result.code !== 0)
-    throw new ServiceFailedError('kafka', logFile, `storage format exited with ${result.code}`);
+    throw new ServiceFailedError(service, logFile, `storage format exited with ${result.code}`);
 }
 
-/** Kafka Connect's worker.properties (infra/connect/worker.properties) for the native stack. */
-export async function connectProperties(config: StackConfig, jvm: JvmLayout): Promise<string> {
-  const { kafka, connect } = config.ports;
+/** A Connect worker of the stack: 1, or 2 in the cluster profile (one group, one REST port each). */
+export type ConnectWorker = 1 | 2;
+
+/** Kafka Connect's worker.properties (infra/connect/worker.properties) for one worker of the native stack. */
+export async function connectProperties(
+  config: StackConfig,
+  jvm: JvmLayout,
+  worker: ConnectWorker = 1,
+): Promise<string> {
+  const port = worker === 2 ? config.ports.connect2 : config.ports.connect;
   const file = join(config.infraDir, 'connect', 'worker.properties');
   return renderTemplate(file, await readFile(file, 'utf8'), {
-    KAFKA_BOOTSTRAP_SERVERS: `127.0.0.1:${kafka}`,
-    CONNECT_LISTENERS: `http://127.0.0.1:${connect}`,
+    KAFKA_BOOTSTRAP_SERVERS: kafkaBrokerPorts(config)
+      .map((broker) => `127.0.0.1:${broker}`)
+      .join(','),
+    CONNECT_LISTENERS: `http://127.0.0.1:${port}`,
     CONNECT_ADVERTISED_HOST: '127.0.0.1',
-    CONNECT_ADVERTISED_PORT: String(connect),
+    CONNECT_ADVERTISED_PORT: String(port),
     CONNECT_PLUGIN_PATH: jvm.pluginPath.join(','),
     KAFKA_CONNECT_WORKER_PASSWORD: config.kafka.connectWorkerPassword,
   });
@@ -103,11 +155,12 @@ export async function prepareConnect(
   config: StackConfig,
   jvm: JvmLayout,
   log: Logger,
+  worker: ConnectWorker = 1,
 ): Promise<void> {
-  const dir = join(config.stateDir, 'connect');
+  const dir = join(config.stateDir, worker === 1 ? 'connect' : `connect-${worker}`);
   await mkdir(dir, { recursive: true });
   // the worker's Kafka password
-  await writePrivate(join(dir, 'worker.properties'), await connectProperties(config, jvm));
+  await writePrivate(join(dir, 'worker.properties'), await connectProperties(config, jvm, worker));
   await writeRestCredentials(config, dir);
   const marker = (pluginDir: string) => join(pluginDir, '.mdp-manifests-synced');
   const unsynced = [];

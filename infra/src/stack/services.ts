@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parse } from 'yaml';
+import type { Profile } from '../config.js';
 import { UnknownServiceError } from '../errors.js';
 
 export interface ServiceSpec {
@@ -14,15 +16,35 @@ interface RawProcess {
   readiness_probe?: unknown;
 }
 
-/** The processes of infra/process-compose.yaml, in file order, with their dependencies. */
-export function readServices(file: string): ServiceSpec[] {
-  const doc = parse(readFileSync(file, 'utf8')) as {
-    processes?: Record<string, RawProcess | null>;
-  };
-  return Object.entries(doc.processes ?? {}).map(([name, raw]) => ({
+/** The process-compose files of a profile: the stack's, and the cluster's additions to it. */
+export function composeFiles(infraDir: string, profile: Profile): string[] {
+  const base = join(infraDir, 'process-compose.yaml');
+  return profile === 'cluster' ? [base, join(infraDir, 'process-compose.cluster.yaml')] : [base];
+}
+
+/**
+ * The processes of process-compose files (infra/process-compose.yaml, then a
+ * profile's file), in file order, with their dependencies. A later file adds
+ * processes and extends earlier ones, as process-compose merges them: a process
+ * named again keeps its dependencies and gains the new ones.
+ */
+export function readServices(files: readonly string[]): ServiceSpec[] {
+  const merged = new Map<string, { dependsOn: Set<string>; probed: boolean }>();
+  for (const file of files) {
+    const doc = parse(readFileSync(file, 'utf8')) as {
+      processes?: Record<string, RawProcess | null>;
+    };
+    for (const [name, raw] of Object.entries(doc.processes ?? {})) {
+      const entry = merged.get(name) ?? { dependsOn: new Set<string>(), probed: false };
+      for (const dependency of Object.keys(raw?.depends_on ?? {})) entry.dependsOn.add(dependency);
+      entry.probed ||= raw?.readiness_probe !== undefined;
+      merged.set(name, entry);
+    }
+  }
+  return [...merged].map(([name, entry]) => ({
     name,
-    dependsOn: Object.keys(raw?.depends_on ?? {}),
-    oneShot: raw?.readiness_probe === undefined,
+    dependsOn: [...entry.dependsOn],
+    oneShot: !entry.probed,
   }));
 }
 

@@ -33,9 +33,9 @@ import { assertPortsFree, portsOf } from './ports.js';
 import { prepareApicurio } from './apicurio.js';
 import { prepareConnect, prepareKafka, type JvmLayout } from './kafka.js';
 import { postgresLayout, preparePostgres } from './postgres.js';
-import { readServices, withDependencies, type ServiceSpec } from './services.js';
+import { composeFiles, readServices, withDependencies, type ServiceSpec } from './services.js';
 import { SECRETS_FILE_NAME } from '../secrets.js';
-import { markStateDir, STATE_MARKER } from '../state-dir.js';
+import { markStateDir, STATE_MARKER, writeProfile } from '../state-dir.js';
 import { readWatchdogReport } from '../watchdog/watchdog.js';
 
 export interface ServiceStatus {
@@ -110,9 +110,9 @@ export function createStack(options: StackOptions): Stack {
   const state = config.stateDir;
   const logsDir = join(state, 'logs');
   const socket = join(state, 'process-compose.sock');
-  const composeFile = join(config.infraDir, 'process-compose.yaml');
+  const files = composeFiles(config.infraDir, config.profile);
   const client = createProcessComposeClient(socket);
-  const specs = readServices(composeFile);
+  const specs = readServices(files);
   const known = specs.map((spec) => spec.name);
   const pg = postgresLayout(state, config.versions.POSTGRES_MAJOR, options.pgBinDir);
   const logFile = (name: string): string => join(logsDir, `${name}.log`);
@@ -160,16 +160,24 @@ export function createStack(options: StackOptions): Stack {
         log,
       ),
     kafka: async () => prepareKafka(config, await jvm(), log),
+    'kafka-2': async () => prepareKafka(config, await jvm(), log, 2),
+    'kafka-3': async () => prepareKafka(config, await jvm(), log, 3),
     connect: async () => prepareConnect(config, await jvm(), log),
+    'connect-2': async () => prepareConnect(config, await jvm(), log, 2),
     apicurio: async () => {
       await javaFor('apicurio', 21);
       await prepareApicurio(config);
     },
     minio: () => mkdir(join(state, 'minio', 'data'), { recursive: true }),
+    'minio-2': () => mkdir(join(state, 'minio-2', 'data'), { recursive: true }),
+    'minio-3': () => mkdir(join(state, 'minio-3', 'data'), { recursive: true }),
+    'minio-4': () => mkdir(join(state, 'minio-4', 'data'), { recursive: true }),
     spark: () => mkdir(join(state, 'spark'), { recursive: true }),
+    'spark-worker-1': () => mkdir(join(state, 'spark-worker-1'), { recursive: true }),
+    'spark-worker-2': () => mkdir(join(state, 'spark-worker-2'), { recursive: true }),
   };
   const prepare = async (service: ServiceSpec): Promise<void> => {
-    await installArtifacts(config, [service.name], log);
+    await installArtifacts(config, [engineOf(service.name)], log);
     await preparation[service.name]?.();
     await lockStateDir();
   };
@@ -209,6 +217,8 @@ export function createStack(options: StackOptions): Stack {
     MDP_MINIO_CONSOLE_PORT: String(config.ports.minioConsole),
     MDP_SPARK_UI_PORT: String(config.ports.sparkUi),
     MDP_CONSOLE_PORT: String(config.ports.console),
+    MDP_STACK_PROFILE: config.profile,
+    ...clusterEnv(config),
     APICURIO_REGISTRY_URL: `http://127.0.0.1:${config.ports.registry}/apis/registry/v2`,
     ...options.baseEnv,
     ...clientEnv(config),
@@ -234,6 +244,7 @@ export function createStack(options: StackOptions): Stack {
 
   const ensureStateDir = async (): Promise<void> => {
     await markStateDir(state);
+    await writeProfile(state, config.profile);
     await mkdir(logsDir, { recursive: true });
   };
 
@@ -338,8 +349,7 @@ export function createStack(options: StackOptions): Stack {
         socket,
         '--log-file',
         join(logsDir, 'process-compose.log'),
-        '--config',
-        composeFile,
+        ...files.flatMap((file) => ['--config', file]),
         ...names,
       ],
       { cwd: state, env: await processEnv(), detached: true, stdio: ['ignore', out, out] },
@@ -545,6 +555,42 @@ export function createStack(options: StackOptions): Stack {
     resetLake: () => withSparkStopped(join(config.infraDir, 'minio', 'reset-lake.sh')),
     replayQuarantine: () =>
       withSparkStopped(join(config.repoRoot, 'spark', 'bin', 'replay-quarantine.sh')),
+  };
+}
+
+/** The engine a node of the cluster profile runs (kafka-2 → kafka), whose install it needs. */
+function engineOf(service: string): string {
+  return (
+    /^(kafka|connect|minio)-\d+$/.exec(service)?.[1] ??
+    (/^spark-/.test(service) ? 'spark' : service)
+  );
+}
+
+/** The cluster profile's ports, for infra/process-compose.cluster.yaml. */
+function clusterEnv(config: StackConfig): Record<string, string> {
+  const { ports } = config;
+  return {
+    MDP_KAFKA_2_PORT: String(ports.kafka2),
+    MDP_KAFKA_3_PORT: String(ports.kafka3),
+    MDP_CONNECT_2_PORT: String(ports.connect2),
+    MDP_MINIO_2_PORT: String(ports.minio2),
+    MDP_MINIO_3_PORT: String(ports.minio3),
+    MDP_MINIO_4_PORT: String(ports.minio4),
+    MDP_MINIO_2_CONSOLE_PORT: String(ports.minio2Console),
+    MDP_MINIO_3_CONSOLE_PORT: String(ports.minio3Console),
+    MDP_MINIO_4_CONSOLE_PORT: String(ports.minio4Console),
+    MDP_SPARK_MASTER_PORT: String(ports.sparkMaster),
+    MDP_SPARK_MASTER_UI_PORT: String(ports.sparkMasterUi),
+    MDP_SPARK_WORKER_1_UI_PORT: String(ports.sparkWorker1Ui),
+    MDP_SPARK_WORKER_2_UI_PORT: String(ports.sparkWorker2Ui),
+    MDP_MINIO_DRIVES: [
+      [ports.minio, 'minio'],
+      [ports.minio2, 'minio-2'],
+      [ports.minio3, 'minio-3'],
+      [ports.minio4, 'minio-4'],
+    ]
+      .map(([port, dir]) => `http://127.0.0.1:${port}${join(config.stateDir, String(dir), 'data')}`)
+      .join(' '),
   };
 }
 

@@ -13,7 +13,7 @@ import {
   connectorName,
   loadConnectorFile,
 } from '../connect/connector-config.js';
-import { readServices } from '../stack/services.js';
+import { composeFiles, readServices } from '../stack/services.js';
 import { CONNECTOR_RESTARTS, createConnectorHealth } from './connector-health.js';
 import { createSlotHolderWatch, SLOT_STALL_MS } from './slot-holder.js';
 import { RESTART_LIMIT, RESTART_WINDOW_MS, readyFile, watchServices } from './watchdog.js';
@@ -58,7 +58,8 @@ export async function main(argv: readonly string[]): Promise<number> {
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => controller.abort());
   await rm(readyFile(state), { force: true });
-  const composeFile = fileURLToPath(new URL('../../process-compose.yaml', import.meta.url));
+  const infraDir = fileURLToPath(new URL('../..', import.meta.url));
+  const profile = process.env['MDP_STACK_PROFILE'] === 'cluster' ? 'cluster' : 'single';
   log.info({ limit: RESTART_LIMIT, windowMs: RESTART_WINDOW_MS }, 'watching the services');
   const connectUrl = process.env['KAFKA_CONNECT_URL'];
   const postgres = readPostgresEnv(process.env);
@@ -78,7 +79,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   ).slot;
   await watchServices({
     client: createProcessComposeClient(join(state, 'process-compose.sock')),
-    services: readServices(composeFile),
+    services: readServices(composeFiles(infraDir, profile)),
     connector: connectUrl
       ? createConnectorHealth(
           createConnectClient(connectUrl, 10_000),

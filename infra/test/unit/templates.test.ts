@@ -9,33 +9,32 @@ import { renderTemplate } from '../../src/stack/template.js';
 
 const infra = fileURLToPath(new URL('../..', import.meta.url));
 const versions = readVersions(`${infra}/versions.env`);
-const config = loadStackConfig(
-  {
-    PGPASSWORD: 'a',
-    PG_DEBEZIUM_PASSWORD: 'b',
-    PG_APICURIO_PASSWORD: 'c',
-    PG_READER_PASSWORD: 'r',
-    PG_WRITER_PASSWORD: 'w',
-    MINIO_ROOT_USER: 'd',
-    MINIO_ROOT_PASSWORD: 'eeeeeeee',
-    S3_ACCESS_KEY: 'f',
-    S3_SECRET_KEY: 'gggggggg',
-    S3_READER_ACCESS_KEY: 'h',
-    S3_READER_SECRET_KEY: 'iiiiiiii',
-    KAFKA_CONNECT_USER: 'connect',
-    KAFKA_CONNECT_PASSWORD: 'connect-pw',
-    KAFKA_ADMIN_PASSWORD: 'kafka-admin-pw',
-    KAFKA_CONNECT_WORKER_PASSWORD: 'kafka-connect-pw',
-    KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
-    KAFKA_PASSWORD: 'kafka-reader-pw',
-    KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
-    SCHEMA_REGISTRY_ADMIN_PASSWORD: 'registry-admin-pw',
-    SCHEMA_REGISTRY_CONNECT_PASSWORD: 'registry-connect-pw',
-    MDP_PORT_OFFSET: '100',
-  },
-  `${infra}/..`,
-  versions,
-);
+const env = {
+  PGPASSWORD: 'a',
+  PG_DEBEZIUM_PASSWORD: 'b',
+  PG_APICURIO_PASSWORD: 'c',
+  PG_READER_PASSWORD: 'r',
+  PG_WRITER_PASSWORD: 'w',
+  MINIO_ROOT_USER: 'd',
+  MINIO_ROOT_PASSWORD: 'eeeeeeee',
+  S3_ACCESS_KEY: 'f',
+  S3_SECRET_KEY: 'gggggggg',
+  S3_READER_ACCESS_KEY: 'h',
+  S3_READER_SECRET_KEY: 'iiiiiiii',
+  KAFKA_CONNECT_USER: 'connect',
+  KAFKA_CONNECT_PASSWORD: 'connect-pw',
+  KAFKA_ADMIN_PASSWORD: 'kafka-admin-pw',
+  KAFKA_CONNECT_WORKER_PASSWORD: 'kafka-connect-pw',
+  KAFKA_SPARK_PASSWORD: 'kafka-spark-pw',
+  KAFKA_PASSWORD: 'kafka-reader-pw',
+  KAFKA_BENCH_PASSWORD: 'kafka-bench-pw',
+  SCHEMA_REGISTRY_ADMIN_PASSWORD: 'registry-admin-pw',
+  SCHEMA_REGISTRY_CONNECT_PASSWORD: 'registry-connect-pw',
+  MDP_PORT_OFFSET: '100',
+};
+const config = loadStackConfig(env, `${infra}/..`, versions);
+const cluster = loadStackConfig(env, `${infra}/..`, versions, 'cluster');
+const jvm = { java: 'java', libs: '/libs', pluginPath: ['/p/debezium', '/p/apicurio'] };
 
 describe('config templates shared by the native stack and the compose images', () => {
   it('fills every placeholder outside comments, and refuses one without a value', () => {
@@ -54,17 +53,15 @@ describe('config templates shared by the native stack and the compose images', (
     );
     expect(properties).toContain('user_mdp-admin="kafka-admin-pw";');
     expect(properties).toContain('controller.quorum.voters=1@127.0.0.1:19193\n');
+    expect(properties).toContain('node.id=1\n');
+    expect(properties).toContain('default.replication.factor=1\nmin.insync.replicas=1\n');
     expect(properties.split('\n').filter((l) => !l.startsWith('#'))).not.toContainEqual(
       expect.stringContaining('${'),
     );
   });
 
   it("renders Connect's worker.properties with its REST API on 127.0.0.1", async () => {
-    const properties = await connectProperties(config, {
-      java: 'java',
-      libs: '/libs',
-      pluginPath: ['/p/debezium', '/p/apicurio'],
-    });
+    const properties = await connectProperties(config, jvm);
     expect(properties).toContain('listeners=http://127.0.0.1:18183\n');
     expect(properties).toContain('plugin.path=/p/debezium,/p/apicurio\n');
     expect(properties).toContain('bootstrap.servers=127.0.0.1:19192\n');
@@ -73,6 +70,23 @@ describe('config templates shared by the native stack and the compose images', (
     expect(logins).toHaveLength(4);
     for (const login of logins)
       expect(login).toContain('username="mdp-connect" password="kafka-connect-pw";');
+  });
+
+  it('renders the cluster profile: 3 Kafka nodes in one quorum, 3 replicas with 2 in sync, 2 Connect workers', async () => {
+    const node2 = await kafkaProperties(cluster, 2);
+    expect(node2).toContain('node.id=2\n');
+    expect(node2).toContain(
+      'controller.quorum.voters=1@127.0.0.1:19193,2@127.0.0.1:19195,3@127.0.0.1:19197\n',
+    );
+    expect(node2).toContain('listeners=BROKER://127.0.0.1:19194,CONTROLLER://127.0.0.1:19195\n');
+    expect(node2).toContain('default.replication.factor=3\nmin.insync.replicas=2\n');
+    expect(node2).toContain('offsets.topic.replication.factor=3\n');
+    const worker2 = await connectProperties(cluster, jvm, 2);
+    expect(worker2).toContain('listeners=http://127.0.0.1:18184\n');
+    expect(worker2).toContain(
+      'bootstrap.servers=127.0.0.1:19192,127.0.0.1:19194,127.0.0.1:19196\n',
+    );
+    expect(worker2).toContain('producer.acks=all\nproducer.enable.idempotence=true\n');
   });
 
   it("renders the registry's logins: Connect's may register, the admin's may do anything, reads are open", async () => {

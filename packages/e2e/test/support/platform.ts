@@ -396,11 +396,14 @@ export async function untilConnectorRunning(
   );
 }
 
-/** A service of the native stack as `pnpm stack status` shows it: its process id and its log. */
-export async function stackService(name: string): Promise<{ pid: number; logFile: string }> {
+/** A service of the native stack as `pnpm stack status` shows it: its process id, ports and log. */
+export async function stackService(
+  name: string,
+): Promise<{ pid: number; ports: number[]; logFile: string }> {
   const services = JSON.parse(await pnpmOk(['stack', 'status', '--json'])) as {
     name: string;
     pid: number;
+    ports: number[];
     logFile: string;
   }[];
   const service = services.find((s) => s.name === name);
