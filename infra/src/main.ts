@@ -52,7 +52,8 @@ Environment:
   MDP_CACHE            install cache (default ~/.cache/mdp)
   MDP_PORT_OFFSET      added to every default port (default 0)
   MDP_PG_PORT MDP_KAFKA_PORT MDP_KAFKA_CONTROLLER_PORT MDP_CONNECT_PORT MDP_REGISTRY_PORT
-  MDP_MINIO_PORT MDP_MINIO_CONSOLE_PORT MDP_SPARK_UI_PORT   one port each
+  MDP_MINIO_PORT MDP_MINIO_CONSOLE_PORT MDP_SPARK_UI_PORT   one port each (the cluster
+                       profile's other nodes: MDP_KAFKA_2_PORT, … in .env.example)
   MDP_STACK_TIMEOUT    seconds to wait for readiness (default 900)
   MDP_JAVA_HOME        a JDK to try first (else JAVA_HOME, java on PATH, /usr/lib/jvm/*);
                        Apicurio needs Java 21+, Kafka and Connect 17+

@@ -1,9 +1,10 @@
 import type { StackConfig } from '../config.js';
 
-/** Every Kafka broker's client port: one, or the cluster profile's three. */
-export function kafkaBrokerPorts(config: StackConfig): number[] {
+/** Every Kafka broker's address (bootstrap.servers): one, or the cluster profile's three. */
+export function kafkaBootstrap(config: StackConfig): string {
   const { kafka, kafka2, kafka3 } = config.ports;
-  return config.profile === 'cluster' ? [kafka, kafka2, kafka3] : [kafka];
+  const ports = config.profile === 'cluster' ? [kafka, kafka2, kafka3] : [kafka];
+  return ports.map((port) => `127.0.0.1:${port}`).join(',');
 }
 
 /**
@@ -22,9 +23,7 @@ export function clientEnv(config: StackConfig): Record<string, string> {
     PG_READER_PASSWORD: postgres.readerPassword,
     PG_WRITER_USER: postgres.writerUser,
     PG_WRITER_PASSWORD: postgres.writerPassword,
-    KAFKA_BROKERS: kafkaBrokerPorts(config)
-      .map((port) => `127.0.0.1:${port}`)
-      .join(','),
+    KAFKA_BROKERS: kafkaBootstrap(config),
     // SCRAM users (infra/kafka/init.sh): clients read as mdp-reader; tests and tools act as the admin
     KAFKA_USER: 'mdp-reader',
     KAFKA_PASSWORD: kafka.readerPassword,

@@ -6,7 +6,7 @@ import { run } from '../adapters/exec.js';
 import { exists, writePrivate } from '../adapters/fs.js';
 import type { StackConfig } from '../config.js';
 import { ServiceFailedError } from '../errors.js';
-import { kafkaBrokerPorts } from './env.js';
+import { kafkaBootstrap } from './env.js';
 import { renderTemplate } from './template.js';
 
 export interface JvmLayout {
@@ -114,9 +114,7 @@ export async function connectProperties(
   const port = worker === 2 ? config.ports.connect2 : config.ports.connect;
   const file = join(config.infraDir, 'connect', 'worker.properties');
   return renderTemplate(file, await readFile(file, 'utf8'), {
-    KAFKA_BOOTSTRAP_SERVERS: kafkaBrokerPorts(config)
-      .map((broker) => `127.0.0.1:${broker}`)
-      .join(','),
+    KAFKA_BOOTSTRAP_SERVERS: kafkaBootstrap(config),
     CONNECT_LISTENERS: `http://127.0.0.1:${port}`,
     CONNECT_ADVERTISED_HOST: '127.0.0.1',
     CONNECT_ADVERTISED_PORT: String(port),

@@ -11,7 +11,7 @@ import {
 } from '../adapters/process-compose.js';
 import { run } from '../adapters/exec.js';
 import { exists } from '../adapters/fs.js';
-import type { StackConfig } from '../config.js';
+import { PORTS, type PortName, type StackConfig } from '../config.js';
 import {
   JavaNotFoundError,
   NotRunningError,
@@ -210,17 +210,10 @@ export function createStack(options: StackOptions): Stack {
     MDP_APICURIO_DIR: paths.apicurioRegistry,
     MDP_MINIO: paths.minio,
     MDP_MC: paths.mc,
-    MDP_KAFKA_PORT: String(config.ports.kafka),
-    MDP_CONNECT_PORT: String(config.ports.connect),
-    MDP_REGISTRY_PORT: String(config.ports.registry),
-    MDP_MINIO_PORT: String(config.ports.minio),
-    MDP_MINIO_CONSOLE_PORT: String(config.ports.minioConsole),
-    MDP_SPARK_UI_PORT: String(config.ports.sparkUi),
-    MDP_CONSOLE_PORT: String(config.ports.console),
     MDP_STACK_PROFILE: config.profile,
-    ...clusterEnv(config),
     APICURIO_REGISTRY_URL: `http://127.0.0.1:${config.ports.registry}/apis/registry/v2`,
     ...options.baseEnv,
+    ...portEnv(config),
     ...clientEnv(config),
     PG_DEBEZIUM_PASSWORD: config.postgres.debeziumPassword,
     KAFKA_CONNECT_WORKER_PASSWORD: config.kafka.connectWorkerPassword,
@@ -236,7 +229,6 @@ export function createStack(options: StackOptions): Stack {
     POSTGRES_MAJOR: config.versions.POSTGRES_MAJOR,
     MDP_PG_BIN: pg.binDir,
     MDP_PG_RUN_AS: pg.runAs.join(' '),
-    MDP_PG_PORT: String(config.ports.postgres),
     MDP_PG_MAX_SLOT_WAL_KEEP_SIZE: options.pgMaxSlotWalKeepSize ?? '2GB',
     MDP_LAKE_RETAIN_HOURS: options.lakeRetainHours ?? '',
     MDP_SPARK_DRIVER_MEMORY: options.sparkDriverMemory ?? '',
@@ -566,30 +558,27 @@ function engineOf(service: string): string {
   );
 }
 
-/** The cluster profile's ports, for infra/process-compose.cluster.yaml. */
-function clusterEnv(config: StackConfig): Record<string, string> {
-  const { ports } = config;
+/**
+ * Every port under the setting that moves it (MDP_KAFKA_PORT, MDP_MINIO_3_PORT, …),
+ * and the cluster profile's MinIO drives, for the process-compose files.
+ */
+function portEnv(config: StackConfig): Record<string, string> {
+  const { ports, stateDir } = config;
+  const drives: [number, string][] = [
+    [ports.minio, 'minio'],
+    [ports.minio2, 'minio-2'],
+    [ports.minio3, 'minio-3'],
+    [ports.minio4, 'minio-4'],
+  ];
   return {
-    MDP_KAFKA_2_PORT: String(ports.kafka2),
-    MDP_KAFKA_3_PORT: String(ports.kafka3),
-    MDP_CONNECT_2_PORT: String(ports.connect2),
-    MDP_MINIO_2_PORT: String(ports.minio2),
-    MDP_MINIO_3_PORT: String(ports.minio3),
-    MDP_MINIO_4_PORT: String(ports.minio4),
-    MDP_MINIO_2_CONSOLE_PORT: String(ports.minio2Console),
-    MDP_MINIO_3_CONSOLE_PORT: String(ports.minio3Console),
-    MDP_MINIO_4_CONSOLE_PORT: String(ports.minio4Console),
-    MDP_SPARK_MASTER_PORT: String(ports.sparkMaster),
-    MDP_SPARK_MASTER_UI_PORT: String(ports.sparkMasterUi),
-    MDP_SPARK_WORKER_1_UI_PORT: String(ports.sparkWorker1Ui),
-    MDP_SPARK_WORKER_2_UI_PORT: String(ports.sparkWorker2Ui),
-    MDP_MINIO_DRIVES: [
-      [ports.minio, 'minio'],
-      [ports.minio2, 'minio-2'],
-      [ports.minio3, 'minio-3'],
-      [ports.minio4, 'minio-4'],
-    ]
-      .map(([port, dir]) => `http://127.0.0.1:${port}${join(config.stateDir, String(dir), 'data')}`)
+    ...Object.fromEntries(
+      (Object.entries(PORTS) as [PortName, (typeof PORTS)[PortName]][]).map(([name, spec]) => [
+        spec.env,
+        String(ports[name]),
+      ]),
+    ),
+    MDP_MINIO_DRIVES: drives
+      .map(([port, dir]) => `http://127.0.0.1:${port}${join(stateDir, dir, 'data')}`)
       .join(' '),
   };
 }
