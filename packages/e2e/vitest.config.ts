@@ -5,7 +5,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    exclude: ['test/compose/**'], // vitest.compose.config.ts: a stack of its own
+    // vitest.compose.config.ts and vitest.cluster.config.ts: a stack of their own each
+    exclude: ['test/compose/**', 'test/cluster/**'],
     globalSetup: ['../../test/stack-setup.ts'],
     fileParallelism: false,
     // each test's own deadlines (waitFor, delta:check until equal) end a stuck test

@@ -4,9 +4,9 @@
  * a Kafka broker (the leader of the orders topic: another replica takes over),
  * the Connect worker that runs the connector's task (the task moves to the other
  * worker), a Spark worker (its executor's tasks run on the other one) and a MinIO
- * node (3 of 4 drives keep the erasure set writable). Then both verdicts: nothing
- * lost, nothing twice in silver. The supervisor restarts each killed node, as
- * an orchestrator would.
+ * node (3 of 4 drives keep the erasure set writable). Each is kept down until the
+ * others have taken over, then started again. Then both verdicts: nothing lost,
+ * nothing twice in silver.
  */
 import { execFileSync } from 'node:child_process';
 import { connectHeaders, KAFKA_ADMIN_ENV, kafkaLogin, pollUntil } from '@mdp/schemas';
