@@ -5,22 +5,24 @@
 # the same path, the venv whose Python runs the job's functions).
 #   run-node.sh master PORT UI_PORT
 #   run-node.sh worker MASTER_URL UI_PORT WORK_DIR
-# Binds to 127.0.0.1 (SPARK_LOCAL_IP); the worker offers 1 core and 1536 MB.
+# Binds to and is reached at MDP_SPARK_HOST (default 127.0.0.1; a container's own
+# name under docker compose); the worker offers 1 core and 1536 MB.
 set -euo pipefail
 exec 2>&1
 here=$(dirname "${BASH_SOURCE[0]}")
 bash "$here/setup.sh"
 source "$here/lib.sh"
+host=${MDP_SPARK_HOST:-127.0.0.1}
 class="$MDP_SPARK_VENV/bin/spark-class"
 case ${1:-} in
 master)
   # no REST submission server (a fixed port, 6066): the job is submitted to the master's RPC port
   export SPARK_MASTER_OPTS="-Dspark.master.rest.enabled=false ${SPARK_MASTER_OPTS:-}"
-  exec "$class" org.apache.spark.deploy.master.Master --host 127.0.0.1 \
+  exec "$class" org.apache.spark.deploy.master.Master --host "$host" \
     --port "${2:?port}" --webui-port "${3:?ui port}"
   ;;
 worker)
-  exec "$class" org.apache.spark.deploy.worker.Worker --host 127.0.0.1 \
+  exec "$class" org.apache.spark.deploy.worker.Worker --host "$host" \
     --webui-port "${3:?ui port}" --work-dir "${4:?work dir}" --cores 1 --memory 1536m "${2:?master url}"
   ;;
 *)

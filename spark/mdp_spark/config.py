@@ -14,6 +14,9 @@ DEFAULT_LAKE_RETAIN_HOURS = 1.0
 DEFAULT_DRIVER_MEMORY = "1g"
 
 DEFAULT_MASTER = "local[2]"
+# where the driver listens and its executors reach it (MDP_SPARK_HOST): loopback, except
+# under docker compose's cluster file, where the executors run in other containers
+DEFAULT_HOST = "127.0.0.1"
 
 REQUIRED = ("KAFKA_BROKERS", "SCHEMA_REGISTRY_URL", "S3_ENDPOINT", "S3_ACCESS_KEY", "S3_SECRET_KEY", "S3_BUCKET")
 
@@ -31,6 +34,7 @@ class Config:
     driver_memory: str = DEFAULT_DRIVER_MEMORY
     # local[N], or a standalone cluster's master spark://host:port (MDP_SPARK_MASTER)
     master: str = DEFAULT_MASTER
+    host: str = DEFAULT_HOST
     # the Kafka source's login (kafka.* options without the prefix): empty when none is set
     kafka_login: Mapping[str, str] = field(default_factory=dict)
 
@@ -57,6 +61,9 @@ def load_config(env: Mapping[str, str]) -> Config:
     master = env.get("MDP_SPARK_MASTER") or DEFAULT_MASTER
     if not re.fullmatch(r"local\[[1-9][0-9]*\]|spark://[^\s/:]+:[0-9]+", master):
         problems.append(f"MDP_SPARK_MASTER must be local[N] or spark://host:port, got {master!r}")
+    host = env.get("MDP_SPARK_HOST") or DEFAULT_HOST
+    if not re.fullmatch(r"[A-Za-z0-9.-]+", host):
+        problems.append(f"MDP_SPARK_HOST must be a host name or an IPv4 address, got {host!r}")
     endpoint = env.get("S3_ENDPOINT", "")
     if endpoint and not endpoint.startswith(("http://", "https://")):
         problems.append(f"S3_ENDPOINT must start with http:// or https://, got {endpoint!r}")
@@ -80,6 +87,7 @@ def load_config(env: Mapping[str, str]) -> Config:
         lake_retain_hours=float(retain) if retain else DEFAULT_LAKE_RETAIN_HOURS,
         driver_memory=driver_memory,
         master=master,
+        host=host,
         kafka_login=login,
     )
 

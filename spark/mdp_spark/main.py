@@ -131,6 +131,7 @@ def main(argv: list[str]) -> int:
         ui_port=config.ui_port,
         driver_memory=config.driver_memory,
         master=config.master,
+        host=config.host,
         s3={"endpoint": config.s3_endpoint, "access_key": config.s3_access_key, "secret_key": config.s3_secret_key},
     )
     stopping = threading.Event()

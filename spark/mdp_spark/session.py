@@ -27,6 +27,7 @@ def create_session(
     ui_port: int | None = None,
     driver_memory: str = "1g",
     master: str = "local[2]",
+    host: str = "127.0.0.1",
     s3: dict[str, str] | None = None,
     extra: dict[str, str] | None = None,
 ) -> SparkSession:
@@ -39,8 +40,8 @@ def create_session(
         "spark.driver.memory": driver_memory,
         # a query stopped in the middle of a MERGE overflowed the default stack
         "spark.driver.extraJavaOptions": "-Xss16m",
-        "spark.driver.host": "127.0.0.1",
-        "spark.driver.bindAddress": "127.0.0.1",
+        "spark.driver.host": host,
+        "spark.driver.bindAddress": host,
         "spark.sql.extensions": "io.delta.sql.DeltaSparkSessionExtension",
         "spark.sql.catalog.spark_catalog": "org.apache.spark.sql.delta.catalog.DeltaCatalog",
         "spark.sql.session.timeZone": "UTC",

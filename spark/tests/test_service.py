@@ -57,6 +57,7 @@ def test_config_lists_every_missing_setting():
                 "MDP_LAKE_RETAIN_HOURS": "-1",
                 "MDP_SPARK_DRIVER_MEMORY": "2 GB",
                 "MDP_SPARK_MASTER": "yarn",
+                "MDP_SPARK_HOST": "spark driver",
             }
         )
     assert err.value.code == "CONFIG_INVALID"
@@ -70,6 +71,7 @@ def test_config_lists_every_missing_setting():
         "MDP_LAKE_RETAIN_HOURS",
         "MDP_SPARK_DRIVER_MEMORY",
         "MDP_SPARK_MASTER",
+        "MDP_SPARK_HOST",
     ):
         assert name in str(err.value)
     env = {
@@ -92,6 +94,7 @@ def test_config_lists_every_missing_setting():
     assert load_config({**env, "MDP_SPARK_DRIVER_MEMORY": "1536m"}).driver_memory == "1536m"
     assert config.master == "local[2]"
     assert load_config({**env, "MDP_SPARK_MASTER": "spark://127.0.0.1:17077"}).master == "spark://127.0.0.1:17077"
+    assert config.host == "127.0.0.1" and load_config({**env, "MDP_SPARK_HOST": "spark"}).host == "spark"
     assert config.kafka_login == {}
     login = load_config({**env, "KAFKA_USER": "mdp-spark", "KAFKA_PASSWORD": "pw"}).kafka_login
     assert login["security.protocol"] == "SASL_PLAINTEXT" and login["sasl.mechanism"] == "SCRAM-SHA-512"

@@ -5,10 +5,13 @@
 # The REST API's user (KAFKA_CONNECT_USER/KAFKA_CONNECT_PASSWORD) goes into files
 # of its own (mode 0600: the JAAS users file, the healthcheck's curl config), and
 # the password leaves the worker's environment before it starts.
+# compose.cluster.yaml runs two workers of one group: each names its own host
+# (CONNECT_ADVERTISED_HOST, for the other's forwarded requests) and the brokers.
 set -euo pipefail
 source /opt/mdp/bin/lib.sh
-export KAFKA_BOOTSTRAP_SERVERS=kafka:9092
-export CONNECT_LISTENERS=http://:8083 CONNECT_ADVERTISED_HOST=connect CONNECT_ADVERTISED_PORT=8083
+export KAFKA_BOOTSTRAP_SERVERS=${KAFKA_BOOTSTRAP_SERVERS:-kafka:9092}
+export CONNECT_LISTENERS=http://:8083 CONNECT_ADVERTISED_HOST=${CONNECT_ADVERTISED_HOST:-connect}
+export CONNECT_ADVERTISED_PORT=8083
 export CONNECT_PLUGIN_PATH=/opt/connect/plugins/debezium,/opt/connect/plugins/apicurio
 export CONNECT_REST_USERS_FILE=/tmp/rest-users.properties
 [[ $KAFKA_CONNECT_WORKER_PASSWORD != *[\\\"[:space:]]* ]] ||

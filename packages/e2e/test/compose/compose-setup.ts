@@ -4,6 +4,7 @@
  * images built from infra/compose/Dockerfile, the `mdp-test` project up with
  * `docker compose up -d --wait`, and its settings exported for the platform's
  * CLIs. Teardown: `down -v`, then the engine if this setup started it.
+ * composeSetup('cluster') does the same for compose.cluster.yaml's project.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -14,6 +15,8 @@ import {
   composeLog,
   composeOutput,
   composeSettings,
+  type ComposeProfile,
+  useComposeProject,
   writeEnvFile,
 } from '../support/compose.js';
 
@@ -24,14 +27,21 @@ const engineScript = (verb: string) =>
     stdio: ['ignore', 'pipe', 'inherit'],
   });
 
-export default async function setup(): Promise<() => Promise<void>> {
+/** The offset of each profile's ports: its own, so a leftover of one never blocks the other. */
+const PORT_OFFSET = {
+  single: () => process.env['MDP_TEST_COMPOSE_PORT_OFFSET'] ?? 2000,
+  cluster: () => process.env['MDP_TEST_COMPOSE_CLUSTER_PORT_OFFSET'] ?? 4000,
+};
+
+export async function composeSetup(profile: ComposeProfile): Promise<() => Promise<void>> {
   const engineWasRunning =
     spawnSync('bash', ['scripts/docker-engine.sh', 'status'], { cwd: repo }).status === 0;
   for (const line of engineScript('up').split('\n')) {
     const match = /^export ([A-Z_]+)=(.*)$/.exec(line);
     if (match) process.env[match[1]!] = match[2]!;
   }
-  const settings = composeSettings(Number(process.env['MDP_TEST_COMPOSE_PORT_OFFSET'] ?? 2000));
+  useComposeProject(profile);
+  const settings = composeSettings(profile, Number(PORT_OFFSET[profile]()));
   const envFile = writeEnvFile(settings);
   Object.assign(process.env, settings, { MDP_COMPOSE_ENV_FILE: envFile });
 
@@ -65,4 +75,8 @@ export default async function setup(): Promise<() => Promise<void>> {
     throw err;
   }
   return teardown;
+}
+
+export default function setup(): Promise<() => Promise<void>> {
+  return composeSetup('single');
 }

@@ -1,9 +1,13 @@
 /**
- * The docker compose stack of the test command: a project of its own (`mdp-test`,
- * ports moved by MDP_TEST_COMPOSE_PORT_OFFSET, default +2000) on the engine that
- * `scripts/docker-engine.sh` finds or starts, with secrets generated for the run.
- * Its settings are the same names as the native stack's (`.env.example`), so the
- * platform's CLIs (support/platform.ts) drive it exactly as they drive the native one.
+ * The docker compose stacks of the test command, each a project of its own on the
+ * engine that `scripts/docker-engine.sh` finds or starts, with secrets generated
+ * for the run: `mdp-test` (compose.yaml, ports moved by MDP_TEST_COMPOSE_PORT_OFFSET,
+ * default +2000) and `mdp-test-cluster` (compose.yaml + compose.cluster.yaml,
+ * MDP_TEST_COMPOSE_CLUSTER_PORT_OFFSET, default +4000). useComposeProject chooses
+ * one the way a user would, with COMPOSE_PROJECT_NAME and COMPOSE_FILE, which every
+ * `docker compose` of the run (and of the test workers) reads. Its settings are the
+ * same names as the native stack's (`.env.example`), so the platform's CLIs
+ * (support/platform.ts) drive it exactly as they drive the native one.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -19,7 +23,19 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { repo } from './platform.js';
 
-const PROJECT = 'mdp-test';
+export type ComposeProfile = 'single' | 'cluster';
+
+const PROJECTS = {
+  single: { name: 'mdp-test', files: ['compose.yaml'] },
+  cluster: { name: 'mdp-test-cluster', files: ['compose.yaml', 'compose.cluster.yaml'] },
+} as const;
+
+/** Points every later `docker compose` of the run at the profile's project and files. */
+export function useComposeProject(profile: ComposeProfile): void {
+  const project = PROJECTS[profile];
+  process.env['COMPOSE_PROJECT_NAME'] = project.name;
+  process.env['COMPOSE_FILE'] = project.files.map((file) => join(repo, file)).join(':');
+}
 
 /** The default host port of each published service port (compose.yaml's `${MDP_*_PORT:-…}`). */
 const PORTS = {
@@ -31,10 +47,18 @@ const PORTS = {
   MDP_MINIO_CONSOLE_PORT: 19001,
   MDP_SPARK_UI_PORT: 14040,
   MDP_CONSOLE_PORT: 18088,
+  // the cluster profile's other nodes (compose.cluster.yaml)
+  MDP_KAFKA_2_PORT: 19094,
+  MDP_KAFKA_3_PORT: 19096,
+  MDP_CONNECT_2_PORT: 18084,
+  MDP_MINIO_2_PORT: 19002,
+  MDP_MINIO_3_PORT: 19003,
+  MDP_MINIO_4_PORT: 19004,
+  MDP_SPARK_MASTER_UI_PORT: 18090,
 } as const;
 
 /** The compose project's settings: .env.example with fresh secrets and moved ports. */
-export function composeSettings(offset: number): Record<string, string> {
+export function composeSettings(profile: ComposeProfile, offset: number): Record<string, string> {
   const settings: Record<string, string> = {};
   for (const line of readFileSync(join(repo, '.env.example'), 'utf8').split('\n')) {
     const match = /^([A-Z0-9_]+)=(.*)$/.exec(line);
@@ -52,7 +76,12 @@ export function composeSettings(offset: number): Record<string, string> {
     ...settings,
     PGHOST: '127.0.0.1',
     PGPORT: String(port.MDP_PG_PORT),
-    KAFKA_BROKERS: `127.0.0.1:${port.MDP_KAFKA_PORT}`,
+    KAFKA_BROKERS: (profile === 'cluster'
+      ? [port.MDP_KAFKA_PORT, port.MDP_KAFKA_2_PORT, port.MDP_KAFKA_3_PORT]
+      : [port.MDP_KAFKA_PORT]
+    )
+      .map((p) => `127.0.0.1:${p}`)
+      .join(','),
     SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port.MDP_REGISTRY_PORT}/apis/ccompat/v7`,
     KAFKA_CONNECT_URL: `http://127.0.0.1:${port.MDP_CONNECT_PORT}`,
     S3_ENDPOINT: `http://127.0.0.1:${port.MDP_MINIO_PORT}`,
@@ -70,12 +99,8 @@ export function writeEnvFile(settings: Record<string, string>): string {
 
 const composeArgs = (envFile: string, args: readonly string[]) => [
   'compose',
-  '--project-name',
-  PROJECT,
   '--project-directory',
   repo,
-  '-f',
-  join(repo, 'compose.yaml'),
   '--env-file',
   envFile,
   ...args,
@@ -142,7 +167,13 @@ export function containers(envFile: string): ContainerState[] {
 export function volumes(): string[] {
   return execFileSync(
     'docker',
-    ['volume', 'ls', '--quiet', '--filter', `label=com.docker.compose.project=${PROJECT}`],
+    [
+      'volume',
+      'ls',
+      '--quiet',
+      '--filter',
+      `label=com.docker.compose.project=${process.env['COMPOSE_PROJECT_NAME']}`,
+    ],
     { encoding: 'utf8' },
   )
     .split('\n')
